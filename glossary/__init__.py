@@ -1,0 +1,1 @@
+"""Policy-term glossary: candidates, English equivalents, the reviewed store, exports."""

@@ -1,0 +1,18 @@
+"""Shared fixtures: the real default encoder is loaded once per session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from align.encoders import Encoder, load_encoder
+
+DATA = Path(__file__).parent / "data"
+SEEDS = Path(__file__).resolve().parent.parent / "corpora" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def use_encoder(tmp_path_factory: pytest.TempPathFactory) -> Encoder:
+    cache = tmp_path_factory.mktemp("cache") / "embeddings.sqlite"
+    return load_encoder("use-m3", cache=cache)

@@ -1,0 +1,68 @@
+"""The encoder loading paths: named, sentence-transformers directory, cache, errors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from align.encoders import CachedEncoder, Encoder, Vectors, load_encoder
+from align.errors import ModelError
+
+
+def _tiny_model(path: Path) -> Path:
+    """A sentence-transformers model built and saved locally: a static word embedding."""
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import StaticEmbedding
+    from tokenizers import Tokenizer
+    from tokenizers.models import WordLevel
+    from tokenizers.pre_tokenizers import Whitespace
+
+    vocab = {"[UNK]": 0, "[PAD]": 1, "jobs": 2, "stable": 3, "稳岗": 4, "loans": 5}
+    tokenizer = Tokenizer(WordLevel(vocab, unk_token="[UNK]"))
+    tokenizer.pre_tokenizer = Whitespace()
+    SentenceTransformer(modules=[StaticEmbedding(tokenizer, embedding_dim=8)]).save(str(path))
+    return path
+
+
+def test_a_local_sentence_transformers_model_loads_by_path(tmp_path: Path) -> None:
+    model_dir = _tiny_model(tmp_path / "tiny")
+    encoder = load_encoder(str(model_dir), cache=False)
+    vectors = encoder.encode(["stable jobs", "loans", ""])
+    assert vectors.shape == (3, 8)
+    assert np.allclose(np.linalg.norm(vectors[:2], axis=1), 1.0, atol=1e-5)
+    assert not vectors[2].any(), "an empty sentence embeds to zeros, not to noise"
+    assert encoder.name == str(model_dir)
+
+
+def test_an_unknown_model_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="use-m3"):
+        load_encoder(str(tmp_path / "no-such-model"), cache=False)
+
+
+def test_default_encoder_puts_translations_closest(use_encoder: Encoder) -> None:
+    zh = use_encoder.encode(["我们今天去北京。", "猫在睡觉。"])
+    en = use_encoder.encode(["The cat is sleeping.", "We are going to Beijing today."])
+    assert (zh @ en.T).argmax(axis=1).tolist() == [1, 0]
+
+
+class _Counting(Encoder):
+    name = "counting"
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        self.seen += list(texts)
+        return np.array([[len(t), 1.0] for t in texts], dtype=np.float32)
+
+
+def test_cache_encodes_each_text_once_across_instances(tmp_path: Path) -> None:
+    inner = _Counting()
+    first = CachedEncoder(inner, tmp_path / "c.sqlite").encode(["a", "bb", "a"])
+    second = CachedEncoder(inner, tmp_path / "c.sqlite").encode(["bb", "ccc"])
+    assert inner.seen == ["a", "bb", "ccc"]
+    assert first[0].tolist() == first[2].tolist() == [1.0, 1.0]
+    assert second[0].tolist() == [2.0, 1.0]
