@@ -23,18 +23,21 @@ class ParallelAligner(Aligner):
         skip: float = -0.1,
         length_weight: float = 0.2,
         merge: float = 0.2,
+        merge_both: float = 0.2,
     ) -> None:
         self.encoder = encoder
         self.model = encoder.name
         self.skip = skip
         self.length_weight = length_weight
         self.merge = merge
+        self.merge_both = merge_both
 
     def settings(self) -> tuple[tuple[str, str], ...]:
         return (
             ("skip", f"{self.skip:g}"),
             ("length_weight", f"{self.length_weight:g}"),
             ("merge", f"{self.merge:g}"),
+            ("merge_both", f"{self.merge_both:g}"),
         )
 
     def _beads(self, src: Document, tgt: Document) -> list[Bead]:
@@ -46,6 +49,7 @@ class ParallelAligner(Aligner):
             skip=self.skip,
             length_weight=self.length_weight,
             merge=self.merge,
+            merge_both=self.merge_both,
             length_ratio=float(tgt_len.sum() / max(src_len.sum(), 1.0)),
         )
         steps = search(

@@ -61,7 +61,8 @@ class Scoring:
     skip: float = 0.0  # gain for leaving one sentence unaligned
     length_weight: float = 0.05
     length_ratio: float = 1.0  # expected target/source length ratio, from the documents
-    merge: float = 0.1  # cost of each sentence beyond one a side in a bead
+    merge: float = 0.2  # cost of each sentence beyond the first on a bead's longer side
+    merge_both: float = 0.2  # ... and on its shorter side (2-2, 2-3 beads)
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,8 @@ def band_dp(
             qualities = grid.row(i, first, last)
             for t, (a, b) in enumerate(types):
                 if a <= i:
-                    gain = (a + b) * qualities[(a, b)] - scoring.merge * (a + b - 2)
+                    merges = scoring.merge * (max(a, b) - 1) + scoring.merge_both * (min(a, b) - 1)
+                    gain = (a + b) * qualities[(a, b)] - merges
                     _relax(base, how, cols, score[i - a], int(lo[i - a]), b, gain, t)
         # runs of target skips within the row: D[j] = max_k (base[k] + (j - k) * skip)
         shifted = base - cols * scoring.skip

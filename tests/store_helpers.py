@@ -1,0 +1,91 @@
+"""Entries to merge and the store checks shared by the SQLite and PostgreSQL tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from glossary.models import Contribution, Equivalent, Example, Term
+from glossary.store import Store, lookup, merge_entries, review
+from glossary.types import Equivalent as Extracted
+from glossary.types import Example as ExtractedExample
+from glossary.types import Span, TermEntry
+
+
+def example(doc_en: str, sent_en: int, en_text: str = "They stabilize jobs.") -> ExtractedExample:
+    return ExtractedExample(
+        doc_zh="004", doc_en=doc_en, sent_zh=3, sent_en=sent_en,
+        zh_text="落实减负稳岗政策。", en_text=en_text,
+        zh_span=Span(4, 6), en_span=Span(5, 19), pair_score=0.8,
+    )
+
+
+def entry(
+    zh: str = "稳岗",
+    renderings: tuple[tuple[str, int, float, tuple[ExtractedExample, ...]], ...] = (
+        ("stabilize jobs", 2, 0.9, (example("000", 5), example("002", 7))),
+        ("post-retention", 1, 0.4, (example("000", 6),)),
+    ),
+    termhood: float = 0.7,
+) -> TermEntry:
+    return TermEntry(
+        zh=zh,
+        termhood=termhood,
+        equivalents=tuple(
+            Extracted(en=en, frequency=f, confidence=c, examples=ex)
+            for en, f, c, ex in renderings
+        ),
+    )
+
+
+def snapshot(store: Store) -> dict[str, list[tuple[Any, ...]]]:
+    """Every stored value that a merge could change, in a comparable form."""
+    with store.reading() as session:
+        return {
+            "terms": [
+                (t.zh, t.note, t.definition, t.termhood, t.updated_at)
+                for t in session.scalars(select(Term).order_by(Term.zh))
+            ],
+            "equivalents": [
+                (e.term_id, e.en, e.status, e.frequency, round(e.confidence, 9), e.note, e.origin,
+                 e.reviewed_by)
+                for e in session.scalars(select(Equivalent).order_by(Equivalent.term_id,
+                                                                     Equivalent.en))
+            ],
+            "examples": [
+                (x.equivalent_id, x.doc_zh, x.doc_en, x.sent_zh, x.sent_en)
+                for x in session.scalars(select(Example).order_by(Example.id))
+            ],
+            "contributions": [
+                (c.equivalent_id, c.corpus_id, c.frequency, c.confidence)
+                for c in session.scalars(select(Contribution).order_by(
+                    Contribution.equivalent_id, Contribution.corpus_id))
+            ],
+        }
+
+
+def check_merge_is_idempotent(store: Store) -> None:
+    merge_entries(store, [entry(), entry("一生一困")], corpus_id="seeds")
+    first = snapshot(store)
+    report = merge_entries(store, [entry(), entry("一生一困")], corpus_id="seeds")
+    assert snapshot(store) == first
+    assert (report.terms_added, report.equivalents_added, report.examples_added) == (0, 0, 0)
+    [view] = lookup(store, "稳岗")
+    assert view.equivalents[0].en == "stabilize jobs"
+    assert view.equivalents[0].frequency == 2
+
+
+def check_rebuild_keeps_review(store: Store) -> None:
+    merge_entries(store, [entry()], corpus_id="seeds")
+    review(store, zh="稳岗", en="post-retention", status="rejected", note="not a rendering",
+           reviewer="ana")
+    changed = entry(renderings=(("stabilize jobs", 5, 0.95, (example("001", 1),)),))
+    merge_entries(store, [changed], corpus_id="seeds")
+    [view] = lookup(store, "稳岗")
+    by_en = {eq.en: eq for eq in view.equivalents}
+    assert by_en["post-retention"].status == "rejected"
+    assert by_en["post-retention"].note == "not a rendering"
+    assert by_en["post-retention"].reviewed_by == "ana"
+    assert by_en["stabilize jobs"].frequency == 5
+    assert [eq.en for eq in view.equivalents] == ["stabilize jobs", "post-retention"]

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from align.errors import InputError
+from glossary.errors import ImportFormatError
+from glossary.exports import to_csv
+from glossary.importing import import_csv, import_csv_file, parse_glossary_csv
+from glossary.store import Store, list_terms, lookup, merge_entries, open_store, review_history
+from tests.store_helpers import entry, snapshot
+
+HEADER = "zh,en,status,frequency,confidence,note,sources\r\n"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = open_store(path=tmp_path / "glossary.sqlite3")
+    yield opened
+    opened.close()
+
+
+def test_export_reads_back_as_reviewed(store: Store, tmp_path: Path) -> None:
+    merge_entries(store, [entry()], corpus_id="seeds")
+    exported = to_csv(list_terms(store))
+    other = open_store(path=tmp_path / "other.db")
+    try:
+        report = import_csv(other, exported, reviewer="ana", source="glossary.csv")
+        assert (report.rows, report.terms_added, report.equivalents_added) == (2, 1, 2)
+        [view] = lookup(other, "稳岗")
+        top = view.equivalents[0]
+        assert (top.en, top.origin, top.reviewed_by) == ("stabilize jobs", "imported", "ana")
+        assert top.frequency == 2
+        assert top.confidence == pytest.approx(0.9)
+        # An imported glossary is protected from rebuilds, and its figures stand in only
+        # until the store has evidence of its own (no double counting).
+        merge_entries(other, [entry()], corpus_id="seeds")
+        [view] = lookup(other, "稳岗")
+        assert [(e.en, e.frequency, e.reviewed_by) for e in view.equivalents] == [
+            ("stabilize jobs", 2, "ana"), ("post-retention", 1, "ana"),
+        ]
+    finally:
+        other.close()
+
+
+def test_import_overrides_proposed_values_and_is_idempotent(store: Store) -> None:
+    merge_entries(store, [entry()], corpus_id="seeds")
+    data = (HEADER + "稳岗,post-retention,rejected,,,wrong sense,\r\n").encode()
+    assert import_csv(store, data, reviewer="ana").equivalents_changed == 1
+    [view] = lookup(store, "稳岗")
+    rejected = view.equivalents[-1]
+    assert (rejected.en, rejected.status, rejected.note) == ("post-retention", "rejected",
+                                                             "wrong sense")
+    before = snapshot(store)
+    assert import_csv(store, data, reviewer="ana").equivalents_changed == 0
+    assert snapshot(store) == before
+    assert [e["action"] for e in review_history(store, zh="稳岗")] == ["imported"]
+
+
+def test_import_without_bom_and_minimal_columns(store: Store) -> None:
+    data = "zh,en,status\n渝创渝新,Chongqing Create Chongqing New,Preferred\n".encode()
+    import_csv(store, data, reviewer="ana")
+    [view] = lookup(store, "渝创渝新")
+    assert view.equivalents[0].status == "preferred"
+
+
+def test_import_gbk_file_from_excel(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_bytes("zh,en,status\n农民工,migrant workers,preferred\n".encode("gbk"))
+    import_csv_file(store, path, reviewer="ana")
+    assert [v.zh for v in lookup(store, "migrant workers")] == ["农民工"]
+
+
+def test_malformed_file_lists_every_bad_row_and_imports_nothing(store: Store) -> None:
+    merge_entries(store, [entry()], corpus_id="seeds")
+    before = snapshot(store)
+    data = (
+        HEADER
+        + "稳岗,stabilize jobs,preferred,2,0.9,,\r\n"  # row 2: fine
+        + "稳岗,job retention,approved,1,0.5,,\r\n"  # row 3: unknown status
+        + "稳岗,x,preferred,many,0.5,,\r\n"  # row 4: bad number
+        + ",x,preferred,1,0.5,,\r\n"  # row 5: empty zh
+        + "稳岗,,preferred,1,0.5,,\r\n"  # row 6: empty en
+        + "稳岗,y,preferred\r\n"  # row 7: missing columns
+        + "稳岗,z,preferred,1,1.7,,\r\n"  # row 8: confidence out of range
+        + "稳岗,stabilize jobs,admitted,,,,\r\n"  # row 9: repeats row 2
+    ).encode("utf-8-sig")
+    with pytest.raises(ImportFormatError) as caught:
+        import_csv(store, data, reviewer="ana", source="bad.csv")
+    problems = caught.value.problems
+    assert [p.split(":")[0] for p in problems] == [
+        "row 3", "row 4", "row 5", "row 6", "row 7", "row 8", "row 9",
+    ]
+    message = str(caught.value)
+    assert message.startswith("bad.csv: 7 malformed row(s), nothing imported")
+    assert "unknown status 'approved'; use one of: proposed, preferred" in message
+    assert "frequency 'many' is not a whole number" in message
+    assert "row 5: zh is empty" in message and "row 6: en is empty" in message
+    assert "row 7: expected 7 fields, found 3" in message
+    assert "row 9: repeats 稳岗 → stabilize jobs of row 2" in message
+    assert snapshot(store) == before
+
+
+def test_missing_header_column() -> None:
+    with pytest.raises(ImportFormatError, match=r"row 1: missing column\(s\) status"):
+        parse_glossary_csv("zh,en\n稳岗,stabilize jobs\n", source="f.csv")
+
+
+def test_unterminated_quote_is_a_format_error() -> None:
+    with pytest.raises(ImportFormatError, match="row 2"):
+        parse_glossary_csv('zh,en,status\n稳岗,"stabilize\x00,preferred\n', source="f.csv")
+
+
+def test_empty_file_is_an_input_error(store: Store) -> None:
+    with pytest.raises(InputError, match="empty"):
+        import_csv(store, b"", reviewer="ana", source="empty.csv")

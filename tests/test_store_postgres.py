@@ -1,0 +1,97 @@
+"""The key store tests against a real PostgreSQL server.
+
+Set ``DUIQI_TEST_POSTGRES_URL`` (e.g. ``postgresql+psycopg://postgres@127.0.0.1/duiqi_test``)
+to run them; each test works in a schema of its own and drops it afterwards, so other
+data in that database is left alone. Without the variable they are skipped, visibly.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+import glossary.store as store_module
+from glossary.errors import ImportFormatError
+from glossary.exports import to_csv
+from glossary.importing import import_csv, load_seed_terms
+from glossary.store import Store, list_terms, lookup, merge_entries, open_store
+from glossary.types import TermEntry
+from tests.store_helpers import (
+    check_merge_is_idempotent,
+    check_rebuild_keeps_review,
+    entry,
+    snapshot,
+)
+
+POSTGRES_URL = os.environ.get("DUIQI_TEST_POSTGRES_URL", "")
+
+pytestmark = pytest.mark.skipif(
+    not POSTGRES_URL,
+    reason="DUIQI_TEST_POSTGRES_URL is not set; set it to a PostgreSQL URL to run these tests",
+)
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    schema = f"duiqi_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    opened = open_store(url.render_as_string(hide_password=False))
+    try:
+        yield opened
+    finally:
+        opened.close()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def test_merge_is_idempotent(store: Store) -> None:
+    check_merge_is_idempotent(store)
+
+
+def test_rebuild_keeps_reviewed_decisions(store: Store) -> None:
+    check_rebuild_keeps_review(store)
+
+
+def test_crash_mid_merge_leaves_the_store_as_before(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    merge_entries(store, [entry()], corpus_id="seeds")
+    before = snapshot(store)
+    monkeypatch.setattr(store_module, "_CHUNK", 1)
+
+    def crashing() -> Iterator[TermEntry]:
+        yield entry("一生一困")
+        raise RuntimeError("extractor crashed")
+
+    with pytest.raises(RuntimeError, match="extractor crashed"):
+        merge_entries(store, crashing(), corpus_id="seeds")
+    assert snapshot(store) == before
+
+
+def test_lookup_tiers_and_english(store: Store) -> None:
+    load_seed_terms(store)
+    merge_entries(store, [entry("稳岗留工"), entry("减负稳岗")], corpus_id="seeds")
+    assert [(v.zh, v.match) for v in lookup(store, "稳岗")] == [
+        ("稳岗", "exact"), ("稳岗留工", "prefix"), ("减负稳岗", "substring"),
+    ]
+    assert [v.zh for v in lookup(store, "Migrant Workers")] == ["农民工"]
+
+
+def test_import_is_all_or_nothing_and_round_trips(store: Store) -> None:
+    merge_entries(store, [entry()], corpus_id="seeds")
+    before = snapshot(store)
+    bad = "zh,en,status\n稳岗,job retention,preferred\n稳岗,x,approved\n".encode()
+    with pytest.raises(ImportFormatError, match="row 3: unknown status 'approved'"):
+        import_csv(store, bad, reviewer="ana")
+    assert snapshot(store) == before
+    report = import_csv(store, to_csv(list_terms(store)), reviewer="ana")
+    assert report.equivalents_changed == 2
