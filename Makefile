@@ -20,7 +20,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test: lint
-	$(BIN)/pytest
+	scripts/test.sh
 
 bench: $(STAMP)
 	$(BIN)/python bench/align_bench.py
