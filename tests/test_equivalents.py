@@ -1,0 +1,115 @@
+"""English spans and the signals that score them against a Chinese term."""
+
+from __future__ import annotations
+
+import pytest
+
+from glossary.dictionary import DictionaryError, content_stems, glosses, stem, term_glosses
+from glossary.equivalents import (
+    Evidence,
+    confidence,
+    dice,
+    dictionary_match,
+    english_spans,
+    number_agreement,
+    span_key,
+    term_numbers,
+)
+
+SENTENCE = (
+    "The city will improve the entrepreneurship brand of “Chongqing Create Chongqing New”, "
+    'and focus on "a lifetime of poverty" (college graduates).'
+)
+
+
+def test_spans_match_their_offsets_and_never_cross_punctuation() -> None:
+    spans = english_spans(SENTENCE)
+    assert spans
+    for span in spans:
+        assert SENTENCE[span.start : span.end] == span.text
+        assert span.key == span_key(span.text)
+        assert not any(mark in span.text for mark in ',()“”"')
+
+
+def test_quoted_phrases_are_kept_whole_with_their_article() -> None:
+    quoted = {s.text for s in english_spans(SENTENCE) if s.quoted}
+    assert quoted == {"Chongqing Create Chongqing New", "a lifetime of poverty"}
+
+
+def test_capitalised_phrase_is_marked() -> None:
+    by_text = {s.text: s for s in english_spans(SENTENCE)}
+    assert by_text["Chongqing Create Chongqing New"].capitalised
+    assert not by_text["entrepreneurship brand"].capitalised
+
+
+def test_unquoted_spans_do_not_start_or_end_with_function_words() -> None:
+    for span in english_spans(SENTENCE):
+        if not span.quoted:
+            words = span.text.lower().split()
+            assert words[0] not in {"the", "of", "and", "will"}
+            assert words[-1] not in {"the", "of", "and", "will"}
+
+
+def test_dictionary_covers_a_word_by_word_rendering() -> None:
+    units = term_glosses("渝创渝新")
+    assert dictionary_match(units, content_stems("Chongqing Create Chongqing New")) == 1.0
+    assert dictionary_match(units, content_stems("entrepreneurship brand")) == 0.0
+    assert dictionary_match((), content_stems("anything")) == 0.0
+
+
+def test_stems_match_inflections() -> None:
+    assert stem("stabilized") == stem("stable") == stem("stabilize")
+    assert stem("workers") == stem("worker")
+    assert "migrant" in glosses("农民工")
+    assert glosses("不是一个词的字符串") == frozenset()
+
+
+def test_missing_dictionary_package_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from glossary import dictionary
+
+    dictionary._table.cache_clear()
+    dictionary.glosses.cache_clear()
+    monkeypatch.setattr(dictionary, "_PACKAGE", "no_such_cedict_package")
+    with pytest.raises(DictionaryError, match="pip install no_such_cedict_package"):
+        dictionary.glosses("稳")
+    monkeypatch.undo()
+    dictionary._table.cache_clear()
+    dictionary.glosses.cache_clear()
+
+
+def test_numbers_of_terms_and_their_agreement() -> None:
+    assert term_numbers("8个扩大") == {8.0}
+    assert term_numbers("六稳") == {6.0}
+    assert term_numbers("十四五") == {14.0, 5.0}
+    assert term_numbers("一生一困") == frozenset()
+    assert number_agreement(term_numbers("8个扩大"), "8 expansion") == 1.0
+    assert number_agreement(term_numbers("8个扩大"), "6 expansion") == -1.0
+    assert number_agreement(term_numbers("8个扩大"), "expansion") == 0.0
+    assert number_agreement(frozenset(), "8 expansion") == 0.0
+
+
+def test_dice_is_bounded() -> None:
+    assert dice(0, 0, 0) == 0.0
+    assert dice(2, 2, 2) == 1.0
+    assert 0.0 < dice(1, 4, 2) < 1.0
+
+
+def _evidence(embedding: float) -> Evidence:
+    return Evidence(
+        embedding=embedding,
+        dictionary=0.5,
+        quote=False,
+        capitalised=False,
+        numbers=0.0,
+        context=0.4,
+        support=1.0,
+        documents=1,
+        association=0.3,
+        words=2,
+    )
+
+
+def test_confidence_is_a_probability_that_grows_with_similarity() -> None:
+    scores = [confidence(_evidence(x)) for x in (-1.0, 0.0, 0.5, 1.0)]
+    assert all(0.0 <= s <= 1.0 for s in scores)
+    assert scores == sorted(scores)

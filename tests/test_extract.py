@@ -1,0 +1,172 @@
+"""Term extraction end to end, on tiny documents and a fake encoder (no model loaded)."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from align.document import load_document
+from align.encoders import Encoder, Vectors, normalise_rows
+from align.errors import InputError, LanguageError
+from align.types import Alignment, Bead, Document, Lang, Sentence, Signature, join_sentences
+from glossary.equivalents import span_key
+from glossary.extract import extract_terms
+from glossary.types import TermEntry
+
+from .conftest import SEEDS
+
+# Each concept is a set of surface forms, Chinese and English, that mean the same thing.
+CONCEPTS = (
+    ("渝创渝新", "chongqing create chongqing new"),
+    ("贷款", "loans"),
+    ("品牌", "brand"),
+    ("农民工", "migrant workers"),
+    ("创业", "entrepreneurship"),
+)
+HASH_DIMS = 32
+
+
+class ConceptEncoder(Encoder):
+    """Texts sharing a concept are similar; a little hashing keeps other texts apart."""
+
+    name = "concepts"
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        rows = np.zeros((len(texts), len(CONCEPTS) + HASH_DIMS), dtype=np.float32)
+        for i, text in enumerate(texts):
+            lowered = text.lower()
+            for j, forms in enumerate(CONCEPTS):
+                if any(form in lowered for form in forms):
+                    rows[i, j] = 1.0
+            rows[i, len(CONCEPTS) + zlib.crc32(lowered.encode()) % HASH_DIMS] = 0.3
+        return normalise_rows(rows)
+
+
+def document(name: str, lang: Lang, texts: Sequence[str]) -> Document:
+    sentences, position = [], 0
+    for text in texts:
+        sentences.append(Sentence(text, position, position + len(text)))
+        position += len(text) + 1
+    return Document(join_sentences(list(texts), lang), lang, tuple(sentences), name)
+
+
+ZH = document(
+    "zh.txt",
+    "zh",
+    [
+        "实施“渝创渝新”创业促进计划，发放创业担保贷款54亿元。",
+        "重庆打造“渝创渝新”创业品牌，农民工就业稳定。",
+    ],
+)
+EN_A = document(
+    "a.txt",
+    "en",
+    [
+        "Chongqing issued 5.4 billion yuan of loans under “Chongqing Create Chongqing New”.",
+        "Migrant workers were stable.",
+    ],
+)
+EN_B = document(
+    "b.txt",
+    "en",
+    [
+        "The city will build the entrepreneurship brand of “Chongqing Create Chongqing New”.",
+        "The weather was fine.",
+    ],
+)
+
+
+def _entry(entries: tuple[TermEntry, ...], zh: str) -> TermEntry:
+    return next(e for e in entries if e.zh == zh)
+
+
+@pytest.fixture(scope="module")
+def entries() -> tuple[TermEntry, ...]:
+    return extract_terms(
+        [ZH], [EN_A, EN_B], encoder=ConceptEncoder(), doc_ids={"zh.txt": "004"}, k=2
+    )
+
+
+def test_quoted_name_found_through_agreement_of_two_documents(
+    entries: tuple[TermEntry, ...],
+) -> None:
+    best = _entry(entries, "渝创渝新").equivalents[0]
+    assert span_key(best.en) == "chongqing create chongqing new"
+    assert {e.doc_en for e in best.examples} == {"a.txt", "b.txt"}
+    assert best.frequency == len(best.examples)
+
+
+def test_examples_carry_correct_spans_and_ids(entries: tuple[TermEntry, ...]) -> None:
+    for entry in entries:
+        for equivalent in entry.equivalents:
+            assert equivalent.examples
+            for example in equivalent.examples:
+                zh = example.zh_text[example.zh_span.start : example.zh_span.end]
+                en = example.en_text[example.en_span.start : example.en_span.end]
+                assert zh == entry.zh
+                assert span_key(en) == span_key(equivalent.en)
+                assert example.doc_zh == "004"
+                assert 0.0 <= example.pair_score <= 1.0
+
+
+def test_confidences_are_probabilities_best_first(entries: tuple[TermEntry, ...]) -> None:
+    for entry in entries:
+        scores = [q.confidence for q in entry.equivalents]
+        assert all(0.0 <= s <= 1.0 for s in scores)
+        assert scores == sorted(scores, reverse=True)
+
+
+def test_aligned_pairs_are_searched_with_their_bead_score() -> None:
+    alignment = Alignment(
+        src=ZH, tgt=EN_A, beads=(Bead((1,), (1,), 0.9),), signature=Signature("comparable", "x")
+    )
+    found = extract_terms([ZH], [EN_A, EN_B], encoder=ConceptEncoder(), alignments=[alignment], k=1)
+    examples = [x for q in _entry(found, "农民工").equivalents for x in q.examples]
+    assert any(
+        x.doc_en == "a.txt" and x.sent_zh == 1 and x.sent_en == 1 and x.pair_score == 0.9
+        for x in examples
+    )
+
+
+def test_documents_in_the_wrong_language_are_refused() -> None:
+    with pytest.raises(LanguageError, match="not zh: pass it in en_docs"):
+        extract_terms([EN_A], [EN_B], encoder=ConceptEncoder())
+    with pytest.raises(LanguageError, match="not en: pass it in zh_docs"):
+        extract_terms([ZH], [ZH], encoder=ConceptEncoder())
+
+
+def test_bad_settings_are_refused() -> None:
+    with pytest.raises(InputError, match="k must be at least 1"):
+        extract_terms([ZH], [EN_A], encoder=ConceptEncoder(), k=0)
+    with pytest.raises(InputError, match=r"min_confidence must be in \[0, 1\]"):
+        extract_terms([ZH], [EN_A], encoder=ConceptEncoder(), min_confidence=2.0)
+    with pytest.raises(InputError, match="max_equivalents must be at least 1"):
+        extract_terms([ZH], [EN_A], encoder=ConceptEncoder(), max_equivalents=0)
+
+
+def test_alignment_of_unknown_documents_is_refused() -> None:
+    stranger = document("c.txt", "en", ["Something else entirely."])
+    alignment = Alignment(src=ZH, tgt=stranger, beads=(), signature=Signature("comparable", "x"))
+    with pytest.raises(InputError, match="not among zh_docs/en_docs"):
+        extract_terms([ZH], [EN_A], encoder=ConceptEncoder(), alignments=[alignment])
+
+
+def test_no_english_gives_no_entries() -> None:
+    assert extract_terms([ZH], [], encoder=ConceptEncoder()) == ()
+
+
+@pytest.mark.slow
+def test_headline_terms_on_the_seed_corpus(use_encoder: Encoder) -> None:
+    docs = [load_document(path) for path in sorted(SEEDS.glob("*.txt"))]
+    found = extract_terms(
+        [d for d in docs if d.lang == "zh"],
+        [d for d in docs if d.lang == "en"],
+        encoder=use_encoder,
+    )
+    top = {e.zh: span_key(e.equivalents[0].en) for e in found}
+    assert top["渝创渝新"] == "chongqing create chongqing new"
+    assert top["一生一困"] == "a lifetime of poverty"
+    assert top["稳岗"] in {"stabilize jobs", "stabilized jobs"}

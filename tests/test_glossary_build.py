@@ -1,0 +1,96 @@
+"""Building the glossary from the bundled corpus, end to end, with the real encoder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from align.encoders import Encoder
+from api.cli import main
+from glossary.build import build_glossary
+from glossary.corpus import BUNDLED, read_manifest
+from glossary.store import Store, lookup, open_store, review
+from glossary.views import TermView
+
+from .conftest import SEEDS
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, use_encoder: Encoder) -> tuple[Store, Path]:
+    db = tmp_path_factory.mktemp("glossary") / "g.sqlite3"
+    store = open_store(path=db)
+    build_glossary(store, BUNDLED, encoder=use_encoder)
+    return store, db
+
+
+def _english(terms: list[TermView]) -> dict[str, str]:
+    return {eq.en: eq.status for t in terms for eq in t.equivalents}
+
+
+def test_headline_terms(built: tuple[Store, Path]) -> None:
+    store, _ = built
+    yu = lookup(store, "渝创渝新")[0]
+    top = yu.equivalents[0]
+    assert top.en == "Chongqing Create Chongqing New" and top.examples
+    example = top.examples[0]
+    assert example.en_text[example.en_span.start : example.en_span.end] == top.en
+    assert example.en_doc is not None and example.en_doc.title
+    one = _english(lookup(store, "一生一困"))
+    assert one["a lifetime of poverty"] == "deprecated"
+    assert one["college graduates and people in difficulty"] == "preferred"
+    assert any("stabiliz" in en.lower() for en in _english(lookup(store, "稳岗")))
+
+
+def test_rebuild_is_idempotent_and_keeps_reviews(
+    built: tuple[Store, Path], use_encoder: Encoder
+) -> None:
+    store, _ = built
+    review(
+        store,
+        zh="渝创渝新",
+        en="Chongqing Create Chongqing New",
+        status="admitted",
+        note="checked by a terminologist",
+        reviewer="test",
+    )
+    before = lookup(store, "渝创渝新")
+    build_glossary(store, BUNDLED, encoder=use_encoder)
+    after = lookup(store, "渝创渝新")
+    assert after == before
+
+
+def test_lookup_json_from_the_command_line(
+    built: tuple[Store, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, db = built
+    assert main(["glossary", "lookup", "渝创渝新", "--json", "--db", str(db)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["query"] == "渝创渝新"
+    first = result["entries"][0]
+    assert {"zh", "en", "status", "frequency", "confidence", "examples"} <= set(first)
+    assert {"zh_text", "en_text", "doc_zh", "doc_en"} <= set(first["examples"][0])
+
+
+def test_export_csv_opens_in_excel_with_chinese(built: tuple[Store, Path], tmp_path: Path) -> None:
+    _, db = built
+    out = tmp_path / "g.csv"
+    assert main(["glossary", "export", "--format", "csv", "-o", str(out), "--db", str(db)]) == 0
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and "渝创渝新".encode() in data
+
+
+def test_a_corpus_without_manifest_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(["glossary", "build", str(tmp_path), "--db", str(tmp_path / "g.db"), "--quiet"]) == 2
+    )
+    assert "manifest.csv" in capsys.readouterr().err
+
+
+def test_bundled_manifest_lists_the_seeds() -> None:
+    articles = read_manifest(SEEDS)
+    assert {a.lang for a in articles} == {"zh", "en"}
+    assert all(a.path.exists() for a in articles)
