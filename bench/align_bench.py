@@ -78,14 +78,15 @@ def main() -> None:
     parser.add_argument("--skip-large", action="store_true", help="only the Bible set")
     args = parser.parse_args()
     sets = [("bible", 1)] + ([] if args.skip_large else [("synthetic_20k", 4)])
-    results: dict[str, Any] = {}
+    # a partial run (--skip-large) updates its own sets and keeps the others' figures
+    results: dict[str, Any] = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     ctx = multiprocessing.get_context("spawn")
     for name, repeat in sets:
         for method in ("duiqi", "baseline"):
             with ctx.Pool(1) as pool:
                 job = {"bible": str(args.bible), "repeat": repeat, "method": method}
                 row = pool.apply(_run, (job,))
-            results.setdefault(name, {})[method] = row
+            results.setdefault(name, {})[method] = row | {"measured": time.strftime("%Y-%m-%d")}
             print(
                 f"{name:14s} {method:8s} F1 strict {row['f1_strict']:.3f} lax {row['f1_lax']:.3f}"
                 f"  {row['seconds']:7.1f} s  {row['sentences_per_second']:7.0f} sent/s"

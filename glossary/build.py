@@ -7,7 +7,7 @@ progress, and a rebuild of the same corpus changes nothing a person decided.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,19 +60,52 @@ def build_glossary(
             progress(f"aligning {z.id} with {e.id}")
             alignment = align_documents(docs[z.id], docs[e.id], mode="auto", encoder=encoder)
             alignments.append(alignment)
-            pairs += record_pairs(store, _pairs(alignment, z.id, e.id), corpus_id=corpus)
+            pairs += record_alignment(store, alignment, doc_zh=z.id, doc_en=e.id, corpus_id=corpus)
     progress("extracting terms")
+    terms, report = merge_terms(
+        store,
+        alignments,
+        encoder=encoder,
+        doc_ids={docs[a.id].name: a.id for a in articles},
+        corpus_id=corpus,
+        user_terms=user_terms,
+    )
+    return BuildReport(articles=len(articles), pairs=pairs, terms=terms, merge=report)
+
+
+def record_alignment(
+    store: Store, alignment: Alignment, *, doc_zh: str, doc_en: str, corpus_id: str
+) -> int:
+    """Store an alignment's pairs under the store's document ids; returns how many were new."""
+    records = pair_records(alignment, doc_zh=doc_zh, doc_en=doc_en)
+    return record_pairs(store, records, corpus_id=corpus_id)
+
+
+def merge_terms(
+    store: Store,
+    alignments: Sequence[Alignment],
+    *,
+    encoder: Encoder,
+    doc_ids: Mapping[str, str],
+    corpus_id: str,
+    user_terms: Iterable[str] = (),
+) -> tuple[int, MergeReport]:
+    """Extract terms from all the aligned articles at once and merge them into the store.
+
+    All at once, not pair by pair: an equivalent's support and association are counted across
+    every article, and each Chinese sentence is compared with the whole English side.
+    Returns the number of entries extracted and what the merge changed.
+    """
+    docs = {d.name: d for a in alignments for d in (a.src, a.tgt)}
     entries = extract_terms(
-        [docs[a.id] for a in zh],
-        [docs[a.id] for a in en],
+        [d for d in docs.values() if d.lang == "zh"],
+        [d for d in docs.values() if d.lang == "en"],
         encoder=encoder,
         alignments=alignments,
         user_terms=user_terms,
-        doc_ids={docs[a.id].name: a.id for a in articles},
+        doc_ids=doc_ids,
     )
-    progress(f"merging {len(entries)} terms")
-    report = merge_entries(store, entries, corpus_id=corpus)
-    return BuildReport(articles=len(articles), pairs=pairs, terms=len(entries), merge=report)
+    return len(entries), merge_entries(store, entries, corpus_id=corpus_id)
 
 
 def _record(article: Article) -> DocumentRecord:
@@ -85,14 +118,15 @@ def _record(article: Article) -> DocumentRecord:
     )
 
 
-def _pairs(alignment: Alignment, zh_id: str, en_id: str) -> list[PairRecord]:
+def pair_records(alignment: Alignment, *, doc_zh: str, doc_en: str) -> list[PairRecord]:
+    """The alignment's pairs, Chinese side first whichever side was the source, as stored."""
     zh_first = alignment.src.lang == "zh"
     out = []
     for bead in alignment.pairs():
         src_text, tgt_text = alignment.bead_text(bead)
         zh_ids, en_ids = (bead.src, bead.tgt) if zh_first else (bead.tgt, bead.src)
         zh_text, en_text = (src_text, tgt_text) if zh_first else (tgt_text, src_text)
-        out.append(PairRecord(zh_id, en_id, zh_ids, en_ids, zh_text, en_text, bead.score))
+        out.append(PairRecord(doc_zh, doc_en, zh_ids, en_ids, zh_text, en_text, bead.score))
     return out
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 import regex
 
 from align.tokenize import zh_words
+from glossary.dictionary import glosses
 
 SentenceKey = tuple[int, int]
 """(document index, sentence index) of a sentence in the corpus."""
@@ -34,6 +35,9 @@ _SLOGAN = regex.compile(
     rf"(?:[{_NUMERAL}]\p{{Han}}){{2,3}}"  # 一生一困, 一企一策, 一金三制
     rf"|\d+个\p{{Han}}{{2}}(?!\p{{Han}})"  # 8个扩大
 )
+_COUNTED = regex.compile(r"\d+个(\p{Han}{2})")  # 8个扩大措施: a count of actions, unquoted
+_VERB_TAGS = frozenset({"v", "vn"})
+_PHRASE_STOP = frozenset("的了是在和与及或")  # no four-character phrase holds these
 # Words that begin or end no term: function words and the commonest verbs of reporting.
 _EDGE_STOP = frozenset(
     "的 了 和 与 及 或 在 是 将 对 为 把 被 从 由 以 向 等 也 都 "  # noqa: SIM905
@@ -45,11 +49,13 @@ _EDGE_STOP = frozenset(
     "其中 方面 大 小".split()
 )
 # Terms are noun phrases: they neither start with an adverb, pronoun or measure word, nor
-# end with a verb or an idiom (jieba's dictionary tags).
+# end with an idiom (jieba's dictionary tags). They may end with a word jieba tags as a
+# verb: policy compounds end in verbal nouns (户籍限制, 同比增长, 就业帮扶).
 _BAD_FIRST = frozenset(
     "ad d p c u r m q f t y e o uj ul uz ud ug uv".split()  # noqa: SIM905
 )
-_BAD_LAST = _BAD_FIRST | {"v", "l", "i", "vd", "vg"}
+_BAD_LAST = _BAD_FIRST | {"l", "i", "vd", "vg"}
+_NAMED = frozenset({"user", "quoted", "slogan", "phrase"})  # proposed whole by a pattern
 _MAX_CHARS = 10
 _MAX_WORDS = 4
 _IDF_MEDIAN = 11.95  # median of jieba's idf.txt: what an unseen word is worth
@@ -68,9 +74,9 @@ class Occurrence:
 class Candidate:
     """A Chinese string proposed as a term, with its termhood in [0, 1] and occurrences.
 
-    ``kinds`` says which detectors proposed it (quoted, slogan, abbreviation, user,
-    ngram); ``quoted`` is true when at least one occurrence stands inside quotes, which
-    the English side uses to pair it with a quoted English span.
+    ``kinds`` says which detectors proposed it (quoted, slogan, phrase, part,
+    abbreviation, user, ngram); ``quoted`` is true when at least one occurrence stands
+    inside quotes, which the English side uses to pair it with a quoted English span.
     """
 
     zh: str
@@ -156,6 +162,46 @@ def _quoted_terms(text: str) -> Iterable[str]:
             yield inner
 
 
+def _counted_actions(text: str) -> Iterable[str]:
+    """Number slogans a noun follows (8个扩大措施 → 8个扩大): a count, 个 and a verb."""
+    for match in _COUNTED.finditer(text):
+        if _tags().get(match.group(1)) in _VERB_TAGS:
+            yield match.group(0)
+
+
+def _cut_phrases(text: str, words: Sequence[tuple[int, int]]) -> Iterable[str]:
+    """Three- and four-character phrases jieba cut apart: CC-CEDICT headwords (大/数据),
+    parallel slogans (线上线下, AB-AC or AB-CB) and idioms split around a piece jieba's
+    dictionary does not know (稳中/向/好)."""
+    ends = {b for _, b in words}
+    for a, _ in words:
+        for size in (3, 4):
+            chunk = text[a : a + size]
+            if a + size not in ends or not _HAN.match(chunk) or not _PHRASE_STOP.isdisjoint(chunk):
+                continue
+            pieces = [text[x:y] for x, y in words if a <= x and y <= a + size]
+            if len(pieces) < 2:
+                continue  # jieba kept it whole: the n-gram detector weighs it
+            parallel = size == 4 and (chunk[0] == chunk[2] or chunk[1] == chunk[3])
+            unknown = len(pieces) >= 3 and any(len(p) > 1 and p not in _tags() for p in pieces)
+            if parallel or unknown or glosses(chunk):
+                yield chunk
+
+
+def _known(word: str) -> bool:
+    """Whether a general dictionary (jieba's words and IDF table, CC-CEDICT) has the word."""
+    return word in _tags() or word in _idf() or bool(glosses(word))
+
+
+def _halves(term: str) -> Iterable[str]:
+    """Halves of a four-character quoted name that a dictionary knows as specific words
+    (川渝通办 → 川渝): names in their own right, which jieba never sees apart."""
+    if len(term) == 4 and _HAN.match(term):
+        for half in (term[:2], term[2:]):
+            if _known(half) and _idf().get(half, _IDF_MEDIAN) >= _IDF_MEDIAN:
+                yield half
+
+
 def _is_content(word: str, bad_tags: frozenset[str]) -> bool:
     return bool(_HAN.match(word)) and word not in _EDGE_STOP and _tags().get(word) not in bad_tags
 
@@ -211,8 +257,13 @@ def find_candidates(
         for term in _quoted_terms(text):
             kinds[term].add("quoted")
             quoted.add(term)
-        for match in _SLOGAN.finditer(text):
-            kinds[match.group(0)].add("slogan")
+        for slogan in itertools.chain(
+            (m.group(0) for m in _SLOGAN.finditer(text)), _counted_actions(text)
+        ):
+            kinds[slogan].add("slogan")
+    for term in list(quoted):
+        for half in _halves(term):
+            kinds[half].add("part")
     for term in users:
         kinds[term].add("user")
     forced = set(kinds)
@@ -232,6 +283,8 @@ def find_candidates(
                 and word not in forced
             ):
                 kinds[word].add("abbreviation")
+        for phrase in _cut_phrases(text, words):
+            kinds[phrase].add("phrase")
         for gram, pieces in _ngrams(text, words):
             counts[gram] += 1
             gram_words.setdefault(gram, pieces)
@@ -257,7 +310,7 @@ def find_candidates(
             continue
         termhood = scores.get(term, 0.0)
         if found_by - {"ngram"}:
-            termhood = max(termhood, 0.6 if found_by & {"user", "quoted", "slogan"} else 0.5)
+            termhood = max(termhood, 0.6 if found_by & _NAMED else 0.5)
         candidates.append(
             Candidate(term, round(termhood, 4), occurrences, frozenset(found_by), term in quoted)
         )

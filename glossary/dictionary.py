@@ -23,13 +23,13 @@ _CHINESE = re.compile(r"\S*[|\u3400-\u9fff]\S*")
 _WORD = re.compile(r"[a-z][a-z'-]*")
 _STOP = frozenset(
     "a an the of to in on at for by with and or as is be from into its it one's sb "  # noqa: SIM905
-    "sth etc abbr variant surname name short see also used old lit fig bound form "
+    "sth etc abbr variant surname name short see also used old lit fig bound "
     "classifier kangxi radical".split()
 )
 _SUFFIXES = (
     "izations", "ization", "ilities", "ility", "ilizing", "ilized", "ilizes", "ilize",
     "izing", "ized", "izes", "ize", "ations", "ation", "ments", "ment", "ings", "ing",
-    "ies", "ied", "es", "ed", "s", "le", "e", "y",
+    "ies", "ied", "es", "ed", "s", "le", "ly", "e", "y",
 )  # fmt: skip
 
 
@@ -48,8 +48,13 @@ def stem(word: str) -> str:
 
 
 def content_stems(text: str) -> tuple[str, ...]:
-    """Stems of the words of ``text`` that carry meaning (no articles, no prepositions)."""
-    return tuple(stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP)
+    """Stems of the words of ``text`` that carry meaning (no articles, no prepositions).
+
+    A hyphenated word counts as its parts ("five-year" → five, year): the dictionary
+    glosses 五 as "five", never as "five-year".
+    """
+    words = (part for w in _WORD.findall(text.lower()) for part in w.split("-"))
+    return tuple(stem(w) for w in words if w and w not in _STOP)
 
 
 @cache
@@ -77,7 +82,9 @@ def glosses(word: str) -> frozenset[str]:
     definitions = _table().get(word)
     if definitions is None:
         return frozenset()
-    return frozenset(content_stems(_CHINESE.sub(" ", _BRACKETS.sub(" ", definitions))))
+    # one sense at a time: a classifier note (CL:個|个) must not swallow its neighbours
+    senses = (_CHINESE.sub(" ", _BRACKETS.sub(" ", sense)) for sense in definitions.split("/"))
+    return frozenset(stem for sense in senses for stem in content_stems(sense))
 
 
 def term_glosses(term: str, words: tuple[str, ...] = ()) -> tuple[frozenset[str], ...]:

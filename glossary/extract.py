@@ -22,8 +22,10 @@ from align.types import Alignment, Document
 from glossary.candidates import Candidate, Occurrence, SentenceKey, find_candidates, segment
 from glossary.dictionary import content_stems, term_glosses
 from glossary.equivalents import (
+    WEIGHTS,
     EnglishSpan,
     Evidence,
+    Weights,
     confidence,
     dice,
     dictionary_match,
@@ -36,6 +38,8 @@ from glossary.types import Equivalent, Example, Span, TermEntry
 
 _ANCHOR_DICTIONARY = 0.75  # a span this well glossed is worth a look wherever it is
 _MIN_COSINE = 0.3  # below this a span unsupported by dictionary or quotes is not scored
+_NEARLY = 0.05  # a longer span this close in confidence to a nested one may replace it
+_MAX_EXAMPLES = 10  # examples kept per equivalent, best sentence pairs first
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,19 @@ class _EnglishSide:
     quoted_keys: frozenset[str]
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """Everything the per-term scoring reads, computed once per corpus."""
+
+    zh_texts: Mapping[SentenceKey, str]
+    candidates: tuple[Candidate, ...]
+    term_vectors: Vectors
+    english: _EnglishSide
+    similarity: _SentenceSimilarity
+    neighbours: Mapping[SentenceKey, Mapping[SentenceKey, float]]
+    nearby: Mapping[SentenceKey, Mapping[str, list[tuple[SentenceKey, EnglishSpan, float]]]]
+
+
 def extract_terms(
     zh_docs: Sequence[Document],
     en_docs: Sequence[Document],
@@ -74,15 +91,81 @@ def extract_terms(
     k: int = 5,
     min_confidence: float = 0.5,
     max_equivalents: int = 3,
+    weights: Weights = WEIGHTS,
 ) -> tuple[TermEntry, ...]:
     """Glossary entries for the terms of ``zh_docs``, with English equivalents from ``en_docs``.
 
     ``doc_ids`` maps a document name to the id its examples carry (default: the name).
     ``k`` is how many most similar English sentences each occurrence looks at. Terms with
     no equivalent of at least ``min_confidence`` are left out; each entry keeps at most
-    ``max_equivalents``, best first.
+    ``max_equivalents``, best first. ``weights`` (see ``glossary.equivalents.fit_weights``)
+    turn the evidence into a confidence.
     """
     _check(zh_docs, en_docs, k, min_confidence, max_equivalents)
+    prepared = _prepare(zh_docs, en_docs, encoder, alignments, user_terms, k)
+    if prepared is None:
+        return ()
+    ids = doc_ids or {}
+    zh_names = [ids.get(d.name, d.name) for d in zh_docs]
+    en_names = [ids.get(d.name, d.name) for d in en_docs]
+    entries = []
+    for candidate, vector in zip(prepared.candidates, prepared.term_vectors, strict=True):
+        scored = [
+            (key, evidence, confidence(evidence, weights), found)
+            for key, evidence, found in _score(candidate, vector, prepared)
+        ]
+        scored.sort(key=lambda item: (-item[2], item[0]))
+        vocabulary = frozenset().union(*_units(candidate))
+        chosen = _choose(scored, prepared.english, vocabulary, min_confidence, max_equivalents)
+        if chosen:
+            entries.append(
+                TermEntry(
+                    candidate.zh,
+                    candidate.termhood,
+                    tuple(
+                        _equivalent(key, evidence, score, found, prepared, zh_names, en_names)
+                        for key, evidence, score, found in chosen
+                    ),
+                )
+            )
+    return tuple(entries)
+
+
+def span_evidence(
+    zh_docs: Sequence[Document],
+    en_docs: Sequence[Document],
+    *,
+    encoder: Encoder,
+    terms: Iterable[str],
+    alignments: Sequence[Alignment] = (),
+    user_terms: Iterable[str] = (),
+    k: int = 5,
+) -> dict[str, tuple[tuple[str, Evidence], ...]]:
+    """Every English span scored for each of ``terms`` that is a candidate, keyed by term.
+
+    The raw material for fitting ``weights`` on a reference list: the spans ``extract_terms``
+    weighs, before any confidence threshold or choice among them.
+    """
+    _check(zh_docs, en_docs, k, 0.0, 1)
+    wanted = set(terms)
+    prepared = _prepare(zh_docs, en_docs, encoder, alignments, [*user_terms], k)
+    if prepared is None:
+        return {}
+    return {
+        candidate.zh: tuple((key, evidence) for key, evidence, _ in _score(candidate, v, prepared))
+        for candidate, v in zip(prepared.candidates, prepared.term_vectors, strict=True)
+        if candidate.zh in wanted
+    }
+
+
+def _prepare(
+    zh_docs: Sequence[Document],
+    en_docs: Sequence[Document],
+    encoder: Encoder,
+    alignments: Sequence[Alignment],
+    user_terms: Iterable[str],
+    k: int,
+) -> _Prepared | None:
     zh_texts = {
         (d, i): s.text for d, doc in enumerate(zh_docs) for i, s in enumerate(doc.sentences)
     }
@@ -91,44 +174,22 @@ def extract_terms(
     }
     candidates = find_candidates(zh_texts, user_terms=user_terms)
     if not candidates or not en_texts:
-        return ()
+        return None
     english = _index_english(en_texts, encoder)
     similarity = _SentenceSimilarity(zh_texts, en_texts, encoder)
     neighbours = _neighbours(similarity, k)
     for key, partners in _aligned_partners(zh_docs, en_docs, alignments).items():
         for sentence, score in partners.items():
             neighbours[key][sentence] = max(neighbours[key].get(sentence, 0.0), score)
-    nearby = _nearby(neighbours, english)
-    term_vectors = encoder.encode([c.zh for c in candidates])
-    ids = doc_ids or {}
-    zh_names = [ids.get(d.name, d.name) for d in zh_docs]
-    en_names = [ids.get(d.name, d.name) for d in en_docs]
-    entries = []
-    for candidate, vector in zip(candidates, term_vectors, strict=True):
-        equivalents = _equivalents(
-            candidate,
-            vector,
-            english,
-            nearby,
-            neighbours,
-            similarity,
-            min_confidence,
-            max_equivalents,
-        )
-        if equivalents:
-            entries.append(
-                TermEntry(
-                    candidate.zh,
-                    candidate.termhood,
-                    tuple(
-                        _equivalent(
-                            key, evidence, score, instances, zh_texts, english, zh_names, en_names
-                        )
-                        for key, evidence, score, instances in equivalents
-                    ),
-                )
-            )
-    return tuple(entries)
+    return _Prepared(
+        zh_texts=zh_texts,
+        candidates=candidates,
+        term_vectors=encoder.encode([c.zh for c in candidates]),
+        english=english,
+        similarity=similarity,
+        neighbours=neighbours,
+        nearby=_nearby(neighbours, english),
+    )
 
 
 def _check(
@@ -253,17 +314,16 @@ def _position(doc: Document, docs: Sequence[Document]) -> int | None:
     return None
 
 
-def _equivalents(
-    candidate: Candidate,
-    vector: Vectors,
-    english: _EnglishSide,
-    nearby: Mapping[SentenceKey, Mapping[str, list[tuple[SentenceKey, EnglishSpan, float]]]],
-    neighbours: Mapping[SentenceKey, Mapping[SentenceKey, float]],
-    similarity: _SentenceSimilarity,
-    min_confidence: float,
-    max_equivalents: int,
-) -> list[tuple[str, Evidence, float, list[_Instance]]]:
-    units = term_glosses(candidate.zh, tuple(candidate.zh[a:b] for a, b in segment(candidate.zh)))
+def _units(candidate: Candidate) -> tuple[frozenset[str], ...]:
+    return term_glosses(candidate.zh, tuple(candidate.zh[a:b] for a, b in segment(candidate.zh)))
+
+
+def _score(
+    candidate: Candidate, vector: Vectors, prepared: _Prepared
+) -> list[tuple[str, Evidence, list[_Instance]]]:
+    """The evidence for every English span worth weighing as a rendering of ``candidate``."""
+    english, nearby, neighbours = prepared.english, prepared.nearby, prepared.neighbours
+    units = _units(candidate)
     vocabulary = frozenset().union(*units)
     glossed = _glossed(vocabulary, english)
     anchors = {
@@ -283,9 +343,8 @@ def _equivalents(
     for key, cosine in zip(keys, cosines, strict=True):
         if cosine < _MIN_COSINE and key not in glossed and key not in quoted:
             continue  # neither meaning nor dictionary nor quotes speak for it
-        found = _sightings(
-            candidate, key, key in anchors or key in quoted, english, nearby, similarity
-        )
+        anywhere = key in anchors or key in quoted
+        found = _sightings(candidate, key, anywhere, english, nearby, prepared.similarity)
         if not found:
             continue
         stems = english.stems[key]
@@ -305,20 +364,25 @@ def _equivalents(
             ),
             words=len(stems),
         )
-        scored.append((key, evidence, confidence(evidence), found))
-    scored.sort(key=lambda item: (-item[2], item[0]))
-    return _choose(scored, english, min_confidence, max_equivalents)
+        scored.append((key, evidence, found))
+    return scored
 
 
 def _choose(
     scored: Sequence[tuple[str, Evidence, float, list[_Instance]]],
     english: _EnglishSide,
+    vocabulary: frozenset[str],
     min_confidence: float,
     max_equivalents: int,
 ) -> list[tuple[str, Evidence, float, list[_Instance]]]:
-    """The best spans, one per rendering: a span nested in a better one is dropped, and
-    inflections of a chosen one ("college graduate" / "graduates") add their examples to
-    it, under the surface form seen in more sentences."""
+    """The best spans, one per rendering, best first.
+
+    Inflections of a chosen span ("college graduate" / "graduates") add their examples to
+    it, under the surface form seen in more sentences. A span nested in a chosen one is
+    dropped, unless it is the longer one, nearly as confident, and every word it adds
+    glosses the term ("stabilize jobs and retain" → "stabilize jobs and retain jobs"): the
+    embedding barely tells a phrase from the phrase cut short, the dictionary does.
+    """
     chosen: list[tuple[str, Evidence, float, list[_Instance]]] = []
     for key, evidence, score, found in scored:
         if score < min_confidence:
@@ -326,14 +390,37 @@ def _choose(
         same = next(
             (i for i, c in enumerate(chosen) if english.stems[c[0]] == english.stems[key]), None
         )
+        nested = next((i for i, c in enumerate(chosen) if _nested(key, c[0])), None)
         if same is not None:
             best_key, best_evidence, best_score, best_found = chosen[same]
             if english.sentence_count[key] > english.sentence_count[best_key]:
                 best_key = key
             chosen[same] = (best_key, best_evidence, best_score, best_found + found)
-        elif len(chosen) < max_equivalents and not any(_nested(key, c[0]) for c in chosen):
+        elif nested is not None:
+            shorter, _, shorter_score, _ = chosen[nested]
+            added = _added(english.stems[key], english.stems[shorter])
+            if (
+                len(key) > len(shorter)
+                and shorter_score - score <= _NEARLY
+                and added
+                and all(stem in vocabulary for stem in added)
+            ):
+                chosen[nested] = (key, evidence, shorter_score, found)
+        elif len(chosen) < max_equivalents:
             chosen.append((key, evidence, score, found))
     return chosen
+
+
+def _added(longer: Sequence[str], shorter: Sequence[str]) -> list[str]:
+    """The stems of ``longer`` left over once those of ``shorter`` are matched one by one."""
+    left = list(shorter)
+    out = []
+    for stem in longer:
+        if stem in left:
+            left.remove(stem)
+        else:
+            out.append(stem)
+    return out
 
 
 def _nearby(
@@ -391,36 +478,51 @@ def _equivalent(
     evidence: Evidence,
     score: float,
     instances: Sequence[_Instance],
-    zh_texts: Mapping[SentenceKey, str],
-    english: _EnglishSide,
+    prepared: _Prepared,
     zh_names: Sequence[str],
     en_names: Sequence[str],
 ) -> Equivalent:
-    examples: dict[tuple[Occurrence, SentenceKey], Example] = {}
+    """The equivalent with its evidence: one example per distinct pair of sentence texts
+    (a sentence repeated in two articles, or near two occurrences, counts once), the
+    frequency counting those pairs, and only the best-scored ``_MAX_EXAMPLES`` kept."""
+    examples: dict[tuple[str, str], Example] = {}
     for instance in instances:
-        pair = (instance.occurrence, instance.sentence)
-        if pair in examples:
-            continue
         occurrence, sentence = instance.occurrence, instance.sentence
-        examples[pair] = Example(
+        zh_text = prepared.zh_texts[occurrence.sentence]
+        en_text = prepared.english.texts[sentence]
+        example = Example(
             doc_zh=zh_names[occurrence.sentence[0]],
             doc_en=en_names[sentence[0]],
             sent_zh=occurrence.sentence[1],
             sent_en=sentence[1],
-            zh_text=zh_texts[occurrence.sentence],
-            en_text=english.texts[sentence],
+            zh_text=zh_text,
+            en_text=en_text,
             zh_span=Span(occurrence.start, occurrence.end),
             en_span=Span(instance.span.start, instance.span.end),
             pair_score=round(instance.similarity, 4),
         )
-    ranked = sorted(examples.values(), key=lambda e: (-e.pair_score, e.doc_en, e.sent_en))
+        known = examples.get((zh_text, en_text))
+        if known is None or _rank(example) < _rank(known):
+            examples[(zh_text, en_text)] = example
+    ranked = sorted(examples.values(), key=_rank)
     surface = ranked[0].en_text[ranked[0].en_span.start : ranked[0].en_span.end]
     return Equivalent(
         en=surface if span_key(surface) == key else key,
         frequency=len(ranked),
         confidence=round(score, 4),
-        examples=tuple(ranked),
+        examples=tuple(ranked[:_MAX_EXAMPLES]),
         note=_note(evidence),
+    )
+
+
+def _rank(example: Example) -> tuple[float, str, int, str, int, int]:
+    return (
+        -example.pair_score,
+        example.doc_en,
+        example.sent_en,
+        example.doc_zh,
+        example.sent_zh,
+        example.en_span.start,
     )
 
 

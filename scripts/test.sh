@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the test suite with the services some tests drive: Debian's chromium (browser tests)
-# and a throwaway PostgreSQL server (the glossary store against a real server).
+# Runs the test suite with the services some tests drive: Debian's chromium and a CJK font
+# (browser tests) and a throwaway PostgreSQL server (the glossary store against a real server).
 # Installs what is missing (apt-get, as root or through sudo) and stops what it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +9,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   as_root apt-get update -qq

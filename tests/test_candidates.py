@@ -73,3 +73,24 @@ def test_segment_keeps_forced_terms_whole() -> None:
     words = [text[a:b] for a, b in segment(text, ["创业担保贷款"])]
     assert "创业担保贷款" in words
     assert "".join(words) == text
+
+
+def test_phrases_jieba_cuts_apart_are_found() -> None:
+    found = _by_zh(
+        find_candidates(
+            {
+                (0, 0): "主要指标稳中向好，举办线上线下招聘会。",
+                (0, 1): "充分运用大数据技术，全市实施8个扩大措施。",
+            }
+        )
+    )
+    for phrase in ("稳中向好", "线上线下", "大数据"):
+        assert "phrase" in found[phrase].kinds
+    assert "slogan" in found["8个扩大"].kinds
+    assert "8个扩大措施" not in found
+
+
+def test_known_half_of_a_quoted_name_is_a_candidate() -> None:
+    found = _by_zh(find_candidates({(0, 0): "建立“川渝通办”服务平台。"}))
+    assert "part" in found["川渝"].kinds
+    assert "通办" not in found  # no dictionary knows it: not a word of its own

@@ -6,11 +6,13 @@ import pytest
 
 from glossary.dictionary import DictionaryError, content_stems, glosses, stem, term_glosses
 from glossary.equivalents import (
+    FEATURES,
     Evidence,
     confidence,
     dice,
     dictionary_match,
     english_spans,
+    fit_weights,
     number_agreement,
     span_key,
     term_numbers,
@@ -113,3 +115,19 @@ def test_confidence_is_a_probability_that_grows_with_similarity() -> None:
     scores = [confidence(_evidence(x)) for x in (-1.0, 0.0, 0.5, 1.0)]
     assert all(0.0 <= s <= 1.0 for s in scores)
     assert scores == sorted(scores)
+
+
+def test_hyphenated_words_count_as_their_parts() -> None:
+    assert content_stems("Five-Year Plan") == ("fiv", "year", "plan")
+
+
+def test_classifier_notes_do_not_swallow_neighbouring_senses() -> None:
+    assert "action" in glosses("行动")  # CEDICT: operation/action/CL:個|个[ge4]/to move
+
+
+def test_fitted_weights_rank_the_right_span_first() -> None:
+    right = Evidence(0.8, 0.9, True, True, 0.0, 0.6, 1.0, 2, 0.8, 3)
+    wrong = Evidence(0.4, 0.1, False, False, 0.0, 0.3, 0.5, 1, 0.2, 1)
+    weights = fit_weights([(right, True), (wrong, False)] * 5 + [(wrong, True), (right, False)])
+    assert len(weights) == len(FEATURES)
+    assert confidence(right, weights) > 0.5 > confidence(wrong, weights)

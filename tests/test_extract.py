@@ -13,7 +13,7 @@ from align.encoders import Encoder, Vectors, normalise_rows
 from align.errors import InputError, LanguageError
 from align.types import Alignment, Bead, Document, Lang, Sentence, Signature, join_sentences
 from glossary.equivalents import span_key
-from glossary.extract import extract_terms
+from glossary.extract import extract_terms, span_evidence
 from glossary.types import TermEntry
 
 from .conftest import SEEDS
@@ -170,3 +170,21 @@ def test_headline_terms_on_the_seed_corpus(use_encoder: Encoder) -> None:
     assert top["渝创渝新"] == "chongqing create chongqing new"
     assert top["一生一困"] == "a lifetime of poverty"
     assert top["稳岗"] in {"stabilize jobs", "stabilized jobs"}
+
+
+def test_frequency_counts_distinct_sentence_pairs() -> None:
+    repeated = document(
+        "zh.txt", "zh", ["重庆打造“渝创渝新”品牌。", "重庆打造“渝创渝新”品牌。", "天气很好。"]
+    )
+    found = extract_terms([repeated], [EN_B], encoder=ConceptEncoder(), k=1)
+    best = _entry(found, "渝创渝新").equivalents[0]
+    assert best.frequency == 1 and len(best.examples) == 1
+
+
+def test_span_evidence_lists_every_weighed_span() -> None:
+    spans = span_evidence(
+        [ZH], [EN_A, EN_B], encoder=ConceptEncoder(), terms=["渝创渝新", "无此词"]
+    )
+    assert set(spans) == {"渝创渝新"}
+    keys = [key for key, _ in spans["渝创渝新"]]
+    assert "chongqing create chongqing new" in keys and len(keys) > 1
