@@ -13,9 +13,9 @@ from collections.abc import Sequence
 
 from align.errors import DuiqiError
 
-from . import cmd_align, cmd_batch, cmd_demo, cmd_eval, cmd_glossary
+from . import cmd_align, cmd_batch, cmd_demo, cmd_eval, cmd_glossary, cmd_serve
 
-COMMAND_MODULES = (cmd_align, cmd_eval, cmd_demo, cmd_glossary, cmd_batch)
+COMMAND_MODULES = (cmd_align, cmd_eval, cmd_demo, cmd_glossary, cmd_batch, cmd_serve)
 
 
 def build_parser() -> argparse.ArgumentParser:

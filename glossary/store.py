@@ -945,7 +945,7 @@ def concordance(
                 .offset(offset).limit(limit)
             )
         )
-        return _pair_views(session, rows, q)
+        return pair_views(session, rows, q)
 
 
 def list_pairs(store: Store, *, limit: int | None = None, offset: int = 0) -> list[PairView]:
@@ -959,10 +959,10 @@ def list_pairs(store: Store, *, limit: int | None = None, offset: int = 0) -> li
         )
         if limit is not None:
             query = query.limit(limit)
-        return _pair_views(session, list(session.scalars(query)), None)
+        return pair_views(session, list(session.scalars(query)), None)
 
 
-def _pair_views(session: Session, rows: Sequence[AlignedPair], q: str | None) -> list[PairView]:
+def pair_views(session: Session, rows: Sequence[AlignedPair], q: str | None) -> list[PairView]:
     doc_ids = {d for row in rows for d in (row.doc_zh, row.doc_en)}
     docs = {
         d.id: DocumentRecord(id=d.id, lang=d.lang, title=d.title, source=d.source, date=d.date)

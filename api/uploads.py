@@ -1,0 +1,44 @@
+"""Request bodies read with a size limit, so a huge upload is refused before it is held."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from pydantic import ValidationError
+
+from align.errors import InputError
+
+
+class PayloadTooLarge(InputError):
+    """The request body is over the configured size limit (HTTP 413)."""
+
+
+class InvalidBody(InputError):
+    """The body is not the JSON or form the endpoint documents (HTTP 422)."""
+
+
+def check_length(request: Request, limit: int) -> None:
+    """Refuse on the declared length alone, before reading anything."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(
+            f"the request has {int(declared):,} bytes, more than the limit of {limit:,}; "
+            "send a shorter article or raise DUIQI_MAX_UPLOAD_BYTES"
+        )
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The body, read in chunks and refused as soon as it passes ``limit`` bytes."""
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"the request is larger than the limit of {limit:,} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def first_problem(error: ValidationError) -> str:
+    """The first validation problem as ``where: what``, for a one-line message."""
+    problem = error.errors()[0]
+    where = ".".join(str(p) for p in problem["loc"]) or "body"
+    return f"{where}: {problem['msg']}"

@@ -1,0 +1,99 @@
+"""Store queries the HTTP service needs beyond ``glossary.store``: counts, one document's pairs.
+
+Kept apart from ``store.py`` so the service's needs do not grow the store's core; each
+function follows the store's conventions (store first, keyword arguments, frozen views).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, or_, select
+
+from glossary.errors import GlossaryError
+from glossary.models import AlignedPair, Document, Equivalent, Term
+from glossary.store import Store, add_term, get_term, pair_views, review, update_term
+from glossary.types import Status
+from glossary.views import PairView, TermView
+
+
+class DocumentNotFound(GlossaryError):
+    """No aligned pairs are stored for this document id."""
+
+
+def count_terms(store: Store) -> dict[str, int]:
+    """How many terms, equivalents and aligned pairs the store holds (for the health check)."""
+    with store.reading() as session:
+        return {
+            "terms": session.scalar(select(func.count()).select_from(Term)) or 0,
+            "equivalents": session.scalar(select(func.count()).select_from(Equivalent)) or 0,
+            "pairs": session.scalar(select(func.count()).select_from(AlignedPair)) or 0,
+        }
+
+
+def document_pairs(store: Store, doc_id: str) -> list[PairView]:
+    """Every stored pair of one article (Chinese or English id), in sentence order."""
+    with store.reading() as session:
+        rows = list(
+            session.scalars(
+                select(AlignedPair)
+                .where(or_(AlignedPair.doc_zh == doc_id, AlignedPair.doc_en == doc_id))
+                .order_by(AlignedPair.doc_zh, AlignedPair.doc_en, AlignedPair.id)
+            )
+        )
+        if not rows:
+            known = session.scalar(select(func.count()).select_from(Document)) or 0
+            raise DocumentNotFound(
+                f"no aligned pairs for document {doc_id!r} ({known} documents are stored); "
+                "use a document id from a concordance result or a job"
+            )
+        return pair_views(session, rows, None)
+
+
+Decision = tuple[str, Status, str | None]
+"""An equivalent's English, its new status, and its new note (``None``: unchanged)."""
+
+
+def create_term(
+    store: Store, *, zh: str, definition: str, note: str, decisions: Sequence[Decision],
+    reviewer: str,
+) -> TermView:
+    """Add a term and its first reviewed equivalents."""
+    view = add_term(store, zh=zh, definition=definition, note=note, reviewer=reviewer)
+    set_statuses(store, zh=view.zh, decisions=decisions, reviewer=reviewer)
+    return get_term(store, view.id)
+
+
+def edit_term(
+    store: Store, term_id: int, *, definition: str | None, note: str | None,
+    decisions: Sequence[Decision], reviewer: str,
+) -> TermView:
+    """Change a term's definition or note and decide on its equivalents; each is audited."""
+    view = get_term(store, term_id, examples=0)
+    if definition is not None or note is not None:
+        update_term(store, term_id, definition=definition, note=note, reviewer=reviewer)
+    set_statuses(store, zh=view.zh, decisions=decisions, reviewer=reviewer)
+    return get_term(store, term_id)
+
+
+def set_statuses(
+    store: Store, *, zh: str, decisions: Sequence[Decision], reviewer: str
+) -> None:
+    """Apply several reviews of one term's equivalents, in order.
+
+    Making one equivalent preferred demotes the term's other preferred ones to admitted,
+    so a term has one preferred rendering as a translator expects.
+    """
+    for en, status, note in decisions:
+        if status == "preferred":
+            with store.reading() as session:
+                others = list(
+                    session.scalars(
+                        select(Equivalent.en).join(Term)
+                        .where(Term.zh == zh, Equivalent.status == "preferred",
+                               Equivalent.en != en)
+                    )
+                )
+            for other in others:
+                review(store, zh=zh, en=other, status="admitted", reviewer=reviewer)
+        review(store, zh=zh, en=en, status=status, note=note, reviewer=reviewer)

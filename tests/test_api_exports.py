@@ -1,0 +1,55 @@
+"""GET /api/export/*: downloads in each format, and a 404 for an unknown document."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api_helpers import client_for, seed_store, settings_for
+
+
+@pytest.fixture()
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    db = tmp_path / "glossary.sqlite3"
+    seed_store(db)
+    with client_for(settings_for(db)) as test_client:
+        yield test_client
+
+
+def test_csv_has_the_seed_terms(client: TestClient) -> None:
+    response = client.get("/api/export/glossary.csv")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    assert 'filename="glossary.csv"' in response.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert {"zh": "渝创渝新", "en": "Chongqing Create Chongqing New"}.items() <= next(
+        r for r in rows if r["zh"] == "渝创渝新"
+    ).items()
+
+
+def test_tsv_and_tbx(client: TestClient) -> None:
+    tsv = client.get("/api/export/glossary.tsv")
+    assert tsv.status_code == 200 and "稳岗\tstabilize jobs" in tsv.text
+    tbx = client.get("/api/export/glossary.tbx")
+    assert tbx.status_code == 200
+    assert "Chongqing Create Chongqing New" in "".join(ET.fromstring(tbx.content).itertext())
+
+
+def test_tmx_of_one_document(client: TestClient) -> None:
+    response = client.get("/api/export/alignments/seed-002-en.tmx")
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    assert len(root.findall("./body/tu")) == 2
+    assert 'filename="seed-002-en.tmx"' in response.headers["content-disposition"]
+
+
+def test_tmx_of_unknown_document_is_404(client: TestClient) -> None:
+    response = client.get("/api/export/alignments/稳岗.tmx")
+    assert response.status_code == 404
+    assert "no aligned pairs for document '稳岗'" in response.json()["detail"]
