@@ -16,11 +16,11 @@ from pathlib import Path
 
 from align.encoders import DEFAULT_MODEL
 from align.errors import DuiqiError
+from glossary.store import ENV_DATABASE_URL
 
 ENV_KEYS = "DUIQI_API_KEYS"
 ENV_KEYS_FILE = "DUIQI_API_KEYS_FILE"
 ENV_DB = "DUIQI_DB"
-ENV_DATABASE_URL = "DUIQI_DATABASE_URL"
 ENV_MODEL = "DUIQI_MODEL"
 ENV_MAX_UPLOAD = "DUIQI_MAX_UPLOAD_BYTES"
 MIN_KEY_LENGTH = 16

@@ -38,11 +38,15 @@ def _import_ray() -> Any:
 
 
 class _PairAligner:
-    """Body of the Ray actor: created once per worker, so the encoder loads once per worker."""
+    """Body of the Ray actor: created once per worker, so the encoder loads once per worker.
+
+    Each actor reserves one CPU, so its encoder runs one thread: more would compete with the
+    other actors Ray packs onto the same node.
+    """
 
     def __init__(self, settings: BatchSettings) -> None:
         self.settings = settings
-        self.encoder = settings.load_encoder()
+        self.encoder = settings.load_encoder(threads=1)
 
     def align(self, spec: PairSpec) -> PairOutcome:
         return align_pair(spec, self.encoder, self.settings)

@@ -59,8 +59,8 @@ class BatchSettings:
             "simplified": str(self.simplified),
         }
 
-    def load_encoder(self) -> Encoder:
-        return load_encoder(self.model, cache=self.cache)
+    def load_encoder(self, *, threads: int | None = None) -> Encoder:
+        return load_encoder(self.model, cache=self.cache, threads=threads)
 
 
 @dataclass(frozen=True)
@@ -164,11 +164,8 @@ def _init_worker(settings: BatchSettings, threads: int, parent: int) -> None:
     global _worker_encoder, _worker_settings
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
-    import torch
-
-    torch.set_num_threads(threads)
     _worker_settings = settings
-    _worker_encoder = settings.load_encoder()
+    _worker_encoder = settings.load_encoder(threads=threads)
 
 
 def _exit_with_parent(parent: int) -> None:

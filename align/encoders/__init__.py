@@ -29,7 +29,7 @@ __all__ = [
 DEFAULT_MODEL = "use-m3"
 
 
-def _use_m3(progress: bool) -> Encoder:
+def _use_m3(progress: bool, threads: int) -> Encoder:
     try:
         from sentence_transformers import SentenceTransformer
 
@@ -41,15 +41,17 @@ def _use_m3(progress: bool) -> Encoder:
         ) from error
     from .st_encoder import SentenceTransformerEncoder
 
-    model = SentenceTransformer(modules=[UseM3Module(threads=os.cpu_count() or 1)], device="cpu")
+    model = SentenceTransformer(modules=[UseM3Module(threads=threads)], device="cpu")
     return SentenceTransformerEncoder(model, name="use-m3", progress=progress)
 
 
-def _sentence_transformers(name: str, progress: bool) -> Encoder:
+def _sentence_transformers(name: str, progress: bool, threads: int) -> Encoder:
+    import torch
     from sentence_transformers import SentenceTransformer
 
     from .st_encoder import SentenceTransformerEncoder
 
+    torch.set_num_threads(threads)
     try:
         model = SentenceTransformer(name, device="cpu")
     except (OSError, ValueError, RuntimeError) as error:
@@ -61,7 +63,7 @@ def _sentence_transformers(name: str, progress: bool) -> Encoder:
     return SentenceTransformerEncoder(model, name=name, progress=progress)
 
 
-NAMED: dict[str, Callable[[bool], Encoder]] = {"use-m3": _use_m3}
+NAMED: dict[str, Callable[[bool, int], Encoder]] = {"use-m3": _use_m3}
 
 
 def default_cache_path() -> Path:
@@ -73,13 +75,24 @@ def default_cache_path() -> Path:
 
 
 def load_encoder(
-    name: str = DEFAULT_MODEL, *, cache: Path | bool | None = True, progress: bool = False
+    name: str = DEFAULT_MODEL,
+    *,
+    cache: Path | bool | None = True,
+    progress: bool = False,
+    threads: int | None = None,
 ) -> Encoder:
     """Load an encoder by name or path; ``cache=True`` uses the default cache file.
 
-    ``progress`` shows a bar on stderr while a long list of sentences is encoded.
+    ``progress`` shows a bar on stderr while a long list of sentences is encoded. ``threads``
+    (default: every core) bounds the encoder's compute threads: processes that encode side by
+    side must share the cores, or each one's threads preempt the others' and throughput drops
+    well below one process's.
     """
-    encoder = NAMED[name](progress) if name in NAMED else _sentence_transformers(name, progress)
+    threads = threads or os.cpu_count() or 1
+    if name in NAMED:
+        encoder = NAMED[name](progress, threads)
+    else:
+        encoder = _sentence_transformers(name, progress, threads)
     if cache is True:
         return CachedEncoder(encoder, default_cache_path())
     if isinstance(cache, Path):
