@@ -4,11 +4,15 @@ A pair is kept only when each sentence is the other's best match by *margin* (co
 similarity relative to the average similarity of each side's nearest neighbours, after
 Artetxe & Schwenk 2019), so a sentence that resembles everything does not pair with
 anything; agreeing numbers (75.1万 = 751,000) raise the score, conflicting ones lower it.
+A specific figure stated once on each side also pairs its two sentences when they are not
+mutual best matches (see :func:`number_anchors`).
 """
 
 from __future__ import annotations
 
 import math
+from collections import defaultdict
+from collections.abc import Sequence
 
 from .aligner import Aligner
 from .encoders import Encoder, Vectors
@@ -55,18 +59,48 @@ class ComparableAligner(Aligner):
         best_src = [
             int(max(bwd.index[j], key=lambda i: margin(int(i), j))) for j in range(len(tgt))
         ]
+        src_numbers = [extract_quantities(t, src.lang) for t in src.texts]
+        tgt_numbers = [extract_quantities(t, tgt.lang) for t in tgt.texts]
+        mutual = [(i, j) for i, j in enumerate(best_tgt) if best_src[j] == i]
+        candidates = sorted(set(mutual) | set(number_anchors(src_numbers, tgt_numbers)))
         beads = []
-        for i, j in enumerate(best_tgt):
-            if best_src[j] != i or not src.texts[i].strip():
+        for i, j in candidates:
+            if not src.texts[i].strip():
                 continue
-            evidence = number_evidence(
-                extract_quantities(src.texts[i], src.lang),
-                extract_quantities(tgt.texts[j], tgt.lang),
-            )
+            evidence = number_evidence(src_numbers[i], tgt_numbers[j])
             score = pair_score(float(src_vecs[i] @ tgt_vecs[j]), evidence)
             if score >= self.threshold:
                 beads.append(Bead((i,), (j,), score))
         return beads
+
+
+def number_anchors(
+    src_numbers: Sequence[tuple[Quantity, ...]], tgt_numbers: Sequence[tuple[Quantity, ...]]
+) -> list[tuple[int, int]]:
+    """Sentence pairs sharing a specific figure that neither text states anywhere else.
+
+    A long English sentence that packs several facts ("…96.5%…; 8.162 million migrant
+    workers…") is rarely any Chinese sentence's best match by meaning, yet a figure of three
+    or more significant digits found once on each side (816.2万 = 8.162 million) is strong
+    evidence that the two sentences report the same fact.
+    """
+    src_at, tgt_at = _specific_figures(src_numbers), _specific_figures(tgt_numbers)
+    return sorted(
+        (next(iter(src_at[key])), next(iter(tgt_at[key])))
+        for key in src_at.keys() & tgt_at.keys()
+        if len(src_at[key]) == 1 and len(tgt_at[key]) == 1
+    )
+
+
+def _specific_figures(numbers: Sequence[tuple[Quantity, ...]]) -> dict[str, set[int]]:
+    """Sentences stating each distinctive figure of three or more significant digits."""
+    where: dict[str, set[int]] = defaultdict(set)
+    for index, quantities in enumerate(numbers):
+        for quantity in _distinctive(quantities):
+            key = f"{quantity.value:.6g}"
+            if len(key.split("e")[0].replace(".", "").strip("0")) >= 3:
+                where[key].add(index)
+    return where
 
 
 def number_evidence(a: tuple[Quantity, ...], b: tuple[Quantity, ...]) -> float:

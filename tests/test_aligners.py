@@ -63,6 +63,7 @@ def test_comparable_finds_the_shared_facts_and_little_else(use_encoder: Encoder)
     pairs = [alignment.bead_text(b) for b in alignment.pairs()]
     assert any("75.1万" in z and "751,000" in e for z, e in pairs)
     assert any("54亿元" in z and "5.4 billion" in e for z, e in pairs)
+    assert any("816.2万" in z and "8.162 million" in e for z, e in pairs)
     assert len(pairs) <= len(en) // 2
     assert all(0.0 <= b.score <= 1.0 for b in alignment.beads)
 
