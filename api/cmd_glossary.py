@@ -137,10 +137,11 @@ def print_terms(terms: list[TermView], *, examples: int) -> None:
     for term in terms:
         print(f"{term.zh}" + (f"  — {term.definition}" if term.definition else ""))
         for eq in term.equivalents:
-            print(
-                f"  [{eq.status}] {eq.en}  (frequency {eq.frequency}, confidence "
-                f"{eq.confidence:.2f})" + (f"  note: {eq.note}" if eq.note else "")
-            )
+            figures = f"frequency {eq.frequency}, confidence {eq.confidence:.2f}"
+            if eq.frequency == 0:  # a person's entry the corpus has not attested (yet)
+                figures = f"{eq.origin}, not seen in the corpus"
+            note = f"  note: {eq.note}" if eq.note else ""
+            print(f"  [{eq.status}] {eq.en}  ({figures}){note}")
             for ex in eq.examples[:examples]:
                 print(f"      {ex.doc_zh}: {ex.zh_text}\n      {ex.doc_en}: {ex.en_text}")
 

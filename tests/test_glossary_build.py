@@ -73,6 +73,18 @@ def test_lookup_json_from_the_command_line(
     assert {"zh_text", "en_text", "doc_zh", "doc_en"} <= set(first["examples"][0])
 
 
+def test_lookup_text_tells_curated_from_attested(
+    built: tuple[Store, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, db = built
+    assert main(["glossary", "lookup", "一生一困", "--db", str(db)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    curated = next(x for x in lines if "college graduates and people in difficulty " in x)
+    attested = next(x for x in lines if "a lifetime of poverty" in x and "[" in x)
+    assert "[preferred]" in curated and "curated, not seen in the corpus" in curated
+    assert "[deprecated]" in attested and "frequency" in attested
+
+
 def test_export_csv_opens_in_excel_with_chinese(built: tuple[Store, Path], tmp_path: Path) -> None:
     _, db = built
     out = tmp_path / "g.csv"
