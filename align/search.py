@@ -88,6 +88,43 @@ def make_side(
     return Side(vectors, lens, centred)
 
 
+def bead_quality(
+    cos: FloatArray,
+    src_centred: FloatArray | float,
+    tgt_centred: FloatArray,
+    src_len: FloatArray | float,
+    tgt_len: FloatArray,
+    scoring: Scoring,
+) -> FloatArray:
+    """Similarity above what either side scores against the other document on average
+    (so hub sentences that resemble everything do not win), less a log length-ratio penalty:
+    the log ratio of translation lengths is roughly normal around the documents' ratio."""
+    ratio = np.log((tgt_len + 1.0) / (scoring.length_ratio * src_len + 1.0))
+    return cos - 0.5 * (src_centred + tgt_centred) - scoring.length_weight * ratio * ratio
+
+
+def random_pair_qualities(src: Side, tgt: Side, scoring: Scoring, count: int) -> FloatArray:
+    """Qualities of 1-1 beads between sentences drawn at random: what chance scores on
+    these two documents, with this encoder. The generator is seeded, so a document pair
+    always gets the same sample (and the same alignment)."""
+    rng = np.random.default_rng(0)
+    i = rng.integers(0, src.size, count)
+    j = rng.integers(0, tgt.size, count)
+    src_vecs = src.vectors[i + 1] - src.vectors[i]
+    tgt_vecs = tgt.vectors[j + 1] - tgt.vectors[j]
+    src_norm = np.maximum(np.linalg.norm(src_vecs, axis=1), 1e-9)
+    tgt_norm = np.maximum(np.linalg.norm(tgt_vecs, axis=1), 1e-9)
+    cos = np.einsum("ij,ij->i", src_vecs, tgt_vecs) / (src_norm * tgt_norm)
+    return bead_quality(
+        cos,
+        (src.centred[i + 1] - src.centred[i]) / src_norm,
+        (tgt.centred[j + 1] - tgt.centred[j]) / tgt_norm,
+        src.lengths[i + 1] - src.lengths[i],
+        tgt.lengths[j + 1] - tgt.lengths[j],
+        scoring,
+    )
+
+
 def _window_norms(side: Side, max_span: int) -> FloatArray:
     """norms[k, i] = |sum of embeddings of sentences [i - k, i)|, 0 where the window is invalid."""
     out = np.zeros((max_span + 1, side.size + 1))
@@ -141,13 +178,11 @@ class _Grid:
             tgt_cen = (
                 self.tgt_cen_padded[cols + self.max_b] - self.tgt_cen_padded[cols + self.max_b - b]
             ) / np.where(valid, tgt_norm, 1.0)
-            quality = cos - 0.5 * (src_cen + tgt_cen)
             src_len = src.lengths[i] - src.lengths[i - a]
             tgt_len = (
                 self.tgt_len_padded[cols + self.max_b] - self.tgt_len_padded[cols + self.max_b - b]
             )
-            ratio = np.log((tgt_len + 1.0) / (sc.length_ratio * src_len + 1.0))
-            quality = quality - sc.length_weight * ratio * ratio
+            quality = bead_quality(cos, src_cen, tgt_cen, src_len, tgt_len, sc)
             out[(a, b)] = np.where(valid & (cols - b >= 0), quality, -np.inf)
         return out
 
