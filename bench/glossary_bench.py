@@ -9,9 +9,10 @@ equivalent equals an accepted rendering (case, spacing and curly quotes aside).
 The confidence weights are fitted on the spans of the seed reference list, so the figures
 on that list flatter them. Two honest checks sit beside them: ``kfold`` refits the weights
 k times on all reference terms but one fold and scores each term only with weights that
-never saw it; ``heldout`` scores ``reference_heldout.csv``, a second list that nothing is
-ever fitted on. ``--fit`` prints the weights fitted on the whole seed list (what
-``glossary.equivalents.WEIGHTS`` holds).
+never saw it; ``heldout`` and ``heldout2`` score ``reference_heldout.csv`` and
+``reference_heldout2.csv``, lists that nothing is ever fitted on (the second was written
+before the extractor was tuned against the first). ``--fit`` prints the weights fitted on
+the whole seed list (what ``glossary.equivalents.WEIGHTS`` holds).
 
 Prints a table and writes ``bench/results/glossary.json``. Run from the repository root:
 ``python bench/glossary_bench.py``.
@@ -165,6 +166,9 @@ def main() -> None:
         "--heldout", type=Path, default=ROOT / "corpora" / "glossary" / "reference_heldout.csv"
     )
     parser.add_argument(
+        "--heldout2", type=Path, default=ROOT / "corpora" / "glossary" / "reference_heldout2.csv"
+    )
+    parser.add_argument(
         "--user-terms", type=Path, default=ROOT / "corpora" / "glossary" / "seed_terms.csv"
     )
     parser.add_argument("--model", default="use-m3")
@@ -192,6 +196,7 @@ def main() -> None:
 
     curve = [score(entries, reference, threshold) for threshold in (0.5, 0.6, 0.7, 0.8, 0.9)]
     heldout = score(entries, load_reference(args.heldout), 0.5)
+    heldout2 = score(entries, load_reference(args.heldout2), 0.5)
     folds = kfold(zh_docs, en_docs, reference, **options)
     headline = {
         zh: [
@@ -203,7 +208,7 @@ def main() -> None:
     result = {
         "signature": (
             f"model:{args.model}|k:{args.k}|reference:{args.reference.name}"
-            f"|heldout:{args.heldout.name}|folds:{FOLDS}|user_terms:{len(set(user_terms))}"
+            f"|heldout:{args.heldout.name}|heldout2:{args.heldout2.name}|folds:{FOLDS}|user_terms:{len(set(user_terms))}"
         ),
         "weights": dict(zip(FEATURE_NAMES, WEIGHTS, strict=True)),
         "entries": len(entries),
@@ -212,13 +217,18 @@ def main() -> None:
         "curve": [{k: v for k, v in asdict(p).items() if k != "rows"} for p in curve],
         "kfold": _summary(folds),
         "heldout": asdict(heldout),
+        "heldout2": asdict(heldout2),
         "headline": headline,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
     print(f"{result['signature']}  entries={len(entries)}  extraction {seconds:.1f} s")
-    for name, rows in (("reference", curve[0].rows), ("held out", heldout.rows)):
+    for name, rows in (
+        ("reference", curve[0].rows),
+        ("held out", heldout.rows),
+        ("held out 2", heldout2.rows),
+    ):
         print(f"{name}:")
         for row in rows:
             mark = "ok " if row.correct else ("-- " if row.top1 is None else "XX ")
@@ -229,7 +239,11 @@ def main() -> None:
             f"at coverage {p.coverage:.3f} ({p.covered}/{p.terms}); "
             f"top-3 recall {p.top3_recall:.3f}"
         )
-    for name, p in ((f"{FOLDS}-fold over reference terms", folds), ("held-out list", heldout)):
+    for name, p in (
+        (f"{FOLDS}-fold over reference terms", folds),
+        ("held-out list", heldout),
+        ("held-out list 2", heldout2),
+    ):
         print(
             f"{name}: top-1 precision {p.top1_precision:.3f} at coverage {p.coverage:.3f} "
             f"({p.covered}/{p.terms}); top-3 recall {p.top3_recall:.3f}"

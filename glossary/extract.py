@@ -379,9 +379,12 @@ def _choose(
 
     Inflections of a chosen span ("college graduate" / "graduates") add their examples to
     it, under the surface form seen in more sentences. A span nested in a chosen one is
-    dropped, unless it is the longer one, nearly as confident, and every word it adds
-    glosses the term ("stabilize jobs and retain" → "stabilize jobs and retain jobs"): the
-    embedding barely tells a phrase from the phrase cut short, the dictionary does.
+    dropped unless it is nearly as confident and the dictionary says its boundary is the
+    better one: a longer span replaces the chosen one when every word it adds glosses the
+    term ("stabilize jobs and retain" → "stabilize jobs and retain jobs"), a shorter one
+    when no word it drops does ("eradication of wage arrears" → "wage arrears" for 工资拖欠).
+    The embedding barely tells a phrase from the phrase cut short or padded; the
+    dictionary does.
     """
     chosen: list[tuple[str, Evidence, float, list[_Instance]]] = []
     for key, evidence, score, found in scored:
@@ -397,15 +400,13 @@ def _choose(
                 best_key = key
             chosen[same] = (best_key, best_evidence, best_score, best_found + found)
         elif nested is not None:
-            shorter, _, shorter_score, _ = chosen[nested]
-            added = _added(english.stems[key], english.stems[shorter])
-            if (
-                len(key) > len(shorter)
-                and shorter_score - score <= _NEARLY
-                and added
-                and all(stem in vocabulary for stem in added)
-            ):
-                chosen[nested] = (key, evidence, shorter_score, found)
+            kept, _, kept_score, _ = chosen[nested]
+            longer, shorter = (key, kept) if len(key) > len(kept) else (kept, key)
+            added = _added(english.stems[longer], english.stems[shorter])
+            glossed = [stem in vocabulary for stem in added]
+            better = all(glossed) if key == longer else not any(glossed)
+            if kept_score - score <= _NEARLY and added and better:
+                chosen[nested] = (key, evidence, kept_score, found)
         elif len(chosen) < max_equivalents:
             chosen.append((key, evidence, score, found))
     return chosen

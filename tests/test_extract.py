@@ -12,8 +12,9 @@ from align.document import load_document
 from align.encoders import Encoder, Vectors, normalise_rows
 from align.errors import InputError, LanguageError
 from align.types import Alignment, Bead, Document, Lang, Sentence, Signature, join_sentences
-from glossary.equivalents import span_key
-from glossary.extract import extract_terms, span_evidence
+from glossary.dictionary import content_stems
+from glossary.equivalents import Evidence, span_key
+from glossary.extract import _choose, _EnglishSide, extract_terms, span_evidence
 from glossary.types import TermEntry
 
 from .conftest import SEEDS
@@ -188,3 +189,28 @@ def test_span_evidence_lists_every_weighed_span() -> None:
     assert set(spans) == {"渝创渝新"}
     keys = [key for key, _ in spans["渝创渝新"]]
     assert "chongqing create chongqing new" in keys and len(keys) > 1
+
+
+def _choose_between(*spans: tuple[str, float], vocabulary: frozenset[str]) -> list[str]:
+    """Keys ``_choose`` keeps from spans given best first with their confidences."""
+    english = _EnglishSide(
+        texts={}, spans={}, span_vectors={}, stems={k: content_stems(k) for k, _ in spans},
+        vectors=np.zeros((0, 1)), sentence_count={k: 1 for k, _ in spans}, by_stem={},
+        placed={}, quoted_keys=frozenset(),
+    )  # fmt: skip
+    evidence = Evidence(0.5, 0.5, False, False, 0.0, 0.5, 1.0, 1, 0.5, 2)
+    scored = [(key, evidence, score, []) for key, score in spans]
+    return [key for key, *_ in _choose(scored, english, vocabulary, 0.5, 3)]
+
+
+def test_a_nested_span_wins_only_where_the_dictionary_backs_its_boundary() -> None:
+    wages = frozenset(content_stems("wages in arrears"))  # glosses of 工资拖欠
+    padded = ("eradication of wage arrears", 0.97), ("wage arrears", 0.96)
+    assert _choose_between(*padded, vocabulary=wages) == ["wage arrears"]
+    far = ("eradication of wage arrears", 0.97), ("wage arrears", 0.80)
+    assert _choose_between(*far, vocabulary=wages) == ["eradication of wage arrears"]
+    jobs = frozenset(content_stems("stabilize job retain"))  # glosses of 稳岗留工
+    cut = ("stabilize jobs and retain", 0.90), ("stabilize jobs and retain jobs", 0.88)
+    assert _choose_between(*cut, vocabulary=jobs) == ["stabilize jobs and retain jobs"]
+    glossed = ("stabilize jobs and retain", 0.90), ("stabilize jobs", 0.89)
+    assert _choose_between(*glossed, vocabulary=jobs) == ["stabilize jobs and retain"]
