@@ -28,11 +28,14 @@ from glossary.errors import (
     StoreUnavailable,
     TermNotFound,
 )
-from glossary.queries import DocumentNotFound
+from glossary.queries import DocumentNotFound, ensure_indexes
 from glossary.store import open_store
 
 from .deps import AuthError, get_encoder
-from .jobs import JobNotFound, JobRunner
+from .job_runner import JobRunner
+from .job_worker import FixedEncoder, JobEncoder
+from .jobs import JobNotFound
+from .reads import StoreReads
 from .routers import align, concordance, exports, health, jobs, terms
 from .schemas import ErrorOut
 from .settings import ConfigError, Settings, get_settings
@@ -72,18 +75,30 @@ def _resolve_settings(app: FastAPI) -> Settings:
     return provider()
 
 
-def _encoder_provider(app: FastAPI, settings: Settings) -> Callable[[], Encoder]:
+def _job_encoder(app: FastAPI, settings: Settings) -> Callable[[], Encoder]:
+    """The jobs' encoder, as a picklable factory the worker process calls.
+
+    Without an override the worker loads the configured model itself; an override (a
+    test's fake encoder) is built here and sent to the worker as it is.
+    """
     override: Callable[[], Encoder] | None = app.dependency_overrides.get(get_encoder)
-    return override if override is not None else (lambda: get_encoder(settings))
+    if override is None:
+        return JobEncoder(settings.model, threads=settings.job_threads)
+    return FixedEncoder(override())
 
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = _resolve_settings(app)
     store = open_store(settings.database_url, path=settings.db_path)
-    runner = JobRunner(store, _encoder_provider(app, settings))
+    try:
+        ensure_indexes(store)
+    except StoreUnavailable as error:  # read-only, or a build holds the lock: still serve
+        _log.warning("missing indexes not created, lookups will be slower: %s", error)
+    runner = JobRunner(store, _job_encoder(app, settings), threads=settings.job_threads,
+                       nice=settings.job_nice)
     runner.start()
-    app.state.store, app.state.jobs = store, runner
+    app.state.store, app.state.jobs, app.state.reads = store, runner, StoreReads()
     try:
         yield
     finally:

@@ -20,7 +20,8 @@ from align.encoders import Encoder, Vectors, load_encoder
 from align.errors import DuiqiError
 from glossary.store import Store
 
-from .jobs import JobRunner
+from .job_runner import JobRunner
+from .reads import StoreReads
 from .settings import Settings, get_settings
 
 
@@ -29,8 +30,8 @@ class AuthError(DuiqiError):
 
 
 class LockedEncoder(Encoder):
-    """One encode at a time: the model already uses every core, and a batch job and a
-    synchronous alignment encoding at once would only thrash."""
+    """One encode at a time: the model already uses every core, and two synchronous
+    alignments encoding at once would only thrash (batch jobs encode in their own process)."""
 
     def __init__(self, inner: Encoder) -> None:
         self.inner = inner
@@ -65,6 +66,11 @@ def get_store(request: Request) -> Store:
     return store
 
 
+def get_reads(request: Request) -> StoreReads:
+    reads: StoreReads = request.app.state.reads
+    return reads
+
+
 def get_jobs(request: Request) -> JobRunner:
     runner: JobRunner = request.app.state.jobs
     return runner
@@ -90,4 +96,5 @@ def require_reviewer(
 StoreDep = Annotated[Store, Depends(get_store)]
 EncoderDep = Annotated[Encoder, Depends(get_encoder)]
 JobsDep = Annotated[JobRunner, Depends(get_jobs)]
+ReadsDep = Annotated[StoreReads, Depends(get_reads)]
 ReviewerDep = Annotated[str, Depends(require_reviewer)]

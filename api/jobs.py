@@ -1,18 +1,17 @@
-"""Batch jobs: article pairs aligned in a background thread, their terms merged into the glossary.
+"""Batch jobs: article pairs aligned in the background, their terms merged into the glossary.
 
-The database is the queue's memory: a job is written (with its input) before its id is
-returned, every finished pair updates its progress, and on start-up a job found "running"
-(the server died under it) is run again from the start, or marked failed after
-``MAX_ATTEMPTS`` tries. Running again is safe because recording pairs is an upsert and
-merging a corpus again replaces its figures. Nothing is silently lost.
+This module is a job's record and its work; ``api.job_runner`` hands jobs to a worker
+process (``api.job_worker``) that calls ``run_job``. The database is the queue's memory:
+a job is written (with its input) before its id is returned, every finished pair updates
+its progress, and on start-up a job found "running" (the server died under it) is run
+again from the start, or marked failed after ``MAX_ATTEMPTS`` tries. Running again is
+safe because recording pairs is an upsert and merging a corpus again replaces its
+figures. Nothing is silently lost.
 """
 
 from __future__ import annotations
 
 import json
-import logging
-import queue
-import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -33,7 +32,6 @@ from .aligning import align_texts, document_records
 from .job_models import Job
 
 MAX_ATTEMPTS = 2
-_log = logging.getLogger(__name__)
 
 
 class JobNotFound(DuiqiError):
@@ -148,67 +146,28 @@ def _aware_or_none(moment: datetime | None) -> datetime | None:
     return None if moment is None else _aware(moment)
 
 
-class JobRunner:
-    """One worker thread working through the queued jobs, one at a time.
-
-    One thread is deliberate: alignment is CPU-bound and the lookups must stay fast on a
-    small machine. ``encoder`` is called when the first job runs, so a server that never
-    gets a job never loads the model.
-    """
-
-    def __init__(self, store: Store, encoder: Callable[[], Encoder]) -> None:
-        self.store = store
-        self._encoder = encoder
-        self._queue: queue.Queue[str | None] = queue.Queue()
-        self._thread: threading.Thread | None = None
-        self._stopping = threading.Event()
-
-    def start(self) -> None:
-        ensure_tables(self.store)
-        for job_id in recover_jobs(self.store):
-            self._queue.put(job_id)
-        self._thread = threading.Thread(target=self._work, name="duiqi-jobs", daemon=True)
-        self._thread.start()
-
-    def submit(self, job_id: str) -> None:
-        self._queue.put(job_id)
-
-    def stop(self, timeout: float = 5.0) -> None:
-        """Stop after the current job; jobs still queued stay queued for the next start."""
-        self._stopping.set()
-        self._queue.put(None)
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def wait_idle(self) -> None:
-        """Block until every submitted job has been processed (for tests and benchmarks)."""
-        self._queue.join()
-
-    def _work(self) -> None:
-        while (job_id := self._queue.get()) is not None and not self._stopping.is_set():
-            try:
-                run_job(self.store, job_id, encoder=self._encoder)
-            except DuiqiError:  # the store failed even to record the failure
-                _log.exception("job %s: state not recorded; it resumes at the next start", job_id)
-            finally:
-                self._queue.task_done()
-        self._queue.task_done()
-
-
 def run_job(store: Store, job_id: str, *, encoder: Callable[[], Encoder]) -> None:
-    """Run one job to the end, recording progress after every pair and any failure."""
+    """Run one job to the end, recording progress after every pair and any failure.
+
+    A job that is not queued (already done, or delivered twice) is left alone.
+    """
     try:
-        pairs, mode = _start(store, job_id)
+        claimed = _start(store, job_id)
+        if claimed is None:
+            return
+        pairs, mode = claimed
         _process(store, job_id, pairs, mode, encoder())
     except Exception as error:  # the worker's boundary: a failure must reach the job row
         _finish(store, job_id, state="failed", error=f"{error.__class__.__name__}: {error}")
 
 
-def _start(store: Store, job_id: str) -> tuple[list[PairInput], str]:
+def _start(store: Store, job_id: str) -> tuple[list[PairInput], str] | None:
     with store.writing() as session:
         job = session.get(Job, job_id)
         if job is None:
             raise JobNotFound(f"job {job_id} vanished from the database before it ran")
+        if job.state != "queued":
+            return None
         job.state, job.started_at = "running", datetime.now(UTC)
         job.attempts += 1
         job.done = job.sentences = 0

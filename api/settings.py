@@ -23,6 +23,8 @@ ENV_KEYS_FILE = "DUIQI_API_KEYS_FILE"
 ENV_DB = "DUIQI_DB"
 ENV_MODEL = "DUIQI_MODEL"
 ENV_MAX_UPLOAD = "DUIQI_MAX_UPLOAD_BYTES"
+ENV_JOB_NICE = "DUIQI_JOB_NICE"
+ENV_JOB_THREADS = "DUIQI_JOB_THREADS"
 MIN_KEY_LENGTH = 16
 PLACEHOLDER_KEYS = frozenset(
     {"changethis", "changeme", "secret", "password", "apikey", "api-key", "test", "admin"}
@@ -39,6 +41,8 @@ class Settings:
 
     ``api_keys`` maps each key to the name recorded as the reviewer of its writes.
     ``database_url`` wins over ``db_path``; with neither, the store's default is used.
+    ``job_nice`` and ``job_threads`` are the batch-job worker process's scheduling
+    niceness and compute threads: jobs take what lookups leave of the cores.
     """
 
     api_keys: Mapping[str, str] = field(default_factory=dict)
@@ -50,12 +54,18 @@ class Settings:
     max_job_pairs: int = 200
     max_job_bytes: int = 20_000_000
     examples_per_equivalent: int = 3
+    job_nice: int = 10
+    job_threads: int = 1
 
     def __post_init__(self) -> None:
         for key, name in self.api_keys.items():
             check_key(name, key)
         if self.max_upload_bytes < 1:
             raise ConfigError(f"max_upload_bytes must be ≥ 1 (got {self.max_upload_bytes})")
+        if not 0 <= self.job_nice <= 19:
+            raise ConfigError(f"job_nice must be in 0..19 (got {self.job_nice})")
+        if self.job_threads < 1:
+            raise ConfigError(f"job_threads must be ≥ 1 (got {self.job_threads})")
 
 
 def check_key(name: str, key: str) -> None:
@@ -110,6 +120,8 @@ def settings_from_env(env: Mapping[str, str]) -> Settings:
         database_url=env.get(ENV_DATABASE_URL) or None,
         model=env.get(ENV_MODEL) or DEFAULT_MODEL,
         max_upload_bytes=_int(env, ENV_MAX_UPLOAD, 2_000_000),
+        job_nice=_int(env, ENV_JOB_NICE, 10),
+        job_threads=_int(env, ENV_JOB_THREADS, 1),
     )
 
 

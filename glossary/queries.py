@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Connection, func, inspect, or_, select, text
+from sqlalchemy.schema import CreateIndex
 
 from glossary.errors import GlossaryError
-from glossary.models import AlignedPair, Document, Equivalent, Term
+from glossary.models import AlignedPair, Base, Document, Equivalent, Term
 from glossary.store import Store, add_term, get_term, pair_views, review, update_term
 from glossary.types import Status
 from glossary.views import PairView, TermView
@@ -19,6 +20,43 @@ from glossary.views import PairView, TermView
 
 class DocumentNotFound(GlossaryError):
     """No aligned pairs are stored for this document id."""
+
+
+def ensure_indexes(store: Store) -> list[str]:
+    """Create the indexes the models declare but the database lacks; returns their names.
+
+    ``create_all`` only creates missing tables, so a glossary made before an index was
+    added (the lookup's covering index, say) would keep answering from the table. Run
+    when the service starts; on a large glossary the first run takes a moment. Nothing
+    is written when nothing is missing, so a read-only glossary still opens.
+    """
+    with store.reading() as session:
+        connection = session.connection()
+        tables = set(inspect(connection).get_table_names())
+        present = _index_names(connection)
+    missing = [
+        index for table in Base.metadata.sorted_tables if table.name in tables
+        for index in table.indexes if present is None or index.name not in present
+    ]
+    if missing:
+        with store.writing() as session:
+            for index in missing:
+                session.connection().execute(CreateIndex(index, if_not_exists=True))
+    return [str(index.name) for index in missing]
+
+
+def _index_names(connection: Connection) -> set[str] | None:
+    """Names of the indexes in the database, or None where we cannot tell cheaply.
+
+    Read from the catalogue: SQLAlchemy's reflection skips expression indexes on SQLite.
+    """
+    catalogue = {
+        "sqlite": "SELECT name FROM sqlite_master WHERE type = 'index'",
+        "postgresql": "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()",
+    }.get(connection.dialect.name)
+    if catalogue is None:
+        return None
+    return {str(name) for name in connection.execute(text(catalogue)).scalars()}
 
 
 def count_terms(store: Store) -> dict[str, int]:

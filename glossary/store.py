@@ -20,11 +20,26 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
 
 import regex
-from sqlalchemy import Engine, and_, create_engine, delete, event, func, or_, select
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Integer,
+    Row,
+    String,
+    and_,
+    bindparam,
+    create_engine,
+    delete,
+    event,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
@@ -738,13 +753,16 @@ def lookup(
         raise InvalidField("the query is empty; type a Chinese term or an English phrase")
     _check_page(limit, offset)
     wanted = offset + limit
+    chinese = is_chinese(q)
+    params = _search_params(q, chinese=chinese, wanted=wanted)
     found: dict[int, Match] = {}
     with store.reading() as session:
-        for tier, searches in _tiers(q):
+        connection = session.connection()
+        for tier, searches in _tiers(chinese=chinese, bounded="hi" in params):
             for search in searches:
                 if len(found) >= wanted:
                     break
-                for term_id in session.scalars(search.limit(wanted)):
+                for term_id in connection.execute(search, params).scalars():
                     found.setdefault(term_id, tier)
         page = list(found)[offset:wanted]
         views = {v.id: v for v in _views(session, page, examples=examples)}
@@ -758,50 +776,88 @@ def _with_match(view: TermView, match: Match) -> TermView:
     )
 
 
-def _tiers(q: str) -> list[tuple[Match, list[Any]]]:
-    """The searches of each tier, best first; all of them are index ranges, none a scan."""
+def _search_params(q: str, *, chinese: bool, wanted: int) -> dict[str, Any]:
+    """The bound values of ``_tiers``: the query, its folded form and their prefix ranges.
+
+    ``hi`` and ``lhi`` are left out when a range has no upper bound (see ``_prefix``).
+    """
+    params: dict[str, Any] = {"q": q, "n": wanted}
+    hi = _prefix_end(q)
+    if chinese:
+        if hi is not None:
+            params["hi"] = hi
+        return params
+    lq = q.lower()
+    lhi = _prefix_end(lq)
+    params["lq"] = lq
+    if hi is not None and lhi is not None:
+        params["hi"], params["lhi"] = hi, lhi
+    return params
+
+
+@lru_cache(maxsize=4)
+def _tiers(*, chinese: bool, bounded: bool) -> tuple[tuple[Match, tuple[Any, ...]], ...]:
+    """The searches of each tier, best first; all of them are index ranges, none a scan.
+
+    Built once with bound parameters (``_search_params``), so a lookup neither builds
+    statements nor computes their cache keys: that was a third of a lookup's time.
+    """
+    q: Any = bindparam("q", type_=String)
+    lq: Any = bindparam("lq", type_=String)
+    n: Any = bindparam("n", type_=Integer)
+    hi: Any = bindparam("hi", type_=String) if bounded else None
+    lhi: Any = bindparam("lhi", type_=String) if bounded else None
     zh_order = (func.length(Term.zh), Term.zh)
-    zh = [
-        select(Term.id).where(Term.zh == q),
-        select(Term.id).where(_prefix(Term.zh, q), Term.zh != q).order_by(*zh_order),
+    zh = (
+        select(Term.id).where(Term.zh == q).limit(n),
+        select(Term.id).where(_prefix(Term.zh, q, hi), Term.zh != q)
+        .order_by(*zh_order).limit(n),
         select(Term.id, *zh_order)
         .join(SearchKey, SearchKey.term_id == Term.id)
-        .where(_prefix(SearchKey.key, q))
+        .where(_prefix(SearchKey.key, q, hi))
         .distinct()
-        .order_by(*zh_order),
-    ]
-    if is_chinese(q):
-        return [("exact", [zh[0]]), ("prefix", [zh[1]]), ("substring", [zh[2]])]
-    lq = q.lower()
+        .order_by(*zh_order)
+        .limit(n),
+    )
+    if chinese:
+        return (("exact", (zh[0],)), ("prefix", (zh[1],)), ("substring", (zh[2],)))
     en = func.lower(Equivalent.en)
     en_order = (Equivalent.frequency.desc(), func.length(Equivalent.en), Equivalent.term_id)
-    ens = [
-        select(Equivalent.term_id).where(en == lq).order_by(*en_order),
-        select(Equivalent.term_id).where(_prefix(en, lq), en != lq).order_by(*en_order),
+    ens = (
+        select(Equivalent.term_id).where(en == lq).order_by(*en_order).limit(n),
+        select(Equivalent.term_id).where(_prefix(en, lq, lhi), en != lq)
+        .order_by(*en_order).limit(n),
         select(Equivalent.term_id, *en_order)
         .join(SearchKey, SearchKey.equivalent_id == Equivalent.id)
-        .where(_prefix(SearchKey.key, lq))
+        .where(_prefix(SearchKey.key, lq, lhi))
         .distinct()
-        .order_by(*en_order),
-    ]
-    return [
-        ("exact", [zh[0], ens[0]]),
-        ("prefix", [zh[1], ens[1]]),
-        ("substring", [zh[2], ens[2]]),
-    ]
+        .order_by(*en_order)
+        .limit(n),
+    )
+    return (
+        ("exact", (zh[0], ens[0])),
+        ("prefix", (zh[1], ens[1])),
+        ("substring", (zh[2], ens[2])),
+    )
 
 
-def _prefix(column: Any, prefix: str) -> Any:
+def _prefix(column: Any, prefix: Any, end: Any | None) -> Any:
     """``column`` starts with ``prefix``, as a range an ordinary B-tree index answers.
 
     Both SQLite (BINARY) and our PostgreSQL columns (collation "C") compare by code point,
-    so every string starting with ``prefix`` lies in [prefix, prefix with its last
-    character incremented).
+    so every string starting with ``prefix`` lies in [prefix, ``_prefix_end(prefix)``).
     """
+    if end is None:
+        return column >= prefix
+    return and_(column >= prefix, column < end)
+
+
+def _prefix_end(prefix: str) -> str | None:
+    """``prefix`` with its last character incremented; None past the last code point."""
     last = ord(prefix[-1])
     if last >= 0x10FFFF:
-        return column >= prefix
-    return and_(column >= prefix, column < prefix[:-1] + chr(last + 1))
+        return None
+    return prefix[:-1] + chr(last + 1)
 
 
 def _check_page(limit: int, offset: int) -> None:
@@ -826,41 +882,103 @@ def list_terms(
 
 
 def _views(session: Session, term_ids: Sequence[int], *, examples: int) -> list[TermView]:
-    """Views of the given terms, in the given order, loaded in a fixed number of queries."""
+    """Views of the given terms, in the given order, in at most four queries.
+
+    Plain rows, not ORM objects, from statements built once (``_view_statements``): a
+    lookup is read-only and this is most of its time. Examples and their documents are
+    only asked for when the sources query found some.
+    """
     if not term_ids:
         return []
-    terms = {t.id: t for t in session.scalars(select(Term).where(Term.id.in_(term_ids)))}
-    equivalents = list(
-        session.scalars(select(Equivalent).where(Equivalent.term_id.in_(list(terms))))
-    )
-    eq_ids = [e.id for e in equivalents]
-    samples = _sample_examples(session, eq_ids, examples)
-    sources = _sources(session, eq_ids)
-    doc_ids = {d for rows in samples.values() for ex in rows for d in (ex.doc_zh, ex.doc_en)}
-    docs = {
-        d.id: DocumentRecord(id=d.id, lang=d.lang, title=d.title, source=d.source, date=d.date)
-        for d in session.scalars(select(Document).where(Document.id.in_(doc_ids)))
-    } if doc_ids else {}
-    by_term: dict[int, list[EquivalentView]] = {}
-    for eq in equivalents:
-        by_term.setdefault(eq.term_id, []).append(
-            EquivalentView(
-                en=eq.en, status=cast(Status, eq.status), frequency=eq.frequency,
-                confidence=eq.confidence, note=eq.note, origin=eq.origin,
-                reviewed_by=eq.reviewed_by, reviewed_at=_aware(eq.reviewed_at),
-                examples=tuple(_example_view(ex, docs) for ex in samples.get(eq.id, [])),
-                sources=sources.get(eq.id, ()),
-            )
-        )
+    statements = _view_statements()
+    connection = session.connection()
+    terms: dict[int, Row[Any]] = {}
+    by_term: dict[int, list[Row[Any]]] = {}
+    for row in connection.execute(statements.terms, {"ids": list(term_ids)}):
+        terms[row.id] = row
+        if row.eq_id is not None:
+            by_term.setdefault(row.id, []).append(row)
+    eq_ids = [eq.eq_id for rows in by_term.values() for eq in rows]
+    sources = _sources(connection, eq_ids)
+    attested = [eq_id for eq_id in eq_ids if eq_id in sources]
+    samples = _sample_examples(connection, attested, examples)
+    docs = _documents(connection, {d for rows in samples.values() for ex in rows
+                                   for d in (ex.doc_zh, ex.doc_en)})
     return [
         TermView(
             id=term.id, zh=term.zh, note=term.note, definition=term.definition,
             termhood=term.termhood,
-            equivalents=tuple(sorted(by_term.get(term.id, []), key=equivalent_rank)),
+            equivalents=tuple(sorted(
+                (_equivalent_view(eq, samples.get(eq.eq_id, ()), sources, docs)
+                 for eq in by_term.get(term.id, ())),
+                key=equivalent_rank,
+            )),
         )
         for term in (terms.get(i) for i in term_ids)
         if term is not None
     ]
+
+
+@dataclass(frozen=True)
+class _ViewStatements:
+    """The read statements of ``_views``, with expanding ``IN`` lists and bound limits."""
+
+    terms: Any
+    sources: Any
+    samples: Any
+    documents: Any
+
+
+@lru_cache(maxsize=1)
+def _view_statements() -> _ViewStatements:
+    ids: Any = bindparam("ids", expanding=True)
+    terms = (
+        select(
+            Term.id, Term.zh, Term.note, Term.definition, Term.termhood,
+            Equivalent.id.label("eq_id"), Equivalent.en, Equivalent.status,
+            Equivalent.frequency, Equivalent.confidence, Equivalent.note.label("eq_note"),
+            Equivalent.origin, Equivalent.reviewed_by, Equivalent.reviewed_at,
+        )
+        .outerjoin(Equivalent, Equivalent.term_id == Term.id)
+        .where(Term.id.in_(ids))
+    )
+    sources = (
+        select(Example.equivalent_id, Example.doc_zh, Example.doc_en)
+        .where(Example.equivalent_id.in_(ids))
+        .distinct()
+    )
+    columns = [c for c in Example.__table__.c]
+    rank = (
+        func.row_number()
+        .over(partition_by=Example.equivalent_id,
+              order_by=(Example.pair_score.desc(), Example.id))
+        .label("rank")
+    )
+    inner = select(*columns, rank).where(Example.equivalent_id.in_(ids)).subquery()
+    samples = (
+        select(*(inner.c[c.name] for c in columns))
+        .where(inner.c.rank <= bindparam("per", type_=Integer))
+        .order_by(inner.c.pair_score.desc(), inner.c.id)
+    )
+    documents = select(
+        Document.id, Document.lang, Document.title, Document.source, Document.date
+    ).where(Document.id.in_(ids))
+    return _ViewStatements(terms=terms, sources=sources, samples=samples, documents=documents)
+
+
+def _equivalent_view(
+    eq: Row[Any],
+    samples: Sequence[Row[Any]],
+    sources: Mapping[int, tuple[str, ...]],
+    docs: Mapping[str, DocumentRecord],
+) -> EquivalentView:
+    return EquivalentView(
+        en=eq.en, status=cast(Status, eq.status), frequency=eq.frequency,
+        confidence=eq.confidence, note=eq.eq_note, origin=eq.origin,
+        reviewed_by=eq.reviewed_by, reviewed_at=_aware(eq.reviewed_at),
+        examples=tuple(_example_view(ex, docs) for ex in samples),
+        sources=sources.get(eq.eq_id, ()),
+    )
 
 
 def equivalent_rank(eq: EquivalentView) -> tuple[int, float, int, str]:
@@ -869,43 +987,43 @@ def equivalent_rank(eq: EquivalentView) -> tuple[int, float, int, str]:
 
 
 def _sample_examples(
-    session: Session, eq_ids: Sequence[int], per_equivalent: int
-) -> dict[int, list[Example]]:
+    connection: Connection, eq_ids: Sequence[int], per_equivalent: int
+) -> dict[int, list[Row[Any]]]:
+    """The best ``per_equivalent`` examples of each equivalent (by pair score), best first."""
     if per_equivalent <= 0 or not eq_ids:
         return {}
-    rank = (
-        func.row_number()
-        .over(partition_by=Example.equivalent_id,
-              order_by=(Example.pair_score.desc(), Example.id))
-        .label("rank")
-    )
-    inner = select(Example.id, rank).where(Example.equivalent_id.in_(eq_ids)).subquery()
-    best = select(inner.c.id).where(inner.c.rank <= per_equivalent)
-    out: dict[int, list[Example]] = {}
-    rows = session.scalars(
-        select(Example).where(Example.id.in_(best))
-        .order_by(Example.pair_score.desc(), Example.id)
+    out: dict[int, list[Row[Any]]] = {}
+    rows = connection.execute(
+        _view_statements().samples, {"ids": list(eq_ids), "per": per_equivalent}
     )
     for ex in rows:
         out.setdefault(ex.equivalent_id, []).append(ex)
     return out
 
 
-def _sources(session: Session, eq_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+def _sources(connection: Connection, eq_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    """Every document attesting each equivalent; equivalents without examples are absent."""
     if not eq_ids:
         return {}
     found: dict[int, set[str]] = {}
-    rows = session.execute(
-        select(Example.equivalent_id, Example.doc_zh, Example.doc_en)
-        .where(Example.equivalent_id.in_(eq_ids))
-        .distinct()
-    )
-    for eq_id, doc_zh, doc_en in rows:
+    for eq_id, doc_zh, doc_en in connection.execute(
+        _view_statements().sources, {"ids": list(eq_ids)}
+    ):
         found.setdefault(eq_id, set()).update((doc_zh, doc_en))
     return {eq_id: tuple(sorted(docs)) for eq_id, docs in found.items()}
 
 
-def _example_view(ex: Example, docs: Mapping[str, DocumentRecord]) -> ExampleView:
+def _documents(connection: Connection, doc_ids: set[str]) -> dict[str, DocumentRecord]:
+    if not doc_ids:
+        return {}
+    rows = connection.execute(_view_statements().documents, {"ids": sorted(doc_ids)})
+    return {
+        d.id: DocumentRecord(id=d.id, lang=d.lang, title=d.title, source=d.source, date=d.date)
+        for d in rows
+    }
+
+
+def _example_view(ex: Row[Any], docs: Mapping[str, DocumentRecord]) -> ExampleView:
     return ExampleView(
         doc_zh=ex.doc_zh, doc_en=ex.doc_en, sent_zh=ex.sent_zh, sent_en=ex.sent_en,
         zh_text=ex.zh_text, en_text=ex.en_text,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,6 +44,25 @@ class HashEncoder(Encoder):
                     digest = hashlib.blake2b(char.encode(), digest_size=2).digest()
                     out[row, int.from_bytes(digest, "big") % DIM] += 1.0
         return normalise_rows(out)
+
+
+class GatedEncoder(HashEncoder):
+    """A ``HashEncoder`` that notes the process it runs in and waits at a gate.
+
+    Texts containing "gate" are not encoded until the file ``gate`` exists, so a test can
+    hold a job in the middle of its work. Picklable, as the job worker process needs.
+    """
+
+    def __init__(self, gate: Path, pids: Path) -> None:
+        self.gate, self.pids = gate, pids
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        with self.pids.open("a", encoding="utf-8") as log:
+            log.write(f"{os.getpid()}\n")
+        if any("gate" in text.lower() for text in texts):
+            while not self.gate.exists():
+                time.sleep(0.02)
+        return super().encode(texts)
 
 
 ZH_1 = "实施“渝创渝新”创业促进计划。"

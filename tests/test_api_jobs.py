@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from api.job_models import Job
-from api.jobs import MAX_ATTEMPTS, JobRunner, PairInput, create_job, ensure_tables, get_job
+from api.job_runner import JobRunner
+from api.jobs import MAX_ATTEMPTS, PairInput, create_job, ensure_tables, get_job
 from glossary.store import open_store
-from tests.api_helpers import AUTH, HashEncoder, client_for, seed_store, settings_for
+from tests.api_helpers import (
+    AUTH,
+    GatedEncoder,
+    HashEncoder,
+    client_for,
+    seed_store,
+    settings_for,
+)
 
 ZH = "我们在2021年创造了100万个岗位。失业率为5.1%。创业担保贷款发放了54亿元。"
 EN = ("We created 1 million jobs in 2021. Unemployment was 5.1%. "
@@ -104,3 +116,75 @@ def test_job_interrupted_too_often_is_marked_failed(tmp_path: Path) -> None:
     failed = get_job(store, job.id)
     store.close()
     assert failed.state == "failed" and "submit it again" in failed.error
+
+
+GATED_PAIRS = [
+    {"name": "first", "src_text": ZH, "tgt_text": EN},
+    {"name": "held", "src_text": "我们在2022年创造了120万个岗位。gate 5.2%。",
+     "tgt_text": "We created 1.2 million jobs in 2022. The gate rate was 5.2%."},
+]
+
+
+def _until(check: Callable[[], bool], what: str, seconds: float = 60.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        time.sleep(0.05)
+
+
+def _job(client: TestClient, job_id: str) -> dict[str, object]:
+    body: dict[str, object] = client.get(f"/api/jobs/{job_id}").json()
+    return body
+
+
+def test_job_runs_in_a_worker_process_and_reports_progress_while_running(
+    tmp_path: Path,
+) -> None:
+    gate, pids = tmp_path / "gate", tmp_path / "pids"
+    with client_for(settings_for(tmp_path / "g.sqlite3"), GatedEncoder(gate, pids)) as client:
+        job_id = client.post("/api/jobs", json={"pairs": GATED_PAIRS, "mode": "parallel"},
+                             headers=AUTH).json()["id"]
+        _until(lambda: _job(client, job_id)["done"] == 1, "the first pair's progress")
+        held = _job(client, job_id)
+        assert held["state"] == "running" and held["total"] == 2
+        gate.touch()
+        _wait(client)
+        assert _job(client, job_id)["state"] == "done"
+    workers = {int(line) for line in pids.read_text().split()}
+    assert workers and os.getpid() not in workers
+
+
+def test_job_cut_off_by_a_stopping_server_finishes_after_the_restart(tmp_path: Path) -> None:
+    db, gate, pids = tmp_path / "g.sqlite3", tmp_path / "gate", tmp_path / "pids"
+    encoder = GatedEncoder(gate, pids)
+    with client_for(settings_for(db), encoder) as client:
+        job_id = client.post("/api/jobs", json={"pairs": GATED_PAIRS, "mode": "parallel"},
+                             headers=AUTH).json()["id"]
+        _until(lambda: _job(client, job_id)["done"] == 1, "the first pair's progress")
+    store = open_store(path=db)
+    interrupted = get_job(store, job_id)
+    store.close()
+    assert interrupted.state == "running" and interrupted.attempts == 1
+    gate.touch()
+    with client_for(settings_for(db), encoder) as client:
+        _wait(client)
+        body = _job(client, job_id)
+    assert body["state"] == "done" and body["attempts"] == 2 and body["done"] == 2, body
+
+
+def test_killed_worker_is_replaced_and_its_job_run_again(tmp_path: Path) -> None:
+    gate, pids = tmp_path / "gate", tmp_path / "pids"
+    with client_for(settings_for(tmp_path / "g.sqlite3"), GatedEncoder(gate, pids)) as client:
+        runner: JobRunner = client.app.state.jobs  # type: ignore[attr-defined]
+        job_id = client.post("/api/jobs", json={"pairs": GATED_PAIRS, "mode": "parallel"},
+                             headers=AUTH).json()["id"]
+        _until(lambda: _job(client, job_id)["done"] == 1, "the first pair's progress")
+        first = runner.worker_pid
+        assert first is not None
+        os.kill(first, signal.SIGKILL)
+        _until(lambda: runner.worker_pid not in (None, first), "a new worker")
+        gate.touch()
+        _wait(client)
+        body = _job(client, job_id)
+    assert body["state"] == "done" and body["attempts"] == 2 and body["done"] == 2

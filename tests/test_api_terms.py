@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from api.settings import ConfigError, Settings, parse_keys, settings_from_env
+from glossary.store import open_store
 from tests.api_helpers import AUTH, OTHER_KEY, client_for, seed_store, settings_for
 
 
@@ -196,3 +199,28 @@ def test_settings_refuse_bad_numbers_and_files(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="max_upload_bytes must be"):
         Settings(max_upload_bytes=0)
     assert parse_keys("", source="x") == {}
+
+
+def test_job_worker_priority_and_threads_come_from_env() -> None:
+    settings = settings_from_env({"DUIQI_JOB_NICE": "19", "DUIQI_JOB_THREADS": "2"})
+    assert (settings.job_nice, settings.job_threads) == (19, 2)
+    assert (Settings().job_nice, Settings().job_threads) == (10, 1)
+    with pytest.raises(ConfigError, match=r"job_nice must be in 0\.\.19"):
+        settings_from_env({"DUIQI_JOB_NICE": "20"})
+    with pytest.raises(ConfigError, match="job_threads must be ≥ 1"):
+        settings_from_env({"DUIQI_JOB_THREADS": "0"})
+
+
+def test_service_adds_indexes_an_older_glossary_lacks(tmp_path: Path) -> None:
+    db = tmp_path / "old.sqlite3"
+    seed_store(db)
+    store = open_store(path=db)
+    with store.writing() as session:
+        session.execute(text("DROP INDEX ix_equivalent_en_lower_ranked"))
+    store.close()
+    with client_for(settings_for(db)) as client:
+        assert client.get("/api/terms", params={"q": "stabiliz"}).json()["items"]
+    with sqlite3.connect(db) as connection:
+        names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    connection.close()
+    assert "ix_equivalent_en_lower_ranked" in names

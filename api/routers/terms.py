@@ -10,7 +10,7 @@ from glossary.queries import Decision, create_term, edit_term
 from glossary.store import get_term, lookup, review_history
 from glossary.views import TermView
 
-from ..deps import ReviewerDep, SettingsDep, StoreDep
+from ..deps import ReadsDep, ReviewerDep, SettingsDep, StoreDep
 from ..schemas import (
     EquivalentReview,
     ReviewEventPublic,
@@ -26,16 +26,17 @@ TermId = Annotated[int, Path(ge=1, le=2**62, description="the id a lookup return
 
 
 @router.get("", response_model=TermPage)
-def search_terms(
+async def search_terms(
     store: StoreDep,
     settings: SettingsDep,
+    reads: ReadsDep,
     q: Annotated[str, Query(min_length=1, max_length=200, description="Chinese or English")],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> TermPage:
     """Exact, then prefix, then substring matches; equivalents best first, with examples."""
-    views = lookup(store, q, limit=limit, offset=offset,
-                   examples=settings.examples_per_equivalent)
+    views = await reads.run(lookup, store, q, limit=limit, offset=offset,
+                            examples=settings.examples_per_equivalent)
     items = [TermPublic.model_validate(v) for v in views]
     return TermPage(query=q, limit=limit, offset=offset, items=items)
 
