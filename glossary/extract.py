@@ -6,6 +6,8 @@ wider than the aligned pairs: for every occurrence of a term we look at the k En
 sentences of the whole corpus most like its sentence, at its aligned partners, and at
 every English sentence that a quote or the dictionary points to; then the evidence of all
 occurrences and documents is pooled per English span (see ``glossary.equivalents``).
+Last, terms compete for a shared first rendering: the one the dictionary explains better
+keeps it (competitive linking).
 """
 
 from __future__ import annotations
@@ -108,15 +110,27 @@ def extract_terms(
     ids = doc_ids or {}
     zh_names = [ids.get(d.name, d.name) for d in zh_docs]
     en_names = [ids.get(d.name, d.name) for d in en_docs]
-    entries = []
+    english = prepared.english
+    scored_by_term = []
     for candidate, vector in zip(prepared.candidates, prepared.term_vectors, strict=True):
         scored = [
             (key, evidence, confidence(evidence, weights), found)
             for key, evidence, found in _score(candidate, vector, prepared)
         ]
         scored.sort(key=lambda item: (-item[2], item[0]))
-        vocabulary = frozenset().union(*_units(candidate))
-        chosen = _choose(scored, prepared.english, vocabulary, min_confidence, max_equivalents)
+        scored_by_term.append((candidate, scored, frozenset().union(*_units(candidate))))
+    lost = _outlinked(
+        [
+            _Top(s[0][0], s[0][1].dictionary, s[0][2]) if s and s[0][2] >= min_confidence else None
+            for _, s, _ in scored_by_term
+        ],
+        english.stems,
+    )
+    entries = []
+    for (candidate, scored, vocabulary), taken in zip(scored_by_term, lost, strict=True):
+        if taken is not None:
+            scored = [item for item in scored if english.stems[item[0]] != english.stems[taken]]
+        chosen = _choose(scored, english, vocabulary, min_confidence, max_equivalents)
         if chosen:
             entries.append(
                 TermEntry(
@@ -410,6 +424,42 @@ def _choose(
         elif len(chosen) < max_equivalents:
             chosen.append((key, evidence, score, found))
     return chosen
+
+
+@dataclass(frozen=True)
+class _Top:
+    """The rendering a term would take first, with what competitive linking compares."""
+
+    key: str
+    dictionary: float
+    confidence: float
+
+
+def _outlinked(
+    tops: Sequence[_Top | None], stems: Mapping[str, tuple[str, ...]]
+) -> list[str | None]:
+    """For each term, the top rendering it must give up to a term that explains it better.
+
+    Competitive linking across the glossary: when several terms would take the same English
+    span first, a term loses it to one that is both more confident and better covered by
+    its dictionary glosses (专项行动 explains "special action" better than 专项活动, whose
+    活动 is "activity"). Terms the dictionary explains equally well both keep it: 欠薪 and
+    工资拖欠 are both "wage arrears".
+    """
+    rivals: dict[tuple[str, ...], list[_Top]] = defaultdict(list)
+    for top in tops:
+        if top is not None:
+            rivals[stems[top.key]].append(top)
+    return [
+        top.key
+        if top is not None
+        and any(
+            other.dictionary > top.dictionary and other.confidence > top.confidence
+            for other in rivals[stems[top.key]]
+        )
+        else None
+        for top in tops
+    ]
 
 
 def _added(longer: Sequence[str], shorter: Sequence[str]) -> list[str]:

@@ -14,7 +14,7 @@ from align.errors import InputError, LanguageError
 from align.types import Alignment, Bead, Document, Lang, Sentence, Signature, join_sentences
 from glossary.dictionary import content_stems
 from glossary.equivalents import Evidence, span_key
-from glossary.extract import _choose, _EnglishSide, extract_terms, span_evidence
+from glossary.extract import _choose, _EnglishSide, _outlinked, _Top, extract_terms, span_evidence
 from glossary.types import TermEntry
 
 from .conftest import SEEDS
@@ -214,3 +214,18 @@ def test_a_nested_span_wins_only_where_the_dictionary_backs_its_boundary() -> No
     assert _choose_between(*cut, vocabulary=jobs) == ["stabilize jobs and retain jobs"]
     glossed = ("stabilize jobs and retain", 0.90), ("stabilize jobs", 0.89)
     assert _choose_between(*glossed, vocabulary=jobs) == ["stabilize jobs and retain"]
+
+
+def test_a_shared_top_rendering_goes_to_the_term_the_dictionary_explains_better() -> None:
+    keys = ("special action", "wage arrears", "people in difficulty")
+    stems = {key: content_stems(key) for key in keys}
+    tops = [
+        _Top("special action", dictionary=1.0, confidence=0.95),  # 专项行动
+        _Top("special action", dictionary=0.5, confidence=0.90),  # 专项活动: 活动 is "activity"
+        _Top("wage arrears", dictionary=1.0, confidence=0.90),  # 欠薪
+        _Top("wage arrears", dictionary=1.0, confidence=0.80),  # 工资拖欠: glossed as well
+        _Top("people in difficulty", dictionary=0.5, confidence=0.90),
+        _Top("people in difficulty", dictionary=1.0, confidence=0.60),  # less confident
+        None,
+    ]
+    assert _outlinked(tops, stems) == [None, "special action", None, None, None, None, None]
