@@ -151,6 +151,24 @@ class _Grid:
         self.tgt_cen_padded = np.concatenate([np.zeros(self.max_b), tgt.centred])
         self.tgt_norm_padded = np.hstack([np.zeros((self.max_b + 1, self.max_b)), self.tgt_norms])
 
+    def bead(self, i: int, j: int, a: int, b: int) -> float:
+        """Quality of the one bead (i - a, i) x (j - b, j): ``row`` for a single cell, without
+        computing every other bead type ending there (the trace needs only the chosen one)."""
+        src, tgt = self.src, self.tgt
+        src_norm = max(float(self.src_norms[a, i]), 1e-9)
+        tgt_norm = max(float(self.tgt_norms[b, j]), 1e-9)
+        window = src.vectors[i] - src.vectors[i - a]
+        cos = float((tgt.vectors[j] - tgt.vectors[j - b]) @ window) / (src_norm * tgt_norm)
+        quality = bead_quality(
+            np.array([cos]),
+            (src.centred[i] - src.centred[i - a]) / src_norm,
+            np.array([(tgt.centred[j] - tgt.centred[j - b]) / tgt_norm]),
+            src.lengths[i] - src.lengths[i - a],
+            np.array([tgt.lengths[j] - tgt.lengths[j - b]]),
+            self.scoring,
+        )
+        return float(quality[0])
+
     def row(self, i: int, lo: int, hi: int) -> dict[tuple[int, int], FloatArray]:
         """Quality of every bead type ending at (i, j) for j in [lo, hi]."""
         src, sc = self.src, self.scoring
@@ -278,7 +296,7 @@ def _trace(
             i -= 1
             continue
         a, b = types[how]
-        quality = float(grid.row(i, j, j)[(a, b)][0])
+        quality = grid.bead(i, j, a, b)
         steps.append(Step(i - a, i, j - b, j, quality))
         i, j = i - a, j - b
     steps.reverse()

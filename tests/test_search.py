@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from align.search import Scoring, Side, Step, make_side, search
+from align.search import PAIR_TYPES, Scoring, Side, Step, _Grid, make_side, search
 
 
 def _sides(seed: int, n: int, m: int, *, same: bool = False) -> tuple[Side, Side]:
@@ -65,3 +65,17 @@ def test_banded_search_equals_full_search_on_small_inputs(seed: int, n: int, m: 
     full = search(src, tgt_side, scoring, full_grid_cells=10**9)
     banded = search(src, tgt_side, scoring, full_grid_cells=50)
     assert banded == full
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 10_000), st.integers(5, 20), st.integers(5, 20))
+def test_one_bead_scores_as_its_row_does(seed: int, n: int, m: int) -> None:
+    """The trace scores each chosen bead alone; it must agree with the row the DP used."""
+    src, tgt = _sides(seed, n, m)
+    grid = _Grid(src, tgt, PAIR_TYPES, Scoring())
+    for i in range(1, n + 1):
+        row = grid.row(i, 0, m)
+        for a, b in PAIR_TYPES:
+            for j in range(b, m + 1):
+                if a <= i and np.isfinite(row[(a, b)][j]):
+                    assert np.isclose(grid.bead(i, j, a, b), row[(a, b)][j])
