@@ -105,11 +105,16 @@ def bead_quality(
 
 def random_pair_qualities(src: Side, tgt: Side, scoring: Scoring, count: int) -> FloatArray:
     """Qualities of 1-1 beads between sentences drawn at random: what chance scores on
-    these two documents, with this encoder. The generator is seeded, so a document pair
-    always gets the same sample (and the same alignment)."""
-    rng = np.random.default_rng(0)
-    i = rng.integers(0, src.size, count)
-    j = rng.integers(0, tgt.size, count)
+    these two documents, with this encoder. Documents with at most ``count`` sentence pairs
+    are scored on every pair (exact, and cheaper than a larger sample: a batch aligns
+    thousands of short articles); the generator is seeded, so a document pair always gets
+    the same sample (and the same alignment)."""
+    if src.size * tgt.size <= count:
+        i, j = np.divmod(np.arange(src.size * tgt.size), tgt.size)
+    else:
+        rng = np.random.default_rng(0)
+        i = rng.integers(0, src.size, count)
+        j = rng.integers(0, tgt.size, count)
     src_vecs = src.vectors[i + 1] - src.vectors[i]
     tgt_vecs = tgt.vectors[j + 1] - tgt.vectors[j]
     src_norm = np.maximum(np.linalg.norm(src_vecs, axis=1), 1e-9)

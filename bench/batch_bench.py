@@ -157,10 +157,13 @@ def big_pair(folder: Path, copies: int = 4, block: int = 50) -> dict[str, Any]:
     en = (BIBLE / "en.txt").read_text(encoding="utf-8").splitlines()
     zh = (BIBLE / "zh.txt").read_text(encoding="utf-8").splitlines()
     beads = gold_beads()
-    blocks = [beads[i : i + block] for i in range(0, len(beads), block)] * copies
+    chunks = [beads[i : i + block] for i in range(0, len(beads), block)]
+    blocks = [(copy, chunk) for copy in range(copies) for chunk in chunks]
     random.Random(0).shuffle(blocks)
-    en_lines = [en[i] for chunk in blocks for s, _ in chunk for i in s]
-    zh_lines = [zh[j] for chunk in blocks for _, t in chunk for j in t]
+    # A copy's lines carry its number, so the cold cache really encodes every sentence.
+    mark = [""] + [f" ({copy + 1})" for copy in range(1, copies)]
+    en_lines = [en[i] + mark[copy] for copy, chunk in blocks for s, _ in chunk for i in s]
+    zh_lines = [zh[j] + mark[copy] for copy, chunk in blocks for _, t in chunk for j in t]
     (folder / "big.en.txt").write_text("\n".join(en_lines) + "\n")
     (folder / "big.zh.txt").write_text("\n".join(zh_lines) + "\n")
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

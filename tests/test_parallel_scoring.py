@@ -40,6 +40,16 @@ def test_random_pairs_score_below_true_pairs_and_the_sample_is_reproducible() ->
     assert np.percentile(chance, 99) < 0.5
 
 
+def test_short_documents_are_scored_on_every_pair_exactly() -> None:
+    rng = np.random.default_rng(1)
+    src_vecs, tgt_vecs = _unit(rng.normal(size=(6, 16))), _unit(rng.normal(size=(7, 16)))
+    src = make_side(src_vecs, np.full(6, 30.0), tgt_vecs.mean(axis=0))
+    tgt = make_side(tgt_vecs, np.full(7, 30.0), src_vecs.mean(axis=0))
+    every = random_pair_qualities(src, tgt, Scoring(), 1_000)
+    assert every.shape == (42,)  # 6 x 7 pairs, each once, however large the sample allowed
+    assert np.array_equal(every, random_pair_qualities(src, tgt, Scoring(), 42))
+
+
 class _TableEncoder:
     """Looks embeddings up by text: the aligner sees exactly the vectors the test chose."""
 
