@@ -115,7 +115,8 @@ def _feed_glossary(
     Chinese sentence with the whole English side, so it needs all documents at once.
     """
     from align.encoders import load_encoder
-    from glossary.store import open_store, record_documents
+    from glossary.recording import record_documents
+    from glossary.store import open_store
 
     store = open_store(path=args.db) if args.db else open_store()
     corpus = args.manifest.stem

@@ -13,8 +13,10 @@ from typing import Any
 
 from align.encoders import load_encoder
 from glossary.build import build_glossary
+from glossary.concordance import list_pairs
 from glossary.corpus import BUNDLED
-from glossary.store import list_pairs, lookup, open_store
+from glossary.lookups import lookup
+from glossary.store import open_store
 
 from .cmd_glossary import print_terms
 

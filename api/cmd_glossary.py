@@ -119,7 +119,7 @@ def entry_json(term: TermView) -> list[dict[str, Any]]:
 
 
 def run_lookup(args: argparse.Namespace) -> int:
-    from glossary.store import lookup
+    from glossary.lookups import lookup
 
     terms = lookup(_store(args), args.term, limit=args.limit)
     if args.json:
@@ -169,7 +169,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_review(args: argparse.Namespace) -> int:
-    from glossary.store import review
+    from glossary.editing import review
 
     term = review(
         _store(args),

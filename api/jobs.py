@@ -26,7 +26,8 @@ from align.errors import DuiqiError
 from align.types import Alignment
 from glossary.build import merge_terms, record_alignment
 from glossary.models import Base
-from glossary.store import Store, record_documents
+from glossary.recording import record_documents
+from glossary.store import Store
 
 from .aligning import align_texts, document_records
 from .job_models import Job

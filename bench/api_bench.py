@@ -42,7 +42,9 @@ import numpy as np
 
 from align.encoders import default_cache_path
 from glossary.importing import SEED_TERMS_PATH, load_seed_terms
-from glossary.store import lookup, merge_entries, open_store
+from glossary.lookups import lookup
+from glossary.merging import merge_entries
+from glossary.store import open_store
 from glossary.types import Equivalent, TermEntry
 
 ROOT = Path(__file__).resolve().parent.parent

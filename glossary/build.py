@@ -20,7 +20,9 @@ from align.types import Alignment
 from .corpus import Article, read_manifest
 from .extract import extract_terms
 from .importing import SEED_TERMS_PATH, load_seed_terms
-from .store import Store, merge_entries, record_documents, record_pairs
+from .merging import merge_entries
+from .recording import record_documents, record_pairs
+from .store import Store
 from .views import DocumentRecord, MergeReport, PairRecord
 
 Progress = Callable[[str], None]

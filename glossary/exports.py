@@ -27,8 +27,10 @@ import regex
 
 from align import writers
 from align.types import Alignment, Bead, Document, Sentence, Signature
+from glossary.concordance import list_pairs
 from glossary.errors import InvalidField
-from glossary.store import Store, list_pairs, list_terms
+from glossary.lookups import list_terms
+from glossary.store import Store
 from glossary.types import Status
 from glossary.views import EquivalentView, PairView, TermView
 

@@ -16,15 +16,10 @@ from typing import TypeVar
 from align.reading import decode_bytes
 from glossary.errors import ImportFormatError, InvalidStatus
 from glossary.models import MAX_EN_CHARS, MAX_ZH_CHARS
-from glossary.store import (
-    SEED_REVIEWER,
-    ReviewedRow,
-    Store,
-    apply_reviewed_rows,
-    check_status,
-    clean_text,
-)
+from glossary.reviewing import SEED_REVIEWER, ReviewedRow, apply_reviewed_rows
+from glossary.store import Store
 from glossary.types import Status
+from glossary.validation import check_status, clean_text
 from glossary.views import ImportReport
 
 REQUIRED_COLUMNS = ("zh", "en", "status")

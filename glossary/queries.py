@@ -1,7 +1,8 @@
-"""Store queries the HTTP service needs beyond ``glossary.store``: counts, one document's pairs.
+"""Store queries the HTTP service needs beyond the store's modules: counts, one document's pairs.
 
-Kept apart from ``store.py`` so the service's needs do not grow the store's core; each
-function follows the store's conventions (store first, keyword arguments, frozen views).
+Kept apart from ``store.py`` and its siblings (``lookups``, ``editing``, …) so the service's
+needs do not grow the store's core; each function follows the store's conventions (store
+first, keyword arguments, frozen views).
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ from collections.abc import Sequence
 from sqlalchemy import Connection, func, inspect, or_, select, text
 from sqlalchemy.schema import CreateIndex
 
+from glossary.concordance import pair_views
+from glossary.editing import add_term, review, update_term
 from glossary.errors import GlossaryError
+from glossary.lookups import get_term
 from glossary.models import AlignedPair, Base, Document, Equivalent, Term
-from glossary.store import Store, add_term, get_term, pair_views, review, update_term
+from glossary.store import Store
 from glossary.types import Status
 from glossary.views import PairView, TermView
 

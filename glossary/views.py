@@ -1,7 +1,8 @@
 """Frozen values that go into and come out of the store.
 
-The exports and the HTTP API work on these, never on ORM rows, so nothing outside
-``glossary.store`` holds a database session or can change a row by accident.
+The exports and the HTTP API work on these, never on ORM rows, so nothing outside the
+store's modules (``glossary.store`` and the modules that take a ``Store``) holds a database
+session or can change a row by accident.
 """
 
 from __future__ import annotations

@@ -17,7 +17,9 @@ from api.app import create_app
 from api.deps import get_encoder
 from api.settings import Settings, get_settings
 from glossary.importing import load_seed_terms
-from glossary.store import merge_entries, open_store, record_documents, record_pairs
+from glossary.merging import merge_entries
+from glossary.recording import record_documents, record_pairs
+from glossary.store import open_store
 from glossary.types import Equivalent, Example, Span, TermEntry
 from glossary.views import DocumentRecord, PairRecord
 

@@ -6,8 +6,11 @@ from typing import Any
 
 from sqlalchemy import select
 
+from glossary.editing import review
+from glossary.lookups import lookup
+from glossary.merging import merge_entries
 from glossary.models import Contribution, Equivalent, Example, Term
-from glossary.store import Store, lookup, merge_entries, review
+from glossary.store import Store
 from glossary.types import Equivalent as Extracted
 from glossary.types import Example as ExtractedExample
 from glossary.types import Span, TermEntry

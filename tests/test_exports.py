@@ -8,18 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from glossary.concordance import list_pairs
+from glossary.editing import review
 from glossary.errors import InvalidField
 from glossary.exports import CSV_HEADER, export, to_csv, to_omegat_tsv, to_tbx, to_tmx
 from glossary.importing import load_seed_terms
-from glossary.store import (
-    Store,
-    list_pairs,
-    list_terms,
-    merge_entries,
-    open_store,
-    record_pairs,
-    review,
-)
+from glossary.lookups import list_terms
+from glossary.merging import merge_entries
+from glossary.recording import record_pairs
+from glossary.store import Store, open_store
 from glossary.views import PairRecord, TermView
 from tests.store_helpers import entry
 

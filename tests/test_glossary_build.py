@@ -11,7 +11,9 @@ from align.encoders import Encoder
 from api.cli import main
 from glossary.build import build_glossary
 from glossary.corpus import BUNDLED, read_manifest
-from glossary.store import Store, lookup, open_store, review
+from glossary.editing import review
+from glossary.lookups import lookup
+from glossary.store import Store, open_store
 from glossary.views import TermView
 
 from .conftest import SEEDS

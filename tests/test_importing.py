@@ -6,10 +6,13 @@ from pathlib import Path
 import pytest
 
 from align.errors import InputError
+from glossary.editing import review_history
 from glossary.errors import ImportFormatError
 from glossary.exports import to_csv
 from glossary.importing import import_csv, import_csv_file, parse_glossary_csv
-from glossary.store import Store, list_terms, lookup, merge_entries, open_store, review_history
+from glossary.lookups import list_terms, lookup
+from glossary.merging import merge_entries
+from glossary.store import Store, open_store
 from tests.store_helpers import entry, snapshot
 
 HEADER = "zh,en,status,frequency,confidence,note,sources\r\n"

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-import glossary.store as store_module
+import glossary.merging as merging_module
+from glossary.concordance import concordance
+from glossary.editing import add_term, review, review_history, update_term
 from glossary.errors import (
     DuplicateTerm,
     InvalidField,
@@ -16,22 +18,11 @@ from glossary.errors import (
     TermNotFound,
 )
 from glossary.importing import load_seed_terms
+from glossary.lookups import get_term, list_terms, lookup
+from glossary.merging import merge_entries
 from glossary.models import ReviewEvent
-from glossary.store import (
-    Store,
-    add_term,
-    concordance,
-    get_term,
-    list_terms,
-    lookup,
-    merge_entries,
-    open_store,
-    record_documents,
-    record_pairs,
-    review,
-    review_history,
-    update_term,
-)
+from glossary.recording import record_documents, record_pairs
+from glossary.store import Store, open_store
 from glossary.types import TermEntry
 from glossary.views import DocumentRecord, PairRecord
 from tests.store_helpers import (
@@ -175,7 +166,7 @@ def test_crash_mid_merge_leaves_the_store_as_before(
 ) -> None:
     merge_entries(store, [entry()], corpus_id="seeds")
     before = snapshot(store)
-    monkeypatch.setattr(store_module, "_CHUNK", 1)  # flush after every entry
+    monkeypatch.setattr(merging_module, "CHUNK", 1)  # flush after every entry
 
     def crashing() -> Iterator[TermEntry]:
         yield entry("一生一困")
@@ -188,7 +179,7 @@ def test_crash_mid_merge_leaves_the_store_as_before(
 
 
 def test_invalid_entry_mid_merge_rolls_back(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store_module, "_CHUNK", 1)
+    monkeypatch.setattr(merging_module, "CHUNK", 1)
     bad = entry("渝创渝新", renderings=(("  ", 1, 0.5, ()),))
     with pytest.raises(InvalidField, match="equivalent of 渝创渝新 is empty"):
         merge_entries(store, [entry(), entry("一生一困"), bad], corpus_id="seeds")

@@ -15,11 +15,13 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-import glossary.store as store_module
+import glossary.merging as merging_module
 from glossary.errors import ImportFormatError
 from glossary.exports import to_csv
 from glossary.importing import import_csv, load_seed_terms
-from glossary.store import Store, list_terms, lookup, merge_entries, open_store
+from glossary.lookups import list_terms, lookup
+from glossary.merging import merge_entries
+from glossary.store import Store, open_store
 from glossary.types import TermEntry
 from tests.store_helpers import (
     check_merge_is_idempotent,
@@ -66,7 +68,7 @@ def test_crash_mid_merge_leaves_the_store_as_before(
 ) -> None:
     merge_entries(store, [entry()], corpus_id="seeds")
     before = snapshot(store)
-    monkeypatch.setattr(store_module, "_CHUNK", 1)
+    monkeypatch.setattr(merging_module, "CHUNK", 1)
 
     def crashing() -> Iterator[TermEntry]:
         yield entry("一生一困")

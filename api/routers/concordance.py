@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from glossary.store import concordance
+from glossary.concordance import concordance
 
 from ..deps import StoreDep
 from ..schemas import ConcordancePage, PairPublic, SpanOut

@@ -6,8 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
+from glossary.editing import review_history
+from glossary.lookups import get_term, lookup
 from glossary.queries import Decision, create_term, edit_term
-from glossary.store import get_term, lookup, review_history
 from glossary.views import TermView
 
 from ..deps import ReadsDep, ReviewerDep, SettingsDep, StoreDep
