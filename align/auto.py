@@ -13,6 +13,7 @@ from dataclasses import replace
 from .aligner import Aligner, check_documents
 from .comparable import ComparableAligner, mutual_pairs
 from .encoders import Encoder
+from .encoders.recent import RecentEncoder
 from .parallel import ParallelAligner
 from .types import Alignment, Bead, Document
 
@@ -24,13 +25,20 @@ class AutoAligner(Aligner):
     mode = "parallel"
 
     def __init__(self, encoder: Encoder) -> None:
-        self.encoder = encoder
+        # The chosen aligner gets the vectors encoded for the decision, not a second pass.
+        self.encoder = RecentEncoder(encoder)
         self.model = encoder.name
-        self.parallel = ParallelAligner(encoder)
-        self.comparable = ComparableAligner(encoder)
+        self.parallel = ParallelAligner(self.encoder)
+        self.comparable = ComparableAligner(self.encoder)
 
     def align(self, src: Document, tgt: Document) -> Alignment:
         check_documents(src, tgt)
+        try:
+            return self._decide_and_align(src, tgt)
+        finally:
+            self.encoder.forget()
+
+    def _decide_and_align(self, src: Document, tgt: Document) -> Alignment:
         pairs = mutual_pairs(self.encoder.encode(src.texts), self.encoder.encode(tgt.texts))
         mutual = len(pairs) / min(len(src), len(tgt))
         in_order = longest_increasing([j for _, j in pairs])

@@ -27,16 +27,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from align.batch import BatchSettings, Engine, LocalEngine, read_manifest, run_batch
+from align.document import load_document
+from align.encoders import load_encoder
+from align.gold import load_beads
+from align.pipeline import align_documents
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from align.batch import BatchSettings, Engine, LocalEngine, read_manifest, run_batch  # noqa: E402
-from align.document import load_document  # noqa: E402
-from align.encoders import load_encoder  # noqa: E402
-from align.gold import load_beads  # noqa: E402
-from align.pipeline import align_documents  # noqa: E402
-
-BIBLE = Path("/work/shared/data/bible")
+BIBLE = ROOT.parent / "shared" / "data" / "bible"
 RESULTS = ROOT / "bench" / "results" / "batch.json"
 Beads = list[tuple[list[int], list[int]]]
 

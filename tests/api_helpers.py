@@ -133,6 +133,15 @@ def client_for(settings: Settings, encoder: Encoder | None = None) -> Iterator[T
         yield client
 
 
+@contextmanager
+def seeded_client(folder: Path, **overrides: object) -> Iterator[TestClient]:
+    """A client on a fresh seeded glossary in ``folder``, with settings ``overrides``."""
+    db = folder / "glossary.sqlite3"
+    seed_store(db)
+    with client_for(settings_for(db, **overrides)) as client:
+        yield client
+
+
 class Server:
     """The app under uvicorn on a free localhost port, in a thread (for browser and bench)."""
 

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from align.encoders import Encoder
-from tests.api_helpers import client_for, seed_store, settings_for
+from tests.api_helpers import client_for, seeded_client, settings_for
 from tests.conftest import DATA
 
 ZH = "我们在2021年创造了100万个岗位。失业率为5.1%。"
@@ -18,9 +18,7 @@ EN = "We created 1 million jobs in 2021. Unemployment was 5.1%."
 
 @pytest.fixture()
 def client(tmp_path: Path) -> Iterator[TestClient]:
-    db = tmp_path / "glossary.sqlite3"
-    seed_store(db)
-    with client_for(settings_for(db, max_upload_bytes=2_000)) as test_client:
+    with seeded_client(tmp_path, max_upload_bytes=2_000) as test_client:
         yield test_client
 
 

@@ -11,14 +11,12 @@ from xml.etree import ElementTree as ET
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api_helpers import client_for, seed_store, settings_for
+from tests.api_helpers import seeded_client
 
 
 @pytest.fixture()
 def client(tmp_path: Path) -> Iterator[TestClient]:
-    db = tmp_path / "glossary.sqlite3"
-    seed_store(db)
-    with client_for(settings_for(db)) as test_client:
+    with seeded_client(tmp_path) as test_client:
         yield test_client
 
 

@@ -5,15 +5,13 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from tests.api_helpers import AUTH, client_for, seed_store, settings_for
+from tests.api_helpers import AUTH, seeded_client
 
 
 def test_write_to_a_locked_database_is_a_503_and_changes_nothing(tmp_path: Path) -> None:
-    db = tmp_path / "glossary.sqlite3"
-    seed_store(db)
-    with client_for(settings_for(db)) as client:
+    with seeded_client(tmp_path) as client:
         term = client.get("/api/terms", params={"q": "稳岗"}).json()["items"][0]
-        blocker = sqlite3.connect(db, isolation_level=None)
+        blocker = sqlite3.connect(tmp_path / "glossary.sqlite3", isolation_level=None)
         blocker.execute("BEGIN IMMEDIATE")  # a build or import holding the write lock
         try:
             locked = client.patch(f"/api/terms/{term['id']}", headers=AUTH,

@@ -12,14 +12,12 @@ from sqlalchemy import text
 
 from api.settings import ConfigError, Settings, parse_keys, settings_from_env
 from glossary.store import open_store
-from tests.api_helpers import AUTH, OTHER_KEY, client_for, seed_store, settings_for
+from tests.api_helpers import AUTH, OTHER_KEY, client_for, seed_store, seeded_client, settings_for
 
 
 @pytest.fixture()
 def client(tmp_path: Path) -> Iterator[TestClient]:
-    db = tmp_path / "glossary.sqlite3"
-    seed_store(db)
-    with client_for(settings_for(db)) as test_client:
+    with seeded_client(tmp_path) as test_client:
         yield test_client
 
 

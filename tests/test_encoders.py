@@ -66,3 +66,17 @@ def test_cache_encodes_each_text_once_across_instances(tmp_path: Path) -> None:
     assert inner.seen == ["a", "bb", "ccc"]
     assert first[0].tolist() == first[2].tolist() == [1.0, 1.0]
     assert second[0].tolist() == [2.0, 1.0]
+
+
+def test_auto_mode_encodes_each_document_once_and_keeps_nothing_after() -> None:
+    from align.auto import AutoAligner
+    from align.document import make_document
+
+    inner = _Counting()
+    auto = AutoAligner(inner)
+    zh = make_document("就业稳定。岗位增加。", name="zh")
+    en = make_document("Jobs are stable. Posts grew.", name="en")
+    auto.align(zh, en)
+    assert sorted(inner.seen) == sorted([*zh.texts, *en.texts])
+    auto.align(zh, en)  # a new call encodes again: no vectors outlive the call
+    assert len(inner.seen) == 2 * (len(zh) + len(en))
