@@ -13,7 +13,8 @@ from pathlib import Path
 
 from align.errors import InputError
 from align.language import detect_language
-from align.reading import decode_bytes, normalize_text, to_simplified
+from align.reading import decode_bytes, normalize_text
+from align.scripts import to_simplified
 from align.splitting import split_sentences
 from align.types import Document, Lang, Sentence
 

@@ -21,7 +21,6 @@ import unicodedata
 from functools import lru_cache
 
 import regex
-import zhconv
 
 from align.errors import InputError
 
@@ -75,11 +74,6 @@ def normalize_text(text: str) -> str:
         for part in _KEPT.split(text)
     )
 
-
-def to_simplified(text: str) -> str:
-    """Traditional → simplified Chinese (mainland usage), for matching across scripts."""
-    result: str = zhconv.convert(text, "zh-cn")
-    return result
 
 
 def _decode(data: bytes, name: str) -> str:

@@ -6,7 +6,7 @@ from align.document import make_document
 from align.encoders import Encoder
 from align.pipeline import align_documents
 from align.types import Alignment
-from glossary.views import DocumentRecord
+from glossary.store.views import DocumentRecord
 
 
 def align_texts(

@@ -41,10 +41,10 @@ import httpx
 import numpy as np
 
 from align.encoders import default_cache_path
-from glossary.importing import SEED_TERMS_PATH, load_seed_terms
-from glossary.lookups import lookup
-from glossary.merging import merge_entries
-from glossary.store import open_store
+from glossary.formats.importing import SEED_TERMS_PATH, load_seed_terms
+from glossary.store.engine import open_store
+from glossary.store.lookups import lookup
+from glossary.store.merging import merge_entries
 from glossary.types import Equivalent, TermEntry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -194,7 +194,7 @@ def free_port() -> int:
 
 def start_server(db: Path, key: str, port: int) -> subprocess.Popen[bytes]:
     env = dict(os.environ, DUIQI_DB=str(db), DUIQI_API_KEYS=f"bench:{key}")
-    command = [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app",
+    command = [sys.executable, "-m", "uvicorn", "--factory", "api.service.app:create_app",
                "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     server = subprocess.Popen(command, cwd=ROOT, env=env)
     deadline = time.monotonic() + 60

@@ -12,7 +12,7 @@ k times on all reference terms but one fold and scores each term only with weigh
 never saw it; ``heldout`` and ``heldout2`` score ``reference_heldout.csv`` and
 ``reference_heldout2.csv``, lists that nothing is ever fitted on (the second was written
 before the extractor was tuned against the first). ``--fit`` prints the weights fitted on
-the whole seed list (what ``glossary.equivalents.WEIGHTS`` holds).
+the whole seed list (what ``glossary.extraction.equivalents.WEIGHTS`` holds).
 
 Prints a table and writes ``bench/results/glossary.json``. Run from the repository root:
 ``python bench/glossary_bench.py``.
@@ -31,9 +31,9 @@ from pathlib import Path
 from align.document import load_document
 from align.encoders import load_encoder
 from align.types import Document
-from glossary.equivalents import FEATURES as FEATURE_NAMES
-from glossary.equivalents import WEIGHTS, Weights, fit_weights, span_key
-from glossary.extract import extract_terms, span_evidence
+from glossary.extraction.equivalents import FEATURES as FEATURE_NAMES
+from glossary.extraction.equivalents import WEIGHTS, Weights, fit_weights, span_key
+from glossary.extraction.extract import extract_terms, span_evidence
 from glossary.types import TermEntry
 
 ROOT = Path(__file__).resolve().parent.parent

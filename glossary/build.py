@@ -16,14 +16,13 @@ from align.encoders import Encoder
 from align.pipeline import align_documents
 from align.tokenize import add_user_terms
 from align.types import Alignment
-
-from .corpus import Article, read_manifest
-from .extract import extract_terms
-from .importing import SEED_TERMS_PATH, load_seed_terms
-from .merging import merge_entries
-from .recording import record_documents, record_pairs
-from .store import Store
-from .views import DocumentRecord, MergeReport, PairRecord
+from glossary.corpus import Article, read_manifest
+from glossary.extraction.extract import extract_terms
+from glossary.formats.importing import SEED_TERMS_PATH, load_seed_terms
+from glossary.store.engine import Store
+from glossary.store.merging import merge_entries
+from glossary.store.recording import record_documents, record_pairs
+from glossary.store.views import DocumentRecord, MergeReport, PairRecord
 
 Progress = Callable[[str], None]
 

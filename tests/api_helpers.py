@@ -13,15 +13,15 @@ import numpy as np
 from fastapi.testclient import TestClient
 
 from align.encoders import Encoder, Vectors, normalise_rows
-from api.app import create_app
-from api.deps import get_encoder
-from api.settings import Settings, get_settings
-from glossary.importing import load_seed_terms
-from glossary.merging import merge_entries
-from glossary.recording import record_documents, record_pairs
-from glossary.store import open_store
+from api.service.app import create_app
+from api.service.deps import get_encoder
+from api.service.settings import Settings, get_settings
+from glossary.formats.importing import load_seed_terms
+from glossary.store.engine import open_store
+from glossary.store.merging import merge_entries
+from glossary.store.recording import record_documents, record_pairs
+from glossary.store.views import DocumentRecord, PairRecord
 from glossary.types import Equivalent, Example, Span, TermEntry
-from glossary.views import DocumentRecord, PairRecord
 
 KEY = "test-key-0123456789abcdef"
 OTHER_KEY = "second-key-0123456789abcdef"

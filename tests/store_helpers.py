@@ -6,11 +6,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from glossary.editing import review
-from glossary.lookups import lookup
-from glossary.merging import merge_entries
-from glossary.models import Contribution, Equivalent, Example, Term
-from glossary.store import Store
+from glossary.store.editing import review
+from glossary.store.engine import Store
+from glossary.store.lookups import lookup
+from glossary.store.merging import merge_entries
+from glossary.store.models import Contribution, Equivalent, Example, Term
 from glossary.types import Equivalent as Extracted
 from glossary.types import Example as ExtractedExample
 from glossary.types import Span, TermEntry

@@ -15,8 +15,7 @@ from align.gold import load_beads
 from align.numbers import extract_quantities
 from align.parallel import ParallelAligner
 from align.pipeline import make_aligner
-
-from .conftest import DATA, SEEDS
+from tests.conftest import DATA, SEEDS
 
 ZH_SEED = SEEDS / "004_acb3dc8994b1fd4b.txt"
 EN_SEED = SEEDS / "000_d37896d3ca684c51.txt"

@@ -11,10 +11,10 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from api.job_models import Job
-from api.job_runner import JobRunner
-from api.jobs import MAX_ATTEMPTS, PairInput, create_job, ensure_tables, get_job
-from glossary.store import open_store
+from api.jobs.models import Job
+from api.jobs.queue import MAX_ATTEMPTS, PairInput, create_job, ensure_tables, get_job
+from api.jobs.runner import JobRunner
+from glossary.store.engine import open_store
 from tests.api_helpers import (
     AUTH,
     GatedEncoder,

@@ -15,9 +15,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from api.app import create_app
-from api.deps import get_encoder
-from api.settings import get_settings
+from api.service.app import create_app
+from api.service.deps import get_encoder
+from api.service.settings import get_settings
 from tests.api_helpers import AUTH, HashEncoder, seed_store, settings_for
 
 CHECKS = [

@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from api.settings import ConfigError, Settings, parse_keys, settings_from_env
-from glossary.store import open_store
+from api.service.settings import ConfigError, Settings, parse_keys, settings_from_env
+from glossary.store.engine import open_store
 from tests.api_helpers import AUTH, OTHER_KEY, client_for, seed_store, seeded_client, settings_for
 
 

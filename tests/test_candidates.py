@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from glossary.candidates import Candidate, find_candidates, segment
+from glossary.extraction.candidates import Candidate, find_candidates, segment
 
 
 def _by_zh(candidates: tuple[Candidate, ...]) -> dict[str, Candidate]:

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from api.cli import main
-
-from .conftest import DATA, SEEDS
+from tests.conftest import DATA, SEEDS
 
 
 @pytest.fixture(autouse=True)

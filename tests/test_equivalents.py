@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from glossary.dictionary import DictionaryError, content_stems, glosses, stem, term_glosses
-from glossary.equivalents import (
+from glossary.extraction.dictionary import (
+    DictionaryError,
+    content_stems,
+    glosses,
+    stem,
+    term_glosses,
+)
+from glossary.extraction.equivalents import (
     FEATURES,
     Evidence,
     confidence,
@@ -67,7 +73,7 @@ def test_stems_match_inflections() -> None:
 
 
 def test_missing_dictionary_package_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    from glossary import dictionary
+    import glossary.extraction.dictionary as dictionary
 
     dictionary._table.cache_clear()
     dictionary.glosses.cache_clear()

@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from glossary.concordance import list_pairs
-from glossary.editing import review
 from glossary.errors import InvalidField
-from glossary.exports import CSV_HEADER, export, to_csv, to_omegat_tsv, to_tbx, to_tmx
-from glossary.importing import load_seed_terms
-from glossary.lookups import list_terms
-from glossary.merging import merge_entries
-from glossary.recording import record_pairs
-from glossary.store import Store, open_store
-from glossary.views import PairRecord, TermView
+from glossary.formats.exports import CSV_HEADER, export, to_csv, to_omegat_tsv, to_tbx, to_tmx
+from glossary.formats.importing import load_seed_terms
+from glossary.store.concordance import list_pairs
+from glossary.store.editing import review
+from glossary.store.engine import Store, open_store
+from glossary.store.lookups import list_terms
+from glossary.store.merging import merge_entries
+from glossary.store.recording import record_pairs
+from glossary.store.views import PairRecord, TermView
 from tests.store_helpers import entry
 
 TBX = "{urn:iso:std:iso:30042:ed-2}"

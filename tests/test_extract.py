@@ -12,12 +12,18 @@ from align.document import load_document
 from align.encoders import Encoder, Vectors, normalise_rows
 from align.errors import InputError, LanguageError
 from align.types import Alignment, Bead, Document, Lang, Sentence, Signature, join_sentences
-from glossary.dictionary import content_stems
-from glossary.equivalents import Evidence, span_key
-from glossary.extract import _choose, _EnglishSide, _outlinked, _Top, extract_terms, span_evidence
+from glossary.extraction.dictionary import content_stems
+from glossary.extraction.equivalents import Evidence, span_key
+from glossary.extraction.extract import (
+    _choose,
+    _EnglishSide,
+    _outlinked,
+    _Top,
+    extract_terms,
+    span_evidence,
+)
 from glossary.types import TermEntry
-
-from .conftest import SEEDS
+from tests.conftest import SEEDS
 
 # Each concept is a set of surface forms, Chinese and English, that mean the same thing.
 CONCEPTS = (

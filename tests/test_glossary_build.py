@@ -11,12 +11,11 @@ from align.encoders import Encoder
 from api.cli import main
 from glossary.build import build_glossary
 from glossary.corpus import BUNDLED, read_manifest
-from glossary.editing import review
-from glossary.lookups import lookup
-from glossary.store import Store, open_store
-from glossary.views import TermView
-
-from .conftest import SEEDS
+from glossary.store.editing import review
+from glossary.store.engine import Store, open_store
+from glossary.store.lookups import lookup
+from glossary.store.views import TermView
+from tests.conftest import SEEDS
 
 
 @pytest.fixture(scope="module")

@@ -6,13 +6,13 @@ from pathlib import Path
 import pytest
 
 from align.errors import InputError
-from glossary.editing import review_history
 from glossary.errors import ImportFormatError
-from glossary.exports import to_csv
-from glossary.importing import import_csv, import_csv_file, parse_glossary_csv
-from glossary.lookups import list_terms, lookup
-from glossary.merging import merge_entries
-from glossary.store import Store, open_store
+from glossary.formats.exports import to_csv
+from glossary.formats.importing import import_csv, import_csv_file, parse_glossary_csv
+from glossary.store.editing import review_history
+from glossary.store.engine import Store, open_store
+from glossary.store.lookups import list_terms, lookup
+from glossary.store.merging import merge_entries
 from tests.store_helpers import entry, snapshot
 
 HEADER = "zh,en,status,frequency,confidence,note,sources\r\n"

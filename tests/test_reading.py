@@ -1,15 +1,15 @@
 import codecs
 
 import pytest
-import zhconv
 from hypothesis import given
 from hypothesis import strategies as st
 
 from align.errors import InputError
-from align.reading import decode_bytes, normalize_text, plausibility, to_simplified
+from align.reading import decode_bytes, normalize_text, plausibility
+from align.scripts import to_simplified, to_traditional
 
 ZH = "全市城镇新增就业75.1万人，完成全年目标任务60万人的125.2%；困难人员（“一生一困”）！"
-ZH_TRADITIONAL = zhconv.convert(ZH, "zh-tw")
+ZH_TRADITIONAL = to_traditional(ZH)
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-import glossary.merging as merging_module
-from glossary.concordance import concordance
-from glossary.editing import add_term, review, review_history, update_term
+import glossary.store.merging as merging_module
 from glossary.errors import (
     DuplicateTerm,
     InvalidField,
@@ -17,14 +15,16 @@ from glossary.errors import (
     StoreUnavailable,
     TermNotFound,
 )
-from glossary.importing import load_seed_terms
-from glossary.lookups import get_term, list_terms, lookup
-from glossary.merging import merge_entries
-from glossary.models import ReviewEvent
-from glossary.recording import record_documents, record_pairs
-from glossary.store import Store, open_store
+from glossary.formats.importing import load_seed_terms
+from glossary.store.concordance import concordance
+from glossary.store.editing import add_term, review, review_history, update_term
+from glossary.store.engine import Store, open_store
+from glossary.store.lookups import get_term, list_terms, lookup
+from glossary.store.merging import merge_entries
+from glossary.store.models import ReviewEvent
+from glossary.store.recording import record_documents, record_pairs
+from glossary.store.views import DocumentRecord, PairRecord
 from glossary.types import TermEntry
-from glossary.views import DocumentRecord, PairRecord
 from tests.store_helpers import (
     check_merge_is_idempotent,
     check_rebuild_keeps_review,

@@ -15,13 +15,13 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-import glossary.merging as merging_module
+import glossary.store.merging as merging_module
 from glossary.errors import ImportFormatError
-from glossary.exports import to_csv
-from glossary.importing import import_csv, load_seed_terms
-from glossary.lookups import list_terms, lookup
-from glossary.merging import merge_entries
-from glossary.store import Store, open_store
+from glossary.formats.exports import to_csv
+from glossary.formats.importing import import_csv, load_seed_terms
+from glossary.store.engine import Store, open_store
+from glossary.store.lookups import list_terms, lookup
+from glossary.store.merging import merge_entries
 from glossary.types import TermEntry
 from tests.store_helpers import (
     check_merge_is_idempotent,

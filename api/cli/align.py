@@ -1,0 +1,53 @@
+"""``duiqi align SRC TGT``: align one article pair and write the beads."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from align.document import load_document
+from align.encoders import DEFAULT_MODEL, load_encoder
+from align.pipeline import MODES, align_documents
+from align.writers import WRITERS
+from api.cli.output import write_text
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "align", help="align two articles (Chinese and English, in either order)"
+    )
+    parser.add_argument("src", type=Path, help="source article (zh or en)")
+    parser.add_argument("tgt", type=Path, help="target article (the other language)")
+    parser.add_argument("--mode", choices=MODES, default="auto")
+    parser.add_argument(
+        "--model",
+        default=DEFAULT_MODEL,
+        help="'use-m3' (default, offline) or a sentence-transformers name or path",
+    )
+    parser.add_argument(
+        "--split-lines",
+        action="store_true",
+        help="inputs are one sentence per line; ids are 0-based line numbers",
+    )
+    parser.add_argument(
+        "--simplified", action="store_true", help="convert traditional Chinese to simplified first"
+    )
+    parser.add_argument("--format", choices=sorted(WRITERS), default="jsonl")
+    parser.add_argument("-o", "--output", type=Path, help="output file (default: stdout)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar or notes")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    src = load_document(args.src, split_lines=args.split_lines, simplified=args.simplified)
+    tgt = load_document(args.tgt, split_lines=args.split_lines, simplified=args.simplified)
+    encoder = load_encoder(args.model, progress=not args.quiet)
+    alignment = align_documents(src, tgt, mode=args.mode, encoder=encoder)
+    write_text(WRITERS[args.format](alignment), args.output)
+    if not args.quiet:
+        for note in alignment.notes:
+            print(note, file=sys.stderr)
+        print(f"{len(alignment.pairs())} pairs; {alignment.signature}", file=sys.stderr)
+    return 0

@@ -1,0 +1,163 @@
+"""``duiqi batch MANIFEST``: align many article pairs, resumably, locally or on Ray.
+
+The batch engine lives in :mod:`align.batch`; this module parses arguments, shows progress,
+and (with ``--glossary``) hands the results to the glossary store, the one place where batch
+alignment and the glossary meet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+import time
+from collections import Counter
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from align.batch import BatchSettings, Engine, LocalEngine, PairSpec, read_manifest, run_batch
+from align.batch.outputs import SUMMARY, load_alignment
+from align.batch.runner import PairResult
+from align.encoders import DEFAULT_MODEL
+from align.pipeline import MODES
+from align.types import Alignment
+from api.aligning import document_records
+from glossary.build import merge_terms, record_alignment
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "batch",
+        help="align the article pairs of a manifest (CSV or JSONL with id,src,tgt)",
+        description="Align every pair of MANIFEST into OUT_DIR/<id>.tmx and <id>.jsonl, with "
+        "OUT_DIR/summary.csv. A rerun skips the pairs already complete. Exit status 1 when "
+        "some pair failed (see the error column of summary.csv).",
+    )
+    parser.add_argument("manifest", type=Path, help="CSV (header id,src,tgt,...) or JSONL")
+    parser.add_argument(
+        "-o", "--output", type=Path, help="output folder (default: ./<manifest name>-aligned)"
+    )
+    parser.add_argument("--workers", type=int, default=1, help="processes or Ray actors")
+    parser.add_argument("--engine", choices=("local", "ray"), default="local")
+    parser.add_argument(
+        "--address", help="Ray cluster address (ray://HEAD:10001 or auto); --engine ray only"
+    )
+    parser.add_argument("--model", default=DEFAULT_MODEL)
+    parser.add_argument("--mode", choices=MODES, default="auto")
+    parser.add_argument(
+        "--split-lines", action="store_true", help="inputs are one sentence per line"
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bar or totals")
+    parser.add_argument(
+        "--glossary",
+        action="store_true",
+        help="record the aligned pairs in the glossary store and extract terms from them",
+    )
+    parser.add_argument("--db", type=Path, help="glossary SQLite file (with --glossary)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.address and args.engine != "ray":
+        print("duiqi batch: --address is for --engine ray; ignored", file=sys.stderr)
+    specs = read_manifest(args.manifest)
+    out_dir: Path = args.output or Path(f"{args.manifest.stem}-aligned")
+    settings = BatchSettings(model=args.model, mode=args.mode, split_lines=args.split_lines)
+    engine = _engine(args, settings)
+    counts: Counter[str] = Counter()
+    finished: list[tuple[PairSpec, PairResult]] = []
+    by_id = {spec.id: spec for spec in specs}
+    with tqdm(
+        total=len(specs), unit="pair", file=sys.stderr, disable=args.quiet, dynamic_ncols=True
+    ) as bar:
+        start, sentences = time.perf_counter(), 0
+        for result in run_batch(specs, out_dir, engine=engine):
+            counts[result.status] += 1
+            if result.status == "aligned":
+                sentences += result.sentences
+            if args.glossary and result.status != "failed":
+                finished.append((by_id[result.id], result))
+            rate = sentences / max(time.perf_counter() - start, 1e-9)
+            bar.set_postfix_str(f"{rate:,.0f} sent/s, {counts['failed']} failed", refresh=False)
+            bar.update(1)
+    if args.glossary:
+        _feed_glossary(args, out_dir, settings, finished)
+    if not args.quiet:
+        print(
+            f"{counts['aligned']} aligned, {counts['skipped']} already done, "
+            f"{counts['failed']} failed; {out_dir / SUMMARY}",
+            file=sys.stderr,
+        )
+    return 1 if counts["failed"] else 0
+
+
+def _engine(args: argparse.Namespace, settings: BatchSettings) -> Engine:
+    if args.engine == "ray":
+        from align.batch.ray_engine import RayEngine
+
+        return RayEngine(settings, workers=args.workers, address=args.address)
+    return LocalEngine(settings, workers=args.workers)
+
+
+def _feed_glossary(
+    args: argparse.Namespace,
+    out_dir: Path,
+    settings: BatchSettings,
+    finished: list[tuple[PairSpec, PairResult]],
+) -> None:
+    """Record every aligned pair, then extract and merge terms from the whole batch.
+
+    Pairs are recorded one at a time from the files on disk; term extraction compares every
+    Chinese sentence with the whole English side, so it needs all documents at once.
+    """
+    from align.encoders import load_encoder
+    from glossary.store.engine import open_store
+    from glossary.store.recording import record_documents
+
+    store = open_store(path=args.db) if args.db else open_store()
+    corpus = args.manifest.stem
+    doc_ids = _doc_ids([spec for spec, _ in finished])
+    alignments: list[Alignment] = []
+    try:
+        for spec, result in finished:
+            alignment = load_alignment(out_dir, spec, result, settings)
+            zh, en = sorted((alignment.src, alignment.tgt), key=lambda d: d.lang != "zh")
+            meta = dict(spec.metadata)
+            record_documents(
+                store,
+                document_records(
+                    doc_zh=doc_ids[zh.name], doc_en=doc_ids[en.name],
+                    title=meta.get("title", ""), source=meta.get("source", ""),
+                    date=meta.get("date", ""),
+                ),
+            )
+            record_alignment(
+                store, alignment, doc_zh=doc_ids[zh.name], doc_en=doc_ids[en.name],
+                corpus_id=corpus,
+            )
+            alignments.append(alignment)
+        terms, report = merge_terms(
+            store, alignments, encoder=load_encoder(settings.model, cache=settings.cache),
+            doc_ids=doc_ids, corpus_id=corpus,
+        )
+    finally:
+        store.close()
+    if not args.quiet:
+        figures = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in asdict(report).items())
+        print(f"glossary: {terms} terms from corpus {corpus!r}: {figures}", file=sys.stderr)
+
+
+def _doc_ids(specs: list[PairSpec]) -> dict[str, str]:
+    """A store id per input file: its stem, made unique by a hash where two stems clash."""
+    paths = sorted({str(p) for spec in specs for p in (spec.src, spec.tgt)})
+    stems = Counter(Path(p).stem for p in paths)
+    ids = {}
+    for path in paths:
+        stem = Path(path).stem[:48]
+        if stems[Path(path).stem] > 1:
+            stem += "-" + hashlib.blake2b(path.encode(), digest_size=4).hexdigest()
+        ids[path] = stem
+    return ids

@@ -1,0 +1,158 @@
+"""The ``create_app`` factory: routers, the page, and the one place errors become statuses.
+
+Every error a user can cause is a domain error raised in ``align``/``glossary``/``api``;
+``STATUS`` maps each class (most specific first) to an HTTP status, and every response
+body is ``{"detail": "message"}`` so the page can show any error the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+
+from align.encoders import Encoder
+from align.errors import DuiqiError, GoldFormatError, InputError, LanguageError, ModelError
+from api.jobs.queue import JobNotFound
+from api.jobs.runner import JobRunner
+from api.jobs.worker import FixedEncoder, JobEncoder
+from api.service.deps import AuthError, get_encoder
+from api.service.reads import StoreReads
+from api.service.routers import align, concordance, exports, health, jobs, terms
+from api.service.schemas import ErrorOut
+from api.service.settings import ConfigError, Settings, get_settings
+from api.service.uploads import InvalidBody, PayloadTooLarge
+from glossary.errors import (
+    DuplicateTerm,
+    ImportFormatError,
+    InvalidField,
+    InvalidStatus,
+    StoreUnavailable,
+    TermNotFound,
+)
+from glossary.store.engine import open_store
+from glossary.store.queries import DocumentNotFound, ensure_indexes
+
+STATIC = Path(__file__).parent / "static"
+STATUS: tuple[tuple[type[DuiqiError], int], ...] = (
+    (AuthError, 401),
+    (TermNotFound, 404),
+    (DocumentNotFound, 404),
+    (JobNotFound, 404),
+    (DuplicateTerm, 409),
+    (PayloadTooLarge, 413),
+    (InvalidBody, 422),
+    (LanguageError, 422),
+    (InvalidStatus, 422),
+    (InvalidField, 422),
+    (ImportFormatError, 400),
+    (GoldFormatError, 400),
+    (InputError, 400),
+    (StoreUnavailable, 503),
+    (ModelError, 503),
+    (ConfigError, 500),
+)
+_ERRORS = {
+    status: {"model": ErrorOut} for status in (400, 401, 404, 409, 413, 422, 503)
+}
+_log = logging.getLogger(__name__)
+
+
+def status_of(error: DuiqiError) -> int:
+    return next((code for cls, code in STATUS if isinstance(error, cls)), 400)
+
+
+def _resolve_settings(app: FastAPI) -> Settings:
+    provider: Callable[[], Settings] = app.dependency_overrides.get(get_settings, get_settings)
+    return provider()
+
+
+def _job_encoder(app: FastAPI, settings: Settings) -> Callable[[], Encoder]:
+    """The jobs' encoder, as a picklable factory the worker process calls.
+
+    Without an override the worker loads the configured model itself; an override (a
+    test's fake encoder) is built here and sent to the worker as it is.
+    """
+    override: Callable[[], Encoder] | None = app.dependency_overrides.get(get_encoder)
+    if override is None:
+        return JobEncoder(settings.model, threads=settings.job_threads)
+    return FixedEncoder(override())
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings = _resolve_settings(app)
+    store = open_store(settings.database_url, path=settings.db_path)
+    try:
+        ensure_indexes(store)
+    except StoreUnavailable as error:  # read-only, or a build holds the lock: still serve
+        _log.warning("missing indexes not created, lookups will be slower: %s", error)
+    runner = JobRunner(store, _job_encoder(app, settings), threads=settings.job_threads,
+                       nice=settings.job_nice)
+    runner.start()
+    app.state.store, app.state.jobs, app.state.reads = store, runner, StoreReads()
+    try:
+        yield
+    finally:
+        runner.stop()
+        store.close()
+
+
+async def _domain_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, DuiqiError)  # registered for DuiqiError only
+    code = status_of(error)
+    headers = {"WWW-Authenticate": "Bearer"} if code == 401 else None
+    return JSONResponse({"detail": str(error)}, status_code=code, headers=headers)
+
+
+async def _validation_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    problems = []
+    for problem in error.errors()[:5]:
+        where = ".".join(str(p) for p in problem.get("loc", ()) if p != "body") or "body"
+        problems.append(f"{where}: {problem.get('msg', 'invalid')}")
+    return JSONResponse({"detail": "; ".join(problems) or "invalid request"}, status_code=422)
+
+
+async def _http_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, HTTPException)
+    return JSONResponse({"detail": str(error.detail)}, status_code=error.status_code,
+                        headers=error.headers)
+
+
+async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+    _log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return JSONResponse(
+        {"detail": "internal error; the server log has the details"}, status_code=500
+    )
+
+
+def create_app() -> FastAPI:
+    """The service; settings, the store and the encoder come from dependencies."""
+    app = FastAPI(
+        title="duiqi",
+        summary="Chinese-English policy-term glossary and sentence alignment",
+        version="0.1.0",
+        lifespan=_lifespan,
+        responses=_ERRORS,  # type: ignore[arg-type]
+    )
+    app.add_exception_handler(DuiqiError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)
+    for module in (terms, concordance, align, jobs, exports, health):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    return app

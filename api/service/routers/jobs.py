@@ -1,0 +1,56 @@
+"""``/api/jobs``: batches of article pairs aligned in the background, feeding the glossary."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request
+
+from api.jobs.queue import JobView, PairInput, create_job, get_job
+from api.service.deps import JobsDep, ReviewerDep, SettingsDep, StoreDep
+from api.service.schemas import JobCreate, JobPublic
+from api.service.uploads import PayloadTooLarge, check_length
+
+router = APIRouter(prefix="/api/jobs", tags=["jobs"])
+
+
+def _limit_body(request: Request, settings: SettingsDep) -> None:
+    check_length(request, settings.max_job_bytes)
+
+
+@router.post("", response_model=JobPublic, status_code=202, dependencies=[Depends(_limit_body)])
+def submit_job(
+    store: StoreDep, jobs: JobsDep, settings: SettingsDep, reviewer: ReviewerDep, body: JobCreate
+) -> JobPublic:
+    """Queue the pairs and return at once; poll ``GET /api/jobs/{id}`` for progress."""
+    if len(body.pairs) > settings.max_job_pairs:
+        raise PayloadTooLarge(
+            f"the job has {len(body.pairs)} pairs, more than the limit of "
+            f"{settings.max_job_pairs}; split it into several jobs"
+        )
+    for index, pair in enumerate(body.pairs):
+        for field in (pair.src_text, pair.tgt_text):
+            if len(field.encode("utf-8", "surrogatepass")) > settings.max_upload_bytes:
+                raise PayloadTooLarge(
+                    f"pair {index} has a text over the limit of {settings.max_upload_bytes:,} "
+                    "bytes"
+                )
+    pairs = [
+        PairInput(name=p.name or f"pair {i}", src_text=p.src_text, tgt_text=p.tgt_text,
+                  title=p.title, source=p.source, date=p.date)
+        for i, p in enumerate(body.pairs)
+    ]
+    job = create_job(store, pairs=pairs, mode=body.mode, submitted_by=reviewer)
+    jobs.submit(job.id)
+    return _public(job)
+
+
+@router.get("/{job_id}", response_model=JobPublic)
+def read_job(
+    store: StoreDep, job_id: Annotated[str, Path(min_length=1, max_length=64)]
+) -> JobPublic:
+    return _public(get_job(store, job_id))
+
+
+def _public(job: JobView) -> JobPublic:
+    return JobPublic.model_validate(job)

@@ -1,0 +1,225 @@
+"""Request and response bodies: one family per entity, with the limits the store enforces.
+
+Responses are built from the store's frozen views with ``model_validate(..., from_attributes=True)``
+so the views stay the single source of truth and these classes only say what is public.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from glossary.store.models import MAX_EN_CHARS, MAX_ZH_CHARS
+from glossary.types import Status
+
+ModeChoice = Literal["parallel", "comparable", "auto"]
+NOTE_CHARS = 2000
+
+
+class Public(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class ErrorOut(BaseModel):
+    """Every error response: one message that says what was wrong and what to do."""
+
+    detail: str
+
+
+class SpanOut(Public):
+    start: int
+    end: int
+
+
+class DocumentPublic(Public):
+    id: str
+    lang: str
+    title: str
+    source: str
+    date: str
+
+
+class ExamplePublic(Public):
+    doc_zh: str
+    doc_en: str
+    sent_zh: int
+    sent_en: int
+    zh_text: str
+    en_text: str
+    zh_span: SpanOut
+    en_span: SpanOut
+    pair_score: float
+    zh_doc: DocumentPublic | None
+    en_doc: DocumentPublic | None
+
+
+class EquivalentPublic(Public):
+    en: str
+    status: Status
+    frequency: int
+    confidence: float
+    note: str
+    origin: str
+    reviewed_by: str | None
+    reviewed_at: datetime | None
+    examples: list[ExamplePublic]
+    sources: list[str]
+
+
+class TermBase(BaseModel):
+    zh: str = Field(min_length=1, max_length=MAX_ZH_CHARS, examples=["渝创渝新"])
+    definition: str = Field(default="", max_length=NOTE_CHARS)
+    note: str = Field(default="", max_length=NOTE_CHARS)
+
+
+class TermCreate(TermBase):
+    """A new term, optionally with its first equivalents."""
+
+    equivalents: list[EquivalentReview] = Field(default_factory=list, max_length=20)
+
+
+class EquivalentReview(BaseModel):
+    """A decision on one equivalent; an English text the term lacks is added (curated)."""
+
+    en: str = Field(min_length=1, max_length=MAX_EN_CHARS)
+    status: Status
+    note: str | None = Field(default=None, max_length=NOTE_CHARS)
+
+
+class TermUpdate(BaseModel):
+    """What a reviewer may change; fields left out stay as they are."""
+
+    definition: str | None = Field(default=None, max_length=NOTE_CHARS)
+    note: str | None = Field(default=None, max_length=NOTE_CHARS)
+    equivalents: list[EquivalentReview] = Field(default_factory=list, max_length=20)
+
+
+class TermPublic(Public):
+    id: int
+    zh: str
+    note: str
+    definition: str
+    termhood: float
+    match: Literal["exact", "prefix", "substring"]
+    equivalents: list[EquivalentPublic]
+
+
+class ReviewEventPublic(Public):
+    at: datetime
+    reviewer: str
+    action: str
+    zh: str
+    en: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+class TermDetail(TermPublic):
+    """A term with its audit trail: who changed what, when."""
+
+    history: list[ReviewEventPublic]
+
+
+class TermPage(BaseModel):
+    query: str
+    limit: int
+    offset: int
+    items: list[TermPublic]
+
+
+class PairPublic(BaseModel):
+    doc_zh: str
+    doc_en: str
+    zh_text: str
+    en_text: str
+    score: float
+    zh_doc: DocumentPublic | None
+    en_doc: DocumentPublic | None
+    zh_hits: list[SpanOut]
+    en_hits: list[SpanOut]
+
+
+class ConcordancePage(BaseModel):
+    query: str
+    limit: int
+    offset: int
+    items: list[PairPublic]
+
+
+class AlignRequest(BaseModel):
+    src_text: str = Field(min_length=1, description="one article, Chinese or English")
+    tgt_text: str = Field(min_length=1, description="the same article in the other language")
+    mode: ModeChoice = "auto"
+
+
+class AlignedPairOut(BaseModel):
+    src: list[int]
+    tgt: list[int]
+    src_text: str
+    tgt_text: str
+    score: float
+
+
+class AlignResponse(BaseModel):
+    mode: str
+    src_lang: str
+    tgt_lang: str
+    src_sentences: int
+    tgt_sentences: int
+    signature: str
+    notes: list[str]
+    pairs: list[AlignedPairOut]
+
+
+class JobPair(BaseModel):
+    name: str = Field(default="", max_length=200)
+    src_text: str = Field(min_length=1)
+    tgt_text: str = Field(min_length=1)
+    title: str = Field(default="", max_length=500)
+    source: str = Field(default="", max_length=500)
+    date: str = Field(default="", max_length=32)
+
+
+class JobCreate(BaseModel):
+    pairs: list[JobPair] = Field(min_length=1)
+    mode: ModeChoice = "auto"
+
+
+class PairErrorOut(Public):
+    index: int
+    name: str
+    error: str
+
+
+class JobPublic(Public):
+    id: str
+    state: Literal["queued", "running", "done", "failed"]
+    submitted_by: str
+    mode: str
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    total: int
+    done: int
+    sentences: int
+    seconds: float
+    sentences_per_second: float
+    attempts: int
+    error: str
+    errors: list[PairErrorOut]
+    result: dict[str, Any]
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    database: str
+    terms: int
+    equivalents: int
+    pairs: int
+    model: str
+    model_loaded: bool
+
+
+TermCreate.model_rebuild()

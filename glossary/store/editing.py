@@ -1,0 +1,112 @@
+"""A person's edits one at a time: review an equivalent, add or update a term; their history."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from glossary.errors import DuplicateTerm, TermNotFound
+from glossary.store.engine import Store
+from glossary.store.merging import terms_by_zh
+from glossary.store.models import MAX_EN_CHARS, MAX_ZH_CHARS, Equivalent, ReviewEvent, Term
+from glossary.store.reviewing import ReviewedRow, audit, decide
+from glossary.store.term_views import aware, term_views
+from glossary.store.validation import check_status, clean_text, required
+from glossary.store.views import TermView
+
+
+def review(
+    store: Store,
+    *,
+    zh: str,
+    en: str,
+    status: str,
+    note: str | None = None,
+    reviewer: str,
+) -> TermView:
+    """Record a person's decision on one equivalent; creates it (origin curated) if new."""
+    decided = ReviewedRow(
+        zh=required(zh, "term", MAX_ZH_CHARS),
+        en=required(en, "English equivalent", MAX_EN_CHARS),
+        status=check_status(status),
+        note=note,
+    )
+    who = required(reviewer, "reviewer", 120)
+    with store.writing() as session:
+        term = _term_or_raise(session, decided.zh)
+        row = next((e for e in term.equivalents if e.en == decided.en), None)
+        if row is None:
+            row = Equivalent.create(decided.en, origin="curated", status="proposed", note="")
+            term.equivalents.append(row)
+        decide(session, row, term.zh, who, "review", decided, datetime.now(UTC))
+        session.flush()
+        return term_views(session, [term.id], examples=5)[0]
+
+
+def add_term(
+    store: Store, *, zh: str, definition: str = "", note: str = "", reviewer: str
+) -> TermView:
+    zh = required(zh, "term", MAX_ZH_CHARS)
+    who = required(reviewer, "reviewer", 120)
+    with store.writing() as session:
+        if session.scalar(select(Term.id).where(Term.zh == zh)) is not None:
+            raise DuplicateTerm(f"term {zh!r} is already in the glossary; update it instead")
+        term = Term.create(zh, definition=definition.strip(), note=note.strip())
+        session.add(term)
+        audit(session, who, "add_term", zh, "", {}, {"definition": term.definition,
+                                                       "note": term.note})
+        session.flush()
+        return term_views(session, [term.id], examples=0)[0]
+
+
+def update_term(
+    store: Store,
+    term_id: int,
+    *,
+    definition: str | None = None,
+    note: str | None = None,
+    reviewer: str,
+) -> TermView:
+    who = required(reviewer, "reviewer", 120)
+    with store.writing() as session:
+        term = session.get(Term, term_id)
+        if term is None:
+            raise TermNotFound(f"no term with id {term_id}; look the term up to find its id")
+        before = {"definition": term.definition, "note": term.note}
+        if definition is not None:
+            term.definition = definition.strip()
+        if note is not None:
+            term.note = note.strip()
+        after = {"definition": term.definition, "note": term.note}
+        if after != before:
+            audit(session, who, "update_term", term.zh, "", before, after)
+        session.flush()
+        return term_views(session, [term.id], examples=5)[0]
+
+
+def _term_or_raise(session: Session, zh: str) -> Term:
+    term = terms_by_zh(session, [zh], with_equivalents=True).get(zh)
+    if term is None:
+        raise TermNotFound(
+            f"no term {zh!r} in the glossary; check the spelling or add the term first"
+        )
+    return term
+
+
+def review_history(store: Store, *, zh: str) -> list[dict[str, Any]]:
+    """The audit trail of one term, oldest first."""
+    with store.reading() as session:
+        events = session.scalars(
+            select(ReviewEvent).where(ReviewEvent.zh == clean_text(zh)).order_by(ReviewEvent.id)
+        )
+        return [
+            {
+                "at": aware(e.at), "reviewer": e.reviewer, "action": e.action, "zh": e.zh,
+                "en": e.en, "before": json.loads(e.before), "after": json.loads(e.after),
+            }
+            for e in events
+        ]

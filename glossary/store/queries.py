@@ -1,0 +1,141 @@
+"""Store queries the HTTP service needs beyond the store's modules: counts, one document's pairs.
+
+Kept apart from ``store.py`` and its siblings (``lookups``, ``editing``, …) so the service's
+needs do not grow the store's core; each function follows the store's conventions (store
+first, keyword arguments, frozen views).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Connection, func, inspect, or_, select, text
+from sqlalchemy.schema import CreateIndex
+
+from glossary.errors import GlossaryError
+from glossary.store.concordance import pair_views
+from glossary.store.editing import add_term, review, update_term
+from glossary.store.engine import Store
+from glossary.store.lookups import get_term
+from glossary.store.models import AlignedPair, Base, Document, Equivalent, Term
+from glossary.store.views import PairView, TermView
+from glossary.types import Status
+
+
+class DocumentNotFound(GlossaryError):
+    """No aligned pairs are stored for this document id."""
+
+
+def ensure_indexes(store: Store) -> list[str]:
+    """Create the indexes the models declare but the database lacks; returns their names.
+
+    ``create_all`` only creates missing tables, so a glossary made before an index was
+    added (the lookup's covering index, say) would keep answering from the table. Run
+    when the service starts; on a large glossary the first run takes a moment. Nothing
+    is written when nothing is missing, so a read-only glossary still opens.
+    """
+    with store.reading() as session:
+        connection = session.connection()
+        tables = set(inspect(connection).get_table_names())
+        present = _index_names(connection)
+    missing = [
+        index for table in Base.metadata.sorted_tables if table.name in tables
+        for index in table.indexes if present is None or index.name not in present
+    ]
+    if missing:
+        with store.writing() as session:
+            for index in missing:
+                session.connection().execute(CreateIndex(index, if_not_exists=True))
+    return [str(index.name) for index in missing]
+
+
+def _index_names(connection: Connection) -> set[str] | None:
+    """Names of the indexes in the database, or None where we cannot tell cheaply.
+
+    Read from the catalogue: SQLAlchemy's reflection skips expression indexes on SQLite.
+    """
+    catalogue = {
+        "sqlite": "SELECT name FROM sqlite_master WHERE type = 'index'",
+        "postgresql": "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()",
+    }.get(connection.dialect.name)
+    if catalogue is None:
+        return None
+    return {str(name) for name in connection.execute(text(catalogue)).scalars()}
+
+
+def count_terms(store: Store) -> dict[str, int]:
+    """How many terms, equivalents and aligned pairs the store holds (for the health check)."""
+    with store.reading() as session:
+        return {
+            "terms": session.scalar(select(func.count()).select_from(Term)) or 0,
+            "equivalents": session.scalar(select(func.count()).select_from(Equivalent)) or 0,
+            "pairs": session.scalar(select(func.count()).select_from(AlignedPair)) or 0,
+        }
+
+
+def document_pairs(store: Store, doc_id: str) -> list[PairView]:
+    """Every stored pair of one article (Chinese or English id), in sentence order."""
+    with store.reading() as session:
+        rows = list(
+            session.scalars(
+                select(AlignedPair)
+                .where(or_(AlignedPair.doc_zh == doc_id, AlignedPair.doc_en == doc_id))
+                .order_by(AlignedPair.doc_zh, AlignedPair.doc_en, AlignedPair.id)
+            )
+        )
+        if not rows:
+            known = session.scalar(select(func.count()).select_from(Document)) or 0
+            raise DocumentNotFound(
+                f"no aligned pairs for document {doc_id!r} ({known} documents are stored); "
+                "use a document id from a concordance result or a job"
+            )
+        return pair_views(session, rows, None)
+
+
+Decision = tuple[str, Status, str | None]
+"""An equivalent's English, its new status, and its new note (``None``: unchanged)."""
+
+
+def create_term(
+    store: Store, *, zh: str, definition: str, note: str, decisions: Sequence[Decision],
+    reviewer: str,
+) -> TermView:
+    """Add a term and its first reviewed equivalents."""
+    view = add_term(store, zh=zh, definition=definition, note=note, reviewer=reviewer)
+    set_statuses(store, zh=view.zh, decisions=decisions, reviewer=reviewer)
+    return get_term(store, view.id)
+
+
+def edit_term(
+    store: Store, term_id: int, *, definition: str | None, note: str | None,
+    decisions: Sequence[Decision], reviewer: str,
+) -> TermView:
+    """Change a term's definition or note and decide on its equivalents; each is audited."""
+    view = get_term(store, term_id, examples=0)
+    if definition is not None or note is not None:
+        update_term(store, term_id, definition=definition, note=note, reviewer=reviewer)
+    set_statuses(store, zh=view.zh, decisions=decisions, reviewer=reviewer)
+    return get_term(store, term_id)
+
+
+def set_statuses(
+    store: Store, *, zh: str, decisions: Sequence[Decision], reviewer: str
+) -> None:
+    """Apply several reviews of one term's equivalents, in order.
+
+    Making one equivalent preferred demotes the term's other preferred ones to admitted,
+    so a term has one preferred rendering as a translator expects.
+    """
+    for en, status, note in decisions:
+        if status == "preferred":
+            with store.reading() as session:
+                others = list(
+                    session.scalars(
+                        select(Equivalent.en).join(Term)
+                        .where(Term.zh == zh, Equivalent.status == "preferred",
+                               Equivalent.en != en)
+                    )
+                )
+            for other in others:
+                review(store, zh=zh, en=other, status="admitted", reviewer=reviewer)
+        review(store, zh=zh, en=en, status=status, note=note, reviewer=reviewer)

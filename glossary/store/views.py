@@ -1,0 +1,120 @@
+"""Frozen values that go into and come out of the store.
+
+The exports and the HTTP API work on these, never on ORM rows, so nothing outside the
+store's modules (``glossary.store.engine`` and the modules that take a ``Store``) holds a database
+session or can change a row by accident.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from glossary.types import Span, Status
+
+Match = Literal["exact", "prefix", "substring"]
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """Provenance of one article: shown beside every example drawn from it."""
+
+    id: str
+    lang: str
+    title: str = ""
+    source: str = ""
+    date: str = ""
+
+
+@dataclass(frozen=True)
+class PairRecord:
+    """One aligned bead as stored for the concordance and the TMX export."""
+
+    doc_zh: str
+    doc_en: str
+    zh_ids: tuple[int, ...]
+    en_ids: tuple[int, ...]
+    zh_text: str
+    en_text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class PairView:
+    """A stored pair, with where ``query`` occurs on each side (for highlighting)."""
+
+    pair: PairRecord
+    zh_doc: DocumentRecord | None
+    en_doc: DocumentRecord | None
+    zh_hits: tuple[Span, ...] = ()
+    en_hits: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExampleView:
+    doc_zh: str
+    doc_en: str
+    sent_zh: int
+    sent_en: int
+    zh_text: str
+    en_text: str
+    zh_span: Span
+    en_span: Span
+    pair_score: float
+    zh_doc: DocumentRecord | None
+    en_doc: DocumentRecord | None
+
+
+@dataclass(frozen=True)
+class EquivalentView:
+    """An equivalent as a translator sees it.
+
+    ``examples`` may be a sample; ``sources`` lists every document that attests it.
+    """
+
+    en: str
+    status: Status
+    frequency: int
+    confidence: float
+    note: str
+    origin: str
+    reviewed_by: str | None
+    reviewed_at: datetime | None
+    examples: tuple[ExampleView, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TermView:
+    """A term with its equivalents ranked: preferred first, rejected last."""
+
+    id: int
+    zh: str
+    note: str
+    definition: str
+    termhood: float
+    equivalents: tuple[EquivalentView, ...]
+    match: Match = "exact"
+
+
+@dataclass(frozen=True)
+class MergeReport:
+    """What one merge of extracted entries changed."""
+
+    terms_added: int = 0
+    equivalents_added: int = 0
+    equivalents_updated: int = 0
+    equivalents_removed: int = 0
+    examples_added: int = 0
+    reviewed_kept: int = 0
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What one CSV import changed."""
+
+    rows: int
+    terms_added: int
+    equivalents_added: int
+    equivalents_changed: int
