@@ -22,14 +22,20 @@ SKIP_PERCENTILE = 10.0
 FIRST_PASS = Scoring(length_weight=0.2, merge=0.1, merge_both=0.3, size_weight=0.5)
 
 #: The second pass scores multi-sentence beads on their encoded windows.
-DEFAULTS = Scoring(length_weight=0.2, merge=0.0, merge_both=0.0, size_weight=0.0)
+SECOND_PASS = Scoring(length_weight=0.2, merge=0.0, merge_both=0.0, size_weight=0.0)
 
 #: A bead is encoded when its best path comes this close to the first pass's best path.
 WINDOW_MARGIN = 0.2
 
-PAIR_SLOPE = 12.0
-PAIR_OFFSET = 0.15
+#: Logistic model of P(bead is in the gold) on the bead's quality above the documents' skip
+#: gain and on whether it merges sentences: intercept, slope, multi-sentence shift.
+PROBABILITY = (-1.0, 12.0, 0.0)
 
 
-def pair_probability(quality: float) -> float:
-    return 1.0 / (1.0 + math.exp(-PAIR_SLOPE * (quality - PAIR_OFFSET)))
+def bead_probability(quality: float, skip: float, sentences: int) -> float:
+    """The calibrated probability that a bead of ``sentences`` sentences with this quality
+    is right; the documents' skip gain (a low percentile of chance qualities) puts qualities
+    from different documents and encoders on one scale."""
+    intercept, slope, multi = PROBABILITY
+    z = intercept + slope * (quality - skip) + multi * (sentences > 2)
+    return 1.0 / (1.0 + math.exp(-z))
