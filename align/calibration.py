@@ -1,24 +1,41 @@
-"""Turning bead qualities into probabilities that a bead is correct.
+"""Every fitted default of the parallel aligner, and the curve that turns a bead's quality
+into the probability that it is right.
 
-The logistic curve is set by hand. ``bench/calibrate.py`` prints, on the held-out half of
-the Bible dev set, the mean score beside the share of strictly right beads per score band;
-that share is flat there (verse-granularity splits are the errors, and similarity cannot
-see them), so that set cannot fit the curve.
+All of them come from ``bench/tune.py``, which chooses each by the macro average of strict F1
+over every dev set (Bible, academic chapters, magazine articles) and reports, for each set,
+the figure it gets when that set played no part in the choice (leave one set out). None is
+tuned to one set.
 """
 
 from __future__ import annotations
 
 import math
 
-PAIR_SLOPE = 12.0
-PAIR_OFFSET = 0.15
+from .search import Scoring
 
 #: Percentile of random-pair 1-1 bead qualities used as the gain for an omission (see
-#: ``ParallelAligner``). Fitted by ``bench/calibrate.py`` on the first half of the Bible dev
-#: set (the largest percentile within 0.001 strict F1 of the best: 0.5 to 10 all give 0.878
-#: there, 20 gives 0.876); held-out half 0.942 (0.932 with the old fixed skip of -0.1).
+#: ``ParallelAligner``).
 SKIP_PERCENTILE = 10.0
 
+#: The first pass scores windows by summed sentence vectors; it places the band of the second
+#: pass and proposes the beads worth encoding.
+FIRST_PASS = Scoring(length_weight=0.2, merge=0.1, merge_both=0.3, size_weight=0.5)
 
-def pair_probability(quality: float) -> float:
-    return 1.0 / (1.0 + math.exp(-PAIR_SLOPE * (quality - PAIR_OFFSET)))
+#: The second pass scores multi-sentence beads on their encoded windows.
+SECOND_PASS = Scoring(length_weight=0.2, merge=0.0, merge_both=0.0, size_weight=0.0)
+
+#: A bead is encoded when its best path comes this close to the first pass's best path.
+WINDOW_MARGIN = 0.2
+
+#: Logistic model of P(bead is in the gold) on the bead's quality above the documents' skip
+#: gain and on whether it merges sentences: intercept, slope, multi-sentence shift.
+PROBABILITY = (-1.0, 12.0, 0.0)
+
+
+def bead_probability(quality: float, skip: float, sentences: int) -> float:
+    """The calibrated probability that a bead of ``sentences`` sentences with this quality
+    is right; the documents' skip gain (a low percentile of chance qualities) puts qualities
+    from different documents and encoders on one scale."""
+    intercept, slope, multi = PROBABILITY
+    z = intercept + slope * (quality - skip) + multi * (sentences > 2)
+    return 1.0 / (1.0 + math.exp(-z))

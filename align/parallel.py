@@ -1,20 +1,49 @@
-"""Parallel mode: the two texts translate each other, so the alignment is monotone."""
+"""Parallel mode: the two texts translate each other, so the alignment is monotone.
+
+Two passes. The first encodes each sentence once and scores a window of sentences by the sum
+of their vectors: a banded, coarse-to-fine search over the whole pair. The second encodes the
+joined text of the multi-sentence windows of the beads that could change the answer near that
+path (see ``windows``) and searches a narrow band again with those beads scored on their own
+vectors. Window texts go through the same encoder, so the embedding cache keys them like
+sentences and a rerun encodes nothing.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from .aligner import Aligner
-from .calibration import SKIP_PERCENTILE, pair_probability
+from .calibration import (
+    FIRST_PASS,
+    SECOND_PASS,
+    SKIP_PERCENTILE,
+    WINDOW_MARGIN,
+    bead_probability,
+)
 from .encoders import Encoder
-from .search import Scoring, make_side, random_pair_qualities, search
-from .types import Bead, Document
+from .search import FloatArray, Scoring, Side, Step, make_side, random_pair_qualities, search
+from .types import Bead, Document, join_sentences
+from .windows import Candidates, Windows, candidate_beads, rescore, window_qualities
 
 #: Random sentence pairs drawn to set the skip gain: enough for a stable 10th percentile,
 #: and small next to the embeddings in memory.
 SKIP_SAMPLE = 5_000
+#: Half-width of the second pass's band around the first path, in sentences.
+WINDOW_BAND = 3
+
+
+@dataclass(frozen=True)
+class FirstPass:
+    """What the first pass leaves for the second: both sides, the documents' mean vectors,
+    its scoring (with the skip gain set from the data) and its path."""
+
+    src: Side
+    tgt: Side
+    means: tuple[FloatArray, FloatArray]
+    scoring: Scoring
+    steps: list[Step]
 
 
 class ParallelAligner(Aligner):
@@ -24,6 +53,8 @@ class ParallelAligner(Aligner):
     that only ``skip_percentile`` per cent of random sentence pairs of these two documents
     fall below. A fixed constant would mean something different for every encoder (their
     cosines live on different scales) and for every text; ``skip`` overrides it.
+    ``first`` and ``second`` are the two passes' bead scorings (their ``skip`` is ignored);
+    ``window_margin`` 0 turns the second pass off.
     """
 
     mode = "parallel"
@@ -34,51 +65,103 @@ class ParallelAligner(Aligner):
         *,
         skip: float | None = None,
         skip_percentile: float = SKIP_PERCENTILE,
-        length_weight: float = 0.2,
-        merge: float = 0.2,
-        merge_both: float = 0.2,
+        first: Scoring = FIRST_PASS,
+        second: Scoring = SECOND_PASS,
+        window_margin: float = WINDOW_MARGIN,
     ) -> None:
         self.encoder = encoder
         self.model = encoder.name
         self.skip = skip
         self.skip_percentile = skip_percentile
-        self.length_weight = length_weight
-        self.merge = merge
-        self.merge_both = merge_both
+        self.first = first
+        self.second = second
+        self.window_margin = window_margin
 
     def settings(self) -> tuple[tuple[str, str], ...]:
         skip = f"p{self.skip_percentile:g}" if self.skip is None else f"{self.skip:g}"
         return (
             ("skip", skip),
-            ("length_weight", f"{self.length_weight:g}"),
-            ("merge", f"{self.merge:g}"),
-            ("merge_both", f"{self.merge_both:g}"),
+            ("first", _describe(self.first)),
+            ("second", _describe(self.second)),
+            ("window_margin", f"{self.window_margin:g}"),
         )
 
     def _beads(self, src: Document, tgt: Document) -> list[Bead]:
+        first = self.first_pass(src, tgt)
+        steps = first.steps
+        if self.window_margin > 0:
+            candidates = candidate_beads(
+                first.src,
+                first.tgt,
+                first.steps,
+                first.scoring,
+                width=WINDOW_BAND,
+                margin=self.window_margin,
+            )
+            steps = self.second_pass(src, tgt, first, candidates, self.second)
+        skip = first.scoring.skip
+        return [
+            Bead(
+                tuple(range(s.i0, s.i1)),
+                tuple(range(s.j0, s.j1)),
+                bead_probability(s.quality, skip, s.i1 - s.i0 + s.j1 - s.j0)
+                if s.i1 > s.i0 and s.j1 > s.j0
+                else 0.0,
+            )
+            for s in steps
+        ]
+
+    def first_pass(self, src: Document, tgt: Document) -> FirstPass:
+        """Encode every sentence once and search the whole pair on summed windows (public,
+        with ``second_pass``, so that ``bench/tune.py`` can vary one pass's settings without
+        rerunning the other)."""
         src_vecs = self.encoder.encode(src.texts)
         tgt_vecs = self.encoder.encode(tgt.texts)
         src_len = np.array([len(t) for t in src.texts], dtype=np.float64)
         tgt_len = np.array([len(t) for t in tgt.texts], dtype=np.float64)
-        scoring = Scoring(
-            length_weight=self.length_weight,
-            merge=self.merge,
-            merge_both=self.merge_both,
-            length_ratio=float(tgt_len.sum() / max(src_len.sum(), 1.0)),
+        means = (
+            src_vecs.mean(axis=0).astype(np.float64),
+            tgt_vecs.mean(axis=0).astype(np.float64),
         )
-        src_side = make_side(src_vecs, src_len, tgt_vecs.mean(axis=0))
-        tgt_side = make_side(tgt_vecs, tgt_len, src_vecs.mean(axis=0))
+        scoring = replace(self.first, length_ratio=float(tgt_len.sum() / max(src_len.sum(), 1.0)))
+        src_side = make_side(src_vecs, src_len, means[1])
+        tgt_side = make_side(tgt_vecs, tgt_len, means[0])
         if self.skip is None:
             chance = random_pair_qualities(src_side, tgt_side, scoring, SKIP_SAMPLE)
             skip = float(np.percentile(chance, self.skip_percentile))
         else:
             skip = self.skip
-        steps = search(src_side, tgt_side, replace(scoring, skip=skip))
-        return [
-            Bead(
-                tuple(range(s.i0, s.i1)),
-                tuple(range(s.j0, s.j1)),
-                pair_probability(s.quality) if s.i1 > s.i0 and s.j1 > s.j0 else 0.0,
-            )
-            for s in steps
-        ]
+        scoring = replace(scoring, skip=skip)
+        return FirstPass(src_side, tgt_side, means, scoring, search(src_side, tgt_side, scoring))
+
+    def second_pass(
+        self,
+        src: Document,
+        tgt: Document,
+        first: FirstPass,
+        candidates: Candidates,
+        second: Scoring,
+    ) -> list[Step]:
+        """Encode the candidates' windows and search their band again on them."""
+        src_windows = self.encode_windows(src, candidates.src_windows())
+        tgt_windows = self.encode_windows(tgt, candidates.tgt_windows())
+        scoring = replace(second, skip=first.scoring.skip, length_ratio=first.scoring.length_ratio)
+        qualities = window_qualities(
+            first.src, first.tgt, candidates.beads, src_windows, tgt_windows, first.means, scoring
+        )
+        return rescore(first.src, first.tgt, candidates, qualities, scoring)
+
+    def encode_windows(self, doc: Document, spans: list[tuple[int, int]]) -> Windows:
+        """Encode the joined text of each window, through the encoder (and so its cache)."""
+        texts = [join_sentences(doc.texts[i0:i1], doc.lang) for i0, i1 in spans]
+        if not texts:
+            return Windows({})
+        vectors = self.encoder.encode(texts).astype(np.float64)
+        return Windows(dict(zip(spans, vectors, strict=True)))
+
+
+def _describe(scoring: Scoring) -> str:
+    return (
+        f"length_weight={scoring.length_weight:g},merge={scoring.merge:g},"
+        f"merge_both={scoring.merge_both:g},size_weight={scoring.size_weight:g}"
+    )

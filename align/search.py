@@ -10,6 +10,7 @@ the coarser path. Time and memory are O((n + m) · band) per level, never O(n ·
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -53,6 +54,14 @@ class Side:
         keep = np.unique(np.append(np.arange(0, self.size + 1, 2), self.size))
         return Side(self.vectors[keep], self.lengths[keep], self.centred[keep])
 
+    def reversed(self) -> Side:
+        """The same document read from its end: window k..l becomes window size-l..size-k."""
+        return Side(
+            self.vectors[-1] - self.vectors[::-1],
+            self.lengths[-1] - self.lengths[::-1],
+            self.centred[-1] - self.centred[::-1],
+        )
+
 
 @dataclass(frozen=True)
 class Scoring:
@@ -63,6 +72,7 @@ class Scoring:
     length_ratio: float = 1.0  # expected target/source length ratio, from the documents
     merge: float = 0.2  # cost of each sentence beyond the first on a bead's longer side
     merge_both: float = 0.2  # ... and on its shorter side (2-2, 2-3 beads)
+    size_weight: float = 1.0  # a bead's quality counts 2 + size_weight * (sentences - 2) times
 
 
 @dataclass(frozen=True)
@@ -210,20 +220,42 @@ class _Grid:
         return out
 
 
-def band_dp(
-    src: Side,
-    tgt: Side,
+class Grid(Protocol):
+    """Where the dynamic program gets bead qualities: every bead type ending on a row, and
+    one chosen bead for the trace."""
+
+    def row(self, i: int, lo: int, hi: int) -> dict[tuple[int, int], FloatArray]: ...
+
+    def bead(self, i: int, j: int, a: int, b: int) -> float: ...
+
+
+@dataclass(frozen=True)
+class Lattice:
+    """The forward pass of the dynamic program over a band: ``score[i][j - lo[i]]`` is the
+    best gain of a path from (0, 0) to (i, j); ``came`` and ``skip_from`` trace it back."""
+
+    score: list[FloatArray]
+    came: list[IntArray]  # per row: index into `types`, SOURCE_SKIP or TARGET_SKIP
+    skip_from: list[IntArray]  # per row: column where a run of target skips began
+    lo: IntArray
+
+    @property
+    def total(self) -> float:
+        return float(self.score[-1][-1])
+
+
+def forward(
+    grid: Grid,
+    n: int,
     lo: IntArray,
     hi: IntArray,
     types: tuple[tuple[int, int], ...],
     scoring: Scoring,
-) -> list[Step]:
-    """Best monotone path from (0, 0) to (n, m) through the cells lo[i] <= j <= hi[i]."""
-    n, m = src.size, tgt.size
-    grid = _Grid(src, tgt, types, scoring)
+) -> Lattice:
+    """Best monotone paths from (0, 0) to every cell lo[i] <= j <= hi[i]."""
     score: list[FloatArray] = []
-    came: list[IntArray] = []  # per row: index into `types`, SOURCE_SKIP or TARGET_SKIP
-    skip_from: list[IntArray] = []  # per row: column where a run of target skips began
+    came: list[IntArray] = []
+    skip_from: list[IntArray] = []
     for i in range(n + 1):
         first, last = int(lo[i]), int(hi[i])
         cols = np.arange(first, last + 1)
@@ -237,8 +269,7 @@ def band_dp(
             qualities = grid.row(i, first, last)
             for t, (a, b) in enumerate(types):
                 if a <= i:
-                    merges = scoring.merge * (max(a, b) - 1) + scoring.merge_both * (min(a, b) - 1)
-                    gain = (a + b) * qualities[(a, b)] - merges
+                    gain = bead_gain(a, b, qualities[(a, b)], scoring)
                     _relax(base, how, cols, score[i - a], int(lo[i - a]), b, gain, t)
         # runs of target skips within the row: D[j] = max_k (base[k] + (j - k) * skip)
         shifted = base - cols * scoring.skip
@@ -247,7 +278,31 @@ def band_dp(
         score.append(running + cols * scoring.skip)
         came.append(np.where(origin < cols, TARGET_SKIP, how))
         skip_from.append(origin)
-    return _trace(score, came, skip_from, lo, types, grid, n, m)
+    return Lattice(score, came, skip_from, lo)
+
+
+def bead_gain(a: int, b: int, quality: FloatArray, scoring: Scoring) -> FloatArray:
+    """What a bead of a source and b target sentences adds to a path. With ``size_weight`` 1
+    its quality counts once per sentence (summed windows: a merge is scored as the parts it
+    sums); with 0, once per bead, as Bertalign counts encoded windows, so that a merge must
+    beat its parts' qualities added up. Merge costs come on top."""
+    weight = 2.0 + scoring.size_weight * (a + b - 2)
+    merges = scoring.merge * (max(a, b) - 1) + scoring.merge_both * (min(a, b) - 1)
+    return weight * quality - merges
+
+
+def band_dp(
+    src: Side,
+    tgt: Side,
+    lo: IntArray,
+    hi: IntArray,
+    types: tuple[tuple[int, int], ...],
+    scoring: Scoring,
+) -> list[Step]:
+    """Best monotone path from (0, 0) to (n, m) through the cells lo[i] <= j <= hi[i]."""
+    grid = _Grid(src, tgt, types, scoring)
+    lattice = forward(grid, src.size, lo, hi, types, scoring)
+    return trace(lattice, types, grid, src.size, tgt.size)
 
 
 def _relax(
@@ -273,16 +328,11 @@ def _relax(
     how[better] = label
 
 
-def _trace(
-    score: list[FloatArray],
-    came: list[IntArray],
-    skip_from: list[IntArray],
-    lo: IntArray,
-    types: tuple[tuple[int, int], ...],
-    grid: _Grid,
-    n: int,
-    m: int,
+def trace(
+    lattice: Lattice, types: tuple[tuple[int, int], ...], grid: Grid, n: int, m: int
 ) -> list[Step]:
+    """The beads of the best path to (n, m), each scored on its own."""
+    score, came, skip_from, lo = lattice.score, lattice.came, lattice.skip_from, lattice.lo
     if not np.isfinite(score[n][m - int(lo[n])]):
         raise RuntimeError("alignment band does not reach the end of both documents")
     steps: list[Step] = []
