@@ -1,28 +1,35 @@
 """Building the glossary from a corpus: align, extract, merge into the store.
 
 Every stage writes through the store's own transactions, so a crash loses only the stage in
-progress, and a rebuild of the same corpus changes nothing a person decided.
+progress, and a rebuild of the same corpus changes nothing a person decided. A curated term
+list (``terms``) is loaded as curated rows beside what extraction finds; extraction never
+reads it, so the figures of an extracted row are the corpus's alone.
 """
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from align.document import load_document
 from align.encoders import Encoder
 from align.pipeline import align_documents
-from align.tokenize import add_user_terms
 from align.types import Alignment
-from glossary.corpus import Article, read_manifest
+from glossary.corpus import (
+    BUNDLED,
+    Article,
+    check_corpus_id,
+    default_corpus_id,
+    document_id,
+    read_manifest,
+)
 from glossary.extraction.extract import extract_terms
-from glossary.formats.importing import SEED_TERMS_PATH, load_seed_terms
+from glossary.formats.importing import SEED_TERMS_PATH, load_curated_terms
 from glossary.store.engine import Store
 from glossary.store.merging import merge_entries
 from glossary.store.recording import record_documents, record_pairs
-from glossary.store.views import DocumentRecord, MergeReport, PairRecord
+from glossary.store.views import DocumentRecord, ImportReport, MergeReport, PairRecord
 
 Progress = Callable[[str], None]
 
@@ -33,6 +40,14 @@ class BuildReport:
     pairs: int
     terms: int
     merge: MergeReport
+    corpus_id: str = ""
+    curated: ImportReport | None = None
+
+
+def default_terms(folder: Path) -> Path | None:
+    """The curated list a corpus gets without ``--terms``: the seed file, for the bundled
+    corpus only (it is demo data written for those articles)."""
+    return SEED_TERMS_PATH if folder.resolve() == BUNDLED else None
 
 
 def build_glossary(
@@ -41,17 +56,26 @@ def build_glossary(
     *,
     encoder: Encoder,
     corpus_id: str | None = None,
-    seed_terms: Path | None = SEED_TERMS_PATH,
+    terms: Path | None = None,
+    simplified: bool = False,
     progress: Progress = lambda _: None,
 ) -> BuildReport:
+    """Align the corpus in ``folder`` and merge its terms into the store as ``corpus_id``.
+
+    ``corpus_id`` defaults to one made from the folder's name and location
+    (``glossary.corpus.default_corpus_id``). ``terms`` is a curated list in the import CSV
+    format, loaded before extraction as curated rows. ``simplified`` converts traditional
+    Chinese to simplified before aligning, so examples show the converted text.
+    """
+    corpus = check_corpus_id(corpus_id) if corpus_id else default_corpus_id(folder)
     articles = read_manifest(folder)
-    corpus = corpus_id or folder.resolve().name
-    user_terms = _seed_zh(seed_terms) if seed_terms else []
-    add_user_terms(user_terms)
-    if seed_terms:
-        load_seed_terms(store, seed_terms)
-    record_documents(store, [_record(a) for a in articles])
-    docs = {a.id: load_document(a.path, lang=a.lang) for a in articles}
+    curated = load_curated_terms(store, terms) if terms else None
+    bundled = folder.resolve() == BUNDLED
+    ids = {a.id: a.id if bundled else document_id(a.id, corpus) for a in articles}
+    record_documents(store, [_record(a, ids[a.id]) for a in articles])
+    docs = {
+        a.id: load_document(a.path, lang=a.lang, simplified=simplified) for a in articles
+    }
     zh = [a for a in articles if a.lang == "zh"]
     en = [a for a in articles if a.lang == "en"]
     alignments: list[Alignment] = []
@@ -61,17 +85,21 @@ def build_glossary(
             progress(f"aligning {z.id} with {e.id}")
             alignment = align_documents(docs[z.id], docs[e.id], mode="auto", encoder=encoder)
             alignments.append(alignment)
-            pairs += record_alignment(store, alignment, doc_zh=z.id, doc_en=e.id, corpus_id=corpus)
+            pairs += record_alignment(
+                store, alignment, doc_zh=ids[z.id], doc_en=ids[e.id], corpus_id=corpus
+            )
     progress("extracting terms")
-    terms, report = merge_terms(
+    count, report = merge_terms(
         store,
         alignments,
         encoder=encoder,
-        doc_ids={docs[a.id].name: a.id for a in articles},
+        doc_ids={docs[a.id].name: ids[a.id] for a in articles},
         corpus_id=corpus,
-        user_terms=user_terms,
     )
-    return BuildReport(articles=len(articles), pairs=pairs, terms=terms, merge=report)
+    return BuildReport(
+        articles=len(articles), pairs=pairs, terms=count, merge=report, corpus_id=corpus,
+        curated=curated,
+    )
 
 
 def record_alignment(
@@ -89,7 +117,6 @@ def merge_terms(
     encoder: Encoder,
     doc_ids: Mapping[str, str],
     corpus_id: str,
-    user_terms: Iterable[str] = (),
 ) -> tuple[int, MergeReport]:
     """Extract terms from all the aligned articles at once and merge them into the store.
 
@@ -103,15 +130,14 @@ def merge_terms(
         [d for d in docs.values() if d.lang == "en"],
         encoder=encoder,
         alignments=alignments,
-        user_terms=user_terms,
         doc_ids=doc_ids,
     )
     return len(entries), merge_entries(store, entries, corpus_id=corpus_id)
 
 
-def _record(article: Article) -> DocumentRecord:
+def _record(article: Article, doc_id: str) -> DocumentRecord:
     return DocumentRecord(
-        id=article.id,
+        id=doc_id,
         lang=article.lang,
         title=article.title,
         source=article.source,
@@ -129,8 +155,3 @@ def pair_records(alignment: Alignment, *, doc_zh: str, doc_en: str) -> list[Pair
         zh_text, en_text = (src_text, tgt_text) if zh_first else (tgt_text, src_text)
         out.append(PairRecord(doc_zh, doc_en, zh_ids, en_ids, zh_text, en_text, bead.score))
     return out
-
-
-def _seed_zh(path: Path) -> list[str]:
-    with path.open(encoding="utf-8-sig") as handle:
-        return sorted({row["zh"].strip() for row in csv.DictReader(handle) if row.get("zh")})

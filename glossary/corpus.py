@@ -1,16 +1,74 @@
-"""A corpus on disk: a folder of articles and a ``manifest.csv`` describing them."""
+"""A corpus on disk (a folder of articles and a ``manifest.csv``) and the ids it is stored under.
+
+Every corpus merged into a store needs an id of its own, because merging a corpus again
+replaces that id's evidence. The default comes from where the corpus lives, so two
+manifests that share a name (both ``pairs.csv``) never share an id, and a rerun of the same
+one does. Document ids are scoped by the corpus id for the same reason.
+"""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+
+import regex
 
 from align.errors import InputError
 from align.types import Lang
 
 BUNDLED = Path(__file__).resolve().parents[1] / "corpora" / "seeds"
+BUNDLED_CORPUS = "seeds"
+"""The bundled corpus's default id."""
 COLUMNS = ("id", "file", "lang", "title", "source", "date")
+MAX_CORPUS_CHARS = 40
+MAX_DOCUMENT_CHARS = 64
+RESERVED_CORPORA = ("imported",)
+_NAME = regex.compile(r"\w[\w.-]*")
+_NOT_NAME = regex.compile(r"[^\w.-]+")
+
+
+def check_corpus_id(name: str) -> str:
+    """``name`` if it can be a corpus id (for ``--corpus``), else an ``InputError``."""
+    if not _NAME.fullmatch(name) or len(name) > MAX_CORPUS_CHARS:
+        raise InputError(
+            f"corpus id {name!r}: use 1 to {MAX_CORPUS_CHARS} letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit"
+        )
+    if name in RESERVED_CORPORA:
+        raise InputError(f"corpus id {name!r} is reserved for imported figures; choose another")
+    return name
+
+
+def default_corpus_id(path: Path) -> str:
+    """The id of the corpus at ``path`` (a folder or a manifest): its name and location.
+
+    ``pairs-3f2a9c1e`` for ``/data/2021/pairs.csv``: readable, the same on every rerun, and
+    different for every other location. The bundled corpus is ``seeds``.
+    """
+    resolved = path.resolve()
+    if resolved == BUNDLED:
+        return BUNDLED_CORPUS
+    stem = _NOT_NAME.sub("-", resolved.stem).strip("-.") or "corpus"
+    return f"{stem[: MAX_CORPUS_CHARS - 9]}-{_digest(str(resolved))}"
+
+
+def document_id(local: str, corpus: str) -> str:
+    """A document's store id: its id within the corpus, scoped by the corpus id.
+
+    ``004@pairs-3f2a9c1e``; cut to fit the column with a digest of what was cut. (The
+    bundled corpus keeps its manifest ids, which cannot meet a scoped one: no "@".)
+    """
+    scoped = f"{local}@{corpus}"
+    if len(scoped) <= MAX_DOCUMENT_CHARS:
+        return scoped
+    keep = MAX_DOCUMENT_CHARS - len(corpus) - 10
+    return f"{local[:keep]}-{_digest(local)}@{corpus}"
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=4).hexdigest()
 
 
 @dataclass(frozen=True)

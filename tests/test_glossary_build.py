@@ -9,7 +9,7 @@ import pytest
 
 from align.encoders import Encoder
 from api.cli import main
-from glossary.build import build_glossary
+from glossary.build import build_glossary, default_terms
 from glossary.corpus import BUNDLED, read_manifest
 from glossary.store.editing import review
 from glossary.store.engine import Store, open_store
@@ -22,7 +22,7 @@ from tests.conftest import SEEDS
 def built(tmp_path_factory: pytest.TempPathFactory, use_encoder: Encoder) -> tuple[Store, Path]:
     db = tmp_path_factory.mktemp("glossary") / "g.sqlite3"
     store = open_store(path=db)
-    build_glossary(store, BUNDLED, encoder=use_encoder)
+    build_glossary(store, BUNDLED, encoder=use_encoder, terms=default_terms(BUNDLED))
     return store, db
 
 
@@ -57,7 +57,7 @@ def test_rebuild_is_idempotent_and_keeps_reviews(
         reviewer="test",
     )
     before = lookup(store, "渝创渝新")
-    build_glossary(store, BUNDLED, encoder=use_encoder)
+    build_glossary(store, BUNDLED, encoder=use_encoder, terms=default_terms(BUNDLED))
     after = lookup(store, "渝创渝新")
     assert after == before
 

@@ -25,7 +25,9 @@ from align.encoders import DEFAULT_MODEL
 from align.pipeline import MODES
 from align.types import Alignment
 from api.aligning import document_records
+from api.cli.glossary import add_corpus_options, check_terms_file
 from glossary.build import merge_terms, record_alignment
+from glossary.corpus import check_corpus_id, default_corpus_id, document_id
 
 
 def register(sub: Any) -> None:
@@ -57,15 +59,34 @@ def register(sub: Any) -> None:
         help="record the aligned pairs in the glossary store and extract terms from them",
     )
     parser.add_argument("--db", type=Path, help="glossary SQLite file (with --glossary)")
+    add_corpus_options(parser)
+    parser.add_argument(
+        "--terms",
+        type=Path,
+        metavar="FILE",
+        help="with --glossary: a curated term list to load beside the extracted terms "
+        "(the import CSV format: zh,en,status[,definition,note])",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     if args.address and args.engine != "ray":
         print("duiqi batch: --address is for --engine ray; ignored", file=sys.stderr)
+    for option in ("corpus_id", "terms"):
+        if getattr(args, option) and not args.glossary:
+            flag = "--corpus" if option == "corpus_id" else "--terms"
+            print(f"duiqi batch: {flag} is for --glossary; ignored", file=sys.stderr)
+    if args.glossary and args.corpus_id:
+        check_corpus_id(args.corpus_id)
+    if args.glossary:
+        check_terms_file(args.terms)
     specs = read_manifest(args.manifest)
     out_dir: Path = args.output or Path(f"{args.manifest.stem}-aligned")
-    settings = BatchSettings(model=args.model, mode=args.mode, split_lines=args.split_lines)
+    settings = BatchSettings(
+        model=args.model, mode=args.mode, split_lines=args.split_lines,
+        simplified=args.simplified,
+    )
     engine = _engine(args, settings)
     counts: Counter[str] = Counter()
     finished: list[tuple[PairSpec, PairResult]] = []
@@ -114,14 +135,17 @@ def _feed_glossary(
     Chinese sentence with the whole English side, so it needs all documents at once.
     """
     from align.encoders import load_encoder
+    from glossary.formats.importing import load_curated_terms
     from glossary.store.engine import open_store
     from glossary.store.recording import record_documents
 
     store = open_store(path=args.db) if args.db else open_store()
-    corpus = args.manifest.stem
-    doc_ids = _doc_ids([spec for spec, _ in finished])
+    corpus = args.corpus_id or default_corpus_id(args.manifest)
+    doc_ids = _doc_ids([spec for spec, _ in finished], corpus)
     alignments: list[Alignment] = []
     try:
+        if args.terms:
+            load_curated_terms(store, args.terms)
         for spec, result in finished:
             alignment = load_alignment(out_dir, spec, result, settings)
             zh, en = sorted((alignment.src, alignment.tgt), key=lambda d: d.lang != "zh")
@@ -150,8 +174,9 @@ def _feed_glossary(
         print(f"glossary: {terms} terms from corpus {corpus!r}: {figures}", file=sys.stderr)
 
 
-def _doc_ids(specs: list[PairSpec]) -> dict[str, str]:
-    """A store id per input file: its stem, made unique by a hash where two stems clash."""
+def _doc_ids(specs: list[PairSpec], corpus: str) -> dict[str, str]:
+    """A store id per input file: its stem (with a hash where two stems clash) scoped by
+    the corpus id, so another batch's file of the same name is another document."""
     paths = sorted({str(p) for spec in specs for p in (spec.src, spec.tgt)})
     stems = Counter(Path(p).stem for p in paths)
     ids = {}
@@ -159,5 +184,5 @@ def _doc_ids(specs: list[PairSpec]) -> dict[str, str]:
         stem = Path(path).stem[:48]
         if stems[Path(path).stem] > 1:
             stem += "-" + hashlib.blake2b(path.encode(), digest_size=4).hexdigest()
-        ids[path] = stem
+        ids[path] = document_id(stem, corpus)
     return ids

@@ -13,7 +13,7 @@ from typing import Any
 
 from align.encoders import load_encoder
 from api.cli.glossary import print_terms
-from glossary.build import build_glossary
+from glossary.build import build_glossary, default_terms
 from glossary.corpus import BUNDLED
 from glossary.store.concordance import list_pairs
 from glossary.store.engine import open_store
@@ -38,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
             store,
             args.corpus,
             encoder=load_encoder(progress=True),
+            terms=default_terms(args.corpus),
             progress=lambda message: print(f"... {message}"),
         )
         print(f"\n{report.articles} articles, {report.terms} terms extracted")

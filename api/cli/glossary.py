@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from align.errors import InputError
 from api.cli.output import write_bytes
 from glossary.corpus import BUNDLED
 from glossary.store.engine import Store, open_store
@@ -30,6 +31,18 @@ def register(sub: Any) -> None:
         help="folder with manifest.csv (default: the bundled seed corpus)",
     )
     build.add_argument("--model", default="use-m3")
+    add_corpus_options(build)
+    curated = build.add_mutually_exclusive_group()
+    curated.add_argument(
+        "--terms",
+        type=Path,
+        metavar="FILE",
+        help="a curated term list to load beside the extracted terms (the import CSV format: "
+        "zh,en,status[,definition,note]); default: the seed list, for the bundled corpus only",
+    )
+    curated.add_argument(
+        "--no-terms", action="store_true", help="load no curated list, not even the seed list"
+    )
     build.add_argument("--quiet", action="store_true")
     build.set_defaults(func=run_build)
 
@@ -66,14 +79,42 @@ def register(sub: Any) -> None:
         )
 
 
+def add_corpus_options(parser: argparse.ArgumentParser) -> None:
+    """The options ``glossary build`` and ``batch --glossary`` share."""
+    parser.add_argument(
+        "--corpus",
+        dest="corpus_id",
+        metavar="NAME",
+        help="the id the corpus's evidence is kept under; building the same id again "
+        "replaces its figures, other ids are never touched (default: the name of the "
+        "folder or manifest with a digest of its location, e.g. pairs-3f2a9c1e)",
+    )
+    parser.add_argument(
+        "--simplified",
+        action="store_true",
+        help="convert traditional Chinese to simplified before aligning and extracting",
+    )
+
+
+def check_terms_file(path: Path | None) -> None:
+    """Before any work: a ``--terms`` file that is not there is an error, not a late crash."""
+    if path is not None and not path.is_file():
+        raise InputError(f"--terms {path}: no such file; give a CSV with columns zh,en,status")
+
+
 def _store(args: argparse.Namespace) -> Store:
     return open_store(path=args.db) if args.db else open_store()
 
 
 def run_build(args: argparse.Namespace) -> int:
     from align.encoders import load_encoder
-    from glossary.build import build_glossary
+    from glossary.build import build_glossary, default_terms
+    from glossary.corpus import check_corpus_id
 
+    if args.corpus_id:
+        check_corpus_id(args.corpus_id)
+    terms = None if args.no_terms else args.terms or default_terms(args.corpus)
+    check_terms_file(terms)
     store = _store(args)
     encoder = load_encoder(args.model, progress=not args.quiet)
 
@@ -81,11 +122,16 @@ def run_build(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(message, file=sys.stderr)
 
-    report = build_glossary(store, args.corpus, encoder=encoder, progress=say)
+    report = build_glossary(
+        store, args.corpus, encoder=encoder, corpus_id=args.corpus_id, terms=terms,
+        simplified=args.simplified, progress=say,
+    )
+    curated = f", {report.curated.rows} curated rows from {terms}" if report.curated else ""
     say(
-        f"{report.articles} articles, {report.pairs} new aligned pairs, {report.terms} terms; "
-        f"{report.merge.terms_added} terms and {report.merge.equivalents_added} equivalents "
-        f"added, {report.merge.reviewed_kept} reviewed decisions kept"
+        f"corpus {report.corpus_id!r}: {report.articles} articles, {report.pairs} new aligned "
+        f"pairs, {report.terms} terms; {report.merge.terms_added} terms and "
+        f"{report.merge.equivalents_added} equivalents added, {report.merge.reviewed_kept} "
+        f"reviewed decisions kept{curated}"
     )
     return 0
 
@@ -99,6 +145,9 @@ def entry_json(term: TermView) -> list[dict[str, Any]]:
             "frequency": eq.frequency,
             "confidence": round(eq.confidence, 4),
             "note": eq.note,
+            "origin": eq.origin,
+            "reviewed_by": eq.reviewed_by,
+            "reviewed_at": eq.reviewed_at.isoformat() if eq.reviewed_at else None,
             "definition": term.definition,
             "sources": list(eq.sources),
             "examples": [

@@ -28,6 +28,7 @@ from glossary.extraction.candidates import (
     find_candidates,
     segment,
 )
+from glossary.extraction.counting import co_occurrences
 from glossary.extraction.dictionary import content_stems, term_glosses
 from glossary.extraction.equivalents import (
     WEIGHTS,
@@ -86,6 +87,7 @@ class _Prepared:
     similarity: _SentenceSimilarity
     neighbours: Mapping[SentenceKey, Mapping[SentenceKey, float]]
     nearby: Mapping[SentenceKey, Mapping[str, list[tuple[SentenceKey, EnglishSpan, float]]]]
+    translated: Mapping[SentenceKey, frozenset[SentenceKey]]
 
 
 def extract_terms(
@@ -137,17 +139,13 @@ def extract_terms(
         if taken is not None:
             scored = [item for item in scored if english.stems[item[0]] != english.stems[taken]]
         chosen = _choose(scored, english, vocabulary, min_confidence, max_equivalents)
-        if chosen:
-            entries.append(
-                TermEntry(
-                    candidate.zh,
-                    candidate.termhood,
-                    tuple(
-                        _equivalent(key, evidence, score, found, prepared, zh_names, en_names)
-                        for key, evidence, score, found in chosen
-                    ),
-                )
-            )
+        equivalents = tuple(
+            _equivalent(key, evidence, score, attested, prepared, zh_names, en_names)
+            for key, evidence, score, found in chosen
+            if (attested := _attested(found, prepared.translated))
+        )
+        if equivalents:
+            entries.append(TermEntry(candidate.zh, candidate.termhood, equivalents))
     return tuple(entries)
 
 
@@ -209,6 +207,7 @@ def _prepare(
         similarity=similarity,
         neighbours=neighbours,
         nearby=_nearby(neighbours, english),
+        translated=_translations(zh_docs, en_docs, alignments),
     )
 
 
@@ -322,6 +321,34 @@ def _aligned_partners(
                 for j in en_ids:
                     partners[(d, i)][(e, j)] = max(partners[(d, i)].get((e, j), 0.0), bead.score)
     return partners
+
+
+def _translations(
+    zh_docs: Sequence[Document],
+    en_docs: Sequence[Document],
+    alignments: Sequence[Alignment],
+) -> dict[SentenceKey, frozenset[SentenceKey]]:
+    """For each sentence of a Chinese document aligned in parallel mode, its aligned
+    English partners (none for a sentence left unaligned): the only English sentences
+    where a translated document renders it."""
+    partners: dict[SentenceKey, set[SentenceKey]] = {}
+    for alignment in alignments:
+        if alignment.mode != "parallel":
+            continue
+        swapped = alignment.src.lang == "en"
+        zh_doc, en_doc = (
+            (alignment.tgt, alignment.src) if swapped else (alignment.src, alignment.tgt)
+        )
+        d, e = _position(zh_doc, zh_docs), _position(en_doc, en_docs)
+        if d is None or e is None:
+            continue  # _aligned_partners has already refused it
+        for i in range(len(zh_doc.sentences)):
+            partners.setdefault((d, i), set())
+        for bead in alignment.pairs():
+            zh_ids, en_ids = (bead.tgt, bead.src) if swapped else (bead.src, bead.tgt)
+            for i in zh_ids:
+                partners[(d, i)].update((e, j) for j in en_ids)
+    return {key: frozenset(found) for key, found in partners.items()}
 
 
 def _position(doc: Document, docs: Sequence[Document]) -> int | None:
@@ -540,8 +567,9 @@ def _equivalent(
     en_names: Sequence[str],
 ) -> Equivalent:
     """The equivalent with its evidence: one example per distinct pair of sentence texts
-    (a sentence repeated in two articles, or near two occurrences, counts once), the
-    frequency counting those pairs, and only the best-scored ``_MAX_EXAMPLES`` kept."""
+    (a sentence repeated in two articles, or near two occurrences, counts once), only the
+    best-scored ``_MAX_EXAMPLES`` kept, and as frequency the sentence pairs where term and
+    equivalent occur together, no sentence counted twice (``co_occurrences``)."""
     examples: dict[tuple[str, str], Example] = {}
     for instance in instances:
         occurrence, sentence = instance.occurrence, instance.sentence
@@ -565,11 +593,22 @@ def _equivalent(
     surface = ranked[0].en_text[ranked[0].en_span.start : ranked[0].en_span.end]
     return Equivalent(
         en=surface if span_key(surface) == key else key,
-        frequency=len(ranked),
+        frequency=co_occurrences((i.occurrence.sentence, i.sentence) for i in instances),
         confidence=round(score, 4),
         examples=tuple(ranked[:_MAX_EXAMPLES]),
         note=_note(evidence),
     )
+
+
+def _attested(
+    instances: Sequence[_Instance], translated: Mapping[SentenceKey, frozenset[SentenceKey]]
+) -> list[_Instance]:
+    """The sightings that attest a rendering: in a translated document only those in the
+    sentence's aligned partners, elsewhere (comparable articles) every one."""
+    return [
+        i for i in instances
+        if (partners := translated.get(i.occurrence.sentence)) is None or i.sentence in partners
+    ]
 
 
 def _rank(example: Example) -> tuple[float, str, int, str, int, int]:

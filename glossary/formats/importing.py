@@ -17,7 +17,7 @@ from align.reading import decode_bytes
 from glossary.errors import ImportFormatError, InvalidStatus
 from glossary.store.engine import Store
 from glossary.store.models import MAX_EN_CHARS, MAX_ZH_CHARS
-from glossary.store.reviewing import SEED_REVIEWER, ReviewedRow, apply_reviewed_rows
+from glossary.store.reviewing import Decider, ReviewedRow, apply_reviewed_rows
 from glossary.store.validation import check_status, clean_text
 from glossary.store.views import ImportReport
 from glossary.types import Status
@@ -75,7 +75,7 @@ def import_csv(store: Store, data: bytes, *, reviewer: str, source: str = "uploa
     """
     rows = parse_glossary_csv(decode_bytes(data, name=source), source=source)
     return apply_reviewed_rows(
-        store, rows, origin="imported", reviewer=reviewer, overwrite_reviewed=True
+        store, rows, decider=Decider(reviewer=reviewer, source=source, origin="imported")
     )
 
 
@@ -84,16 +84,23 @@ def import_csv_file(store: Store, path: str | Path, *, reviewer: str) -> ImportR
     return import_csv(store, file.read_bytes(), reviewer=reviewer, source=str(file))
 
 
-def load_seed_terms(store: Store, path: str | Path = SEED_TERMS_PATH) -> ImportReport:
-    """Load the curated seed glossary (origin "curated", counted as reviewed).
+def load_curated_terms(store: Store, path: str | Path) -> ImportReport:
+    """Load a curated term list (the import CSV format) as the corpus's curated rows.
 
-    Reloading is safe: seed rows only replace what no person has decided since.
+    Its rows get origin "curated" and name no reviewer: they rank like decisions, but a
+    reload (every rebuild does one) only changes what no person has decided or edited
+    since, so it never undoes a review. Extraction never reads the list.
     """
     file = Path(path)
     rows = parse_glossary_csv(decode_bytes(file.read_bytes(), name=str(file)), source=str(file))
     return apply_reviewed_rows(
-        store, rows, origin="curated", reviewer=SEED_REVIEWER, overwrite_reviewed=False
+        store, rows, decider=Decider(reviewer=None, source=file.name, origin="curated")
     )
+
+
+def load_seed_terms(store: Store) -> ImportReport:
+    """The bundled corpus's curated list: demo data, loaded for that corpus only."""
+    return load_curated_terms(store, SEED_TERMS_PATH)
 
 
 def _records(text: str, source: str) -> list[list[str]]:

@@ -55,7 +55,10 @@ def add_term(
     with store.writing() as session:
         if session.scalar(select(Term.id).where(Term.zh == zh)) is not None:
             raise DuplicateTerm(f"term {zh!r} is already in the glossary; update it instead")
-        term = Term.create(zh, definition=definition.strip(), note=note.strip())
+        term = Term.create(
+            zh, definition=definition.strip(), note=note.strip(), edited_by=who,
+            edited_at=datetime.now(UTC),
+        )
         session.add(term)
         audit(session, who, "add_term", zh, "", {}, {"definition": term.definition,
                                                        "note": term.note})
@@ -83,6 +86,7 @@ def update_term(
             term.note = note.strip()
         after = {"definition": term.definition, "note": term.note}
         if after != before:
+            term.edited_by, term.edited_at = who, datetime.now(UTC)
             audit(session, who, "update_term", term.zh, "", before, after)
         session.flush()
         return term_views(session, [term.id], examples=5)[0]

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from glossary.errors import StoreUnavailable
 from glossary.store.models import Base
+from glossary.store.upgrade import upgrade
 
 ENV_DATABASE_URL = "DUIQI_DATABASE_URL"
 CHUNK = 200  # entries per flush and ids per IN (...) list: well under every driver's limit
@@ -73,7 +74,7 @@ def open_store(
     path: str | Path | None = None,
     busy_timeout_s: float = 5.0,
 ) -> Store:
-    """Open (and create the tables of) the glossary database.
+    """Open (and create the tables of, or upgrade in place) the glossary database.
 
     Precedence: ``url``, then ``path`` (a SQLite file), then ``$DUIQI_DATABASE_URL``, then
     the default SQLite file, whose directory is created. An explicit path whose directory
@@ -104,6 +105,7 @@ def open_store(
     store = Store(engine)
     with store._guard():
         Base.metadata.create_all(engine)
+        upgrade(engine)
     return store
 
 

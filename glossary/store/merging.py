@@ -3,8 +3,11 @@
 Rules that protect people's work:
 - ``merge_entries`` is a rebuild: merging the same corpus again replaces that corpus's
   figures (``Contribution``) instead of adding to them; examples are recorded once each.
-- An equivalent a person reviewed (status other than proposed, or ``reviewed_by`` set)
-  keeps its status, note and English through every merge and is never deleted by one.
+- An equivalent a person or a curated list decided (status other than proposed, or
+  ``reviewed_by`` set) keeps its status, note and English through every merge and is never
+  deleted by one; a curated or imported row keeps its note even while undecided.
+- A merge changes only its own corpus's evidence: another corpus's contributions and
+  examples are never touched, so each batch or corpus needs an id of its own.
 - A failure anywhere inside a call rolls the whole call back.
 """
 
@@ -97,7 +100,7 @@ def _merge_chunk(
                 counts["equivalents_added"] += 1
             elif row.is_reviewed:
                 counts["reviewed_kept"] += 1
-            elif row.note != extracted.note:
+            elif row.origin == "extracted" and row.note != extracted.note:
                 row.note = extracted.note
                 counts["equivalents_updated"] += 1
             set_contribution(row, corpus, extracted.frequency, extracted.confidence)

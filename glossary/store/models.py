@@ -71,6 +71,9 @@ class Term(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     definition: Mapped[str] = mapped_column(Text, default="")
     termhood: Mapped[float] = mapped_column(Float, default=0.0)
+    edited_by: Mapped[str | None] = mapped_column(String(120), default=None)
+    """The person who last set the definition or note (None: none has; curated lists may)."""
+    edited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=_now, onupdate=_now
@@ -106,7 +109,9 @@ class Equivalent(Base):
     confidence: Mapped[float] = mapped_column(Float, default=0.0)
     note: Mapped[str] = mapped_column(Text, default="")
     origin: Mapped[str] = mapped_column(String(16), default="extracted")
+    """Where the row came from: extracted from a corpus, a curated list, or an import."""
     reviewed_by: Mapped[str | None] = mapped_column(String(120), default=None)
+    """The person who last decided on it; None while only extraction or a curated list has."""
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
     term: Mapped[Term] = relationship(back_populates="equivalents")
@@ -131,7 +136,7 @@ class Equivalent(Base):
 
     @property
     def is_reviewed(self) -> bool:
-        """A person (or the curated seed) decided on it: rebuilds must leave it alone."""
+        """A person or a curated list decided on it: rebuilds must leave it alone."""
         return self.status != "proposed" or self.reviewed_by is not None
 
 

@@ -1,7 +1,9 @@
-"""Writing decided equivalents: an imported glossary file or the curated seed.
+"""Writing decided equivalents: a person's glossary file, or a curated list.
 
-Every decision is audited (``ReviewEvent``) with what it changed, and a decision by a
-person outranks the seed's.
+Every decision is audited (``ReviewEvent``) with what it changed. Who decided is a field,
+not a name: ``Equivalent.reviewed_by`` and ``Term.edited_by`` hold a person and stay None
+for a curated list, so a curated list reloaded by a rebuild changes only what no person
+has decided, whatever name that person typed.
 """
 
 from __future__ import annotations
@@ -21,13 +23,13 @@ from glossary.store.validation import required
 from glossary.store.views import ImportReport
 from glossary.types import Status
 
-SEED_REVIEWER = "seed glossary"
-"""``reviewed_by`` of curated seed entries: a later decision by a person outranks it."""
+CURATED_ACTION = "curated"
+"""The audit action of a curated list's decisions (a person's are "review", "imported", …)."""
 
 
 @dataclass(frozen=True)
 class ReviewedRow:
-    """One decided equivalent from a reviewed glossary file (or the curated seed).
+    """One decided equivalent from a reviewed glossary file (or a curated list).
 
     ``None`` means "the file does not say", which leaves the stored value as it is.
     """
@@ -41,24 +43,35 @@ class ReviewedRow:
     confidence: float | None = None
 
 
-# --------------------------------------------------------------------------- opening
+@dataclass(frozen=True)
+class Decider:
+    """Who writes a batch of decisions: a person (``reviewer``), or a curated list.
+
+    A person's file wins over everything stored. A curated list (``reviewer`` None;
+    ``source`` names it in the audit trail) only writes what no person has decided.
+    """
+
+    reviewer: str | None
+    source: str
+    origin: str
+
+    @property
+    def action(self) -> str:
+        return self.origin if self.reviewer is not None else CURATED_ACTION
 
 
 def apply_reviewed_rows(
-    store: Store,
-    rows: Sequence[ReviewedRow],
-    *,
-    origin: str,
-    reviewer: str,
-    overwrite_reviewed: bool,
+    store: Store, rows: Sequence[ReviewedRow], *, decider: Decider
 ) -> ImportReport:
-    """Write decided equivalents (an imported glossary, the curated seed) in one transaction.
+    """Write decided equivalents (an imported glossary, a curated list) in one transaction.
 
-    With ``overwrite_reviewed`` (an import: a person's file) every row wins. Without it
-    (the seed) a row only replaces equivalents no person has decided on yet, and only
-    fills a term's empty definition, so reloading the seed never undoes later reviews.
+    New equivalents get ``decider.origin``. A person's rows set status, note, definition
+    and their name on every row they touch; a curated list's rows skip equivalents a
+    person reviewed and definitions a person edited, and mark the rows they decide
+    "curated" without naming a reviewer.
     """
-    reviewer = required(reviewer, "reviewer", 120)
+    person = None if decider.reviewer is None else required(decider.reviewer, "reviewer", 120)
+    audit_name = person or required(decider.source, "curated list name", 120)
     terms_added = equivalents_added = changed = 0
     with store.writing() as session:
         now = datetime.now(UTC)
@@ -72,23 +85,27 @@ def apply_reviewed_rows(
                     session.add(term)
                     terms[row.zh] = term
                     terms_added += 1
-                fill = overwrite_reviewed or not term.definition
-                if row.definition and fill and term.definition != row.definition:
-                    audit(session, reviewer, "definition", term.zh, "",
-                           {"definition": term.definition}, {"definition": row.definition})
+                may_define = person is not None or term.edited_by is None
+                if row.definition and may_define and term.definition != row.definition:
+                    action = "definition" if person is not None else CURATED_ACTION
+                    audit(session, audit_name, action, term.zh, "",
+                          {"definition": term.definition}, {"definition": row.definition})
                     term.definition = row.definition
+                    if person is not None:
+                        term.edited_by, term.edited_at = person, now
                 equivalent = next((e for e in term.equivalents if e.en == row.en), None)
                 if equivalent is None:
                     equivalent = Equivalent.create(
-                        row.en, origin=origin, status="proposed", note=""
+                        row.en, origin=decider.origin, status="proposed", note=""
                     )
                     term.equivalents.append(equivalent)
                     equivalents_added += 1
-                elif not overwrite_reviewed and equivalent.reviewed_by not in (
-                    None, SEED_REVIEWER,
-                ):
+                elif person is None and equivalent.reviewed_by is not None:
                     continue
-                if decide(session, equivalent, term.zh, reviewer, origin, row, now):
+                elif person is None:
+                    equivalent.origin = decider.origin
+                if decide(session, equivalent, term.zh, person, decider.action, row, now,
+                          audit_name=audit_name):
                     changed += 1
             session.flush()
     return ImportReport(
@@ -101,11 +118,18 @@ def decide(
     session: Session,
     row: Equivalent,
     zh: str,
-    reviewer: str,
+    reviewer: str | None,
     action: str,
     decided: ReviewedRow,
     now: datetime,
+    *,
+    audit_name: str | None = None,
 ) -> bool:
+    """Set one equivalent's status and note; True if anything changed (and was audited).
+
+    ``reviewer`` is the deciding person, None for a curated list (``audit_name`` then
+    names the list in the audit trail).
+    """
     before = {"status": row.status, "note": row.note}
     after = {
         "status": decided.status,
@@ -116,11 +140,12 @@ def decide(
             row, IMPORTED_CORPUS, decided.frequency or 0, decided.confidence or 0.0
         )
         refresh_figures(row)
-    if before == after and row.reviewed_by is not None:
+    if before == after and (reviewer is None or row.reviewed_by is not None):
         return False
     row.status, row.note = after["status"], after["note"]
-    row.reviewed_by, row.reviewed_at = reviewer, now
-    audit(session, reviewer, action, zh, row.en, before, after)
+    if reviewer is not None:
+        row.reviewed_by, row.reviewed_at = reviewer, now
+    audit(session, reviewer or audit_name or CURATED_ACTION, action, zh, row.en, before, after)
     return True
 
 
