@@ -156,6 +156,23 @@ def test_concordance_highlights_the_query(client: TestClient) -> None:
     assert client.get("/api/concordance", params={"q": ""}).status_code == 422
 
 
+def test_concordance_pages_filters_and_sorts_with_a_total(client: TestClient) -> None:
+    body = client.get("/api/concordance", params={"q": "Chongqing", "limit": 1}).json()
+    assert (body["total"], len(body["items"]), body["index"]) == (1, 1, "fts5-trigram")
+    both = client.get("/api/concordance", params={"q": "。", "sort": "document"}).json()
+    assert both["total"] == 2 and [p["zh_ids"] for p in both["items"]] == [[0], [1]]
+    second = client.get("/api/concordance", params={"q": "。", "offset": 1}).json()
+    assert second["total"] == 2 and second["items"][0]["score"] == 0.87
+    assert client.get("/api/concordance", params={"q": "。", "source": "CQ.GOV"}).json()[
+        "total"] == 2
+    assert client.get("/api/concordance", params={"q": "。", "min_score": 0.9}).json()[
+        "total"] == 1
+    assert client.get("/api/concordance", params={"q": "。", "date_to": "2022"}).json()[
+        "total"] == 0
+    bad = client.get("/api/concordance", params={"q": "。", "sort": "alphabet"})
+    assert bad.status_code == 422 and "sort" in bad.json()["detail"]
+
+
 def test_health(client: TestClient) -> None:
     body = client.get("/healthz").json()
     assert body["status"] == "ok" and body["terms"] >= 20 and body["pairs"] == 2

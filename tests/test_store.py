@@ -323,9 +323,9 @@ def test_pairs_are_recorded_once_and_searchable(store: Store) -> None:
                       "Chongqing stabilized jobs. It also cut fees.", 0.8)
     assert record_pairs(store, [pair], corpus_id="seeds") == 1
     assert record_pairs(store, [pair], corpus_id="seeds") == 0
-    [hit] = concordance(store, "STABILIZED jobs")
+    [hit] = concordance(store, "STABILIZED jobs").items
     assert hit.pair == pair
     assert [(s.start, s.end) for s in hit.en_hits] == [(10, 25)]
-    [zh_hit] = concordance(store, "稳岗")
+    [zh_hit] = concordance(store, "稳岗").items
     assert [(s.start, s.end) for s in zh_hit.zh_hits] == [(4, 6)]
-    assert concordance(store, "nothing like this") == []
+    assert concordance(store, "nothing like this").items == ()

@@ -132,6 +132,8 @@ class TermPage(BaseModel):
 class PairPublic(BaseModel):
     doc_zh: str
     doc_en: str
+    zh_ids: list[int]
+    en_ids: list[int]
     zh_text: str
     en_text: str
     score: float
@@ -142,9 +144,13 @@ class PairPublic(BaseModel):
 
 
 class ConcordancePage(BaseModel):
+    """One page of matches; ``total`` counts them all, ``index`` says how they were found."""
+
     query: str
+    total: int
     limit: int
     offset: int
+    index: Literal["fts5-trigram", "pg_trgm", "scan"]
     items: list[PairPublic]
 
 

@@ -20,11 +20,14 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     func,
 )
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeEngine
 
+from glossary.store import fulltext
 from glossary.types import STATUSES
 
 MAX_ZH_CHARS = 200
@@ -224,6 +227,12 @@ class AlignedPair(Base):
     zh_text: Mapped[str] = mapped_column(Text)
     en_text: Mapped[str] = mapped_column(Text)
     score: Mapped[float] = mapped_column(Float)
+
+
+@event.listens_for(AlignedPair.__table__, "after_create")
+def _index_pairs(_table: object, connection: Connection, **_kw: object) -> None:
+    """A new store gets the concordance's full-text index with its tables."""
+    fulltext.install(connection)
 
 
 class ReviewEvent(Base):

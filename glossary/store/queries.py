@@ -13,6 +13,7 @@ from sqlalchemy import Connection, func, inspect, or_, select, text
 from sqlalchemy.schema import CreateIndex
 
 from glossary.errors import GlossaryError
+from glossary.store import fulltext
 from glossary.store.concordance import pair_views
 from glossary.store.editing import add_term, review, update_term
 from glossary.store.engine import Store
@@ -31,22 +32,27 @@ def ensure_indexes(store: Store) -> list[str]:
 
     ``create_all`` only creates missing tables, so a glossary made before an index was
     added (the lookup's covering index, say) would keep answering from the table. Run
-    when the service starts; on a large glossary the first run takes a moment. Nothing
-    is written when nothing is missing, so a read-only glossary still opens.
+    when the service starts; on a large glossary the first run takes a moment. The
+    concordance's full-text index (``glossary.store.fulltext``) is added the same way.
+    Nothing is written when nothing is missing, so a read-only glossary still opens.
     """
     with store.reading() as session:
         connection = session.connection()
         tables = set(inspect(connection).get_table_names())
         present = _index_names(connection)
+        unindexed = "aligned_pair" in tables and fulltext.index_kind(connection) == "scan"
     missing = [
         index for table in Base.metadata.sorted_tables if table.name in tables
         for index in table.indexes if present is None or index.name not in present
     ]
-    if missing:
+    added = [str(index.name) for index in missing]
+    if missing or unindexed:
         with store.writing() as session:
             for index in missing:
                 session.connection().execute(CreateIndex(index, if_not_exists=True))
-    return [str(index.name) for index in missing]
+            if unindexed and fulltext.install(session.connection()) != "scan":
+                added.append(fulltext.FTS_TABLE)
+    return added
 
 
 def _index_names(connection: Connection) -> set[str] | None:

@@ -52,6 +52,20 @@ class PairView:
 
 
 @dataclass(frozen=True)
+class ConcordancePage:
+    """One page of a concordance search, the number of all matches, and the index used.
+
+    ``index`` is "fts5-trigram" or "pg_trgm" when the full-text index answered, "scan"
+    when every stored pair was read (no index, or a query shorter than a trigram).
+    """
+
+    query: str
+    total: int
+    items: tuple[PairView, ...]
+    index: Literal["fts5-trigram", "pg_trgm", "scan"]
+
+
+@dataclass(frozen=True)
 class ExampleView:
     doc_zh: str
     doc_en: str
