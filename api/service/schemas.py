@@ -102,7 +102,8 @@ class TermPublic(Public):
     note: str
     definition: str
     termhood: float
-    match: Literal["exact", "prefix", "substring"]
+    match: Literal["exact", "prefix", "substring", "script", "spelling", "plural", "typo"]
+    matched: str
     equivalents: list[EquivalentPublic]
 
 

@@ -13,7 +13,9 @@ from typing import Literal
 
 from glossary.types import Span, Status
 
-Match = Literal["exact", "prefix", "substring"]
+Match = Literal["exact", "prefix", "substring", "script", "spelling", "plural", "typo"]
+"""How a lookup found a term: the query as typed (exact, prefix, substring), or a form
+of it (the other Chinese script, the other English spelling, the other number, one typo)."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,8 @@ class TermView:
     termhood: float
     equivalents: tuple[EquivalentView, ...]
     match: Match = "exact"
+    matched: str = ""
+    """The form of the query that found the term (the query itself for the first tiers)."""
 
 
 @dataclass(frozen=True)
