@@ -51,6 +51,7 @@ class ExamplePublic(Public):
     zh_span: SpanOut
     en_span: SpanOut
     pair_score: float
+    confident: bool
     zh_doc: DocumentPublic | None
     en_doc: DocumentPublic | None
 

@@ -78,6 +78,8 @@ class ExampleView:
     zh_span: Span
     en_span: Span
     pair_score: float
+    confident: bool
+    """The pair is more likely right than wrong (``term_views.CONFIDENT_PAIR``)."""
     zh_doc: DocumentRecord | None
     en_doc: DocumentRecord | None
 
