@@ -28,6 +28,7 @@ def _term_id(client: TestClient, q: str) -> int:
 
 def test_lookup_chinese_gives_equivalents_examples_and_provenance(client: TestClient) -> None:
     body = client.get("/api/terms", params={"q": "渝创渝新"}).json()
+    assert (body["total"], body["total_exact"]) == (1, True)
     term = body["items"][0]
     assert term["zh"] == "渝创渝新" and term["match"] == "exact"
     best = term["equivalents"][0]

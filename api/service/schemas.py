@@ -125,7 +125,11 @@ class TermDetail(TermPublic):
 
 
 class TermPage(BaseModel):
+    """One page of terms; ``total`` counts every match (a lower bound if not ``total_exact``)."""
+
     query: str
+    total: int
+    total_exact: bool
     limit: int
     offset: int
     items: list[TermPublic]

@@ -17,13 +17,23 @@ from glossary.store.search_tiers import (
 from glossary.store.term_views import term_views
 from glossary.store.validation import check_page, clean_text, is_chinese
 from glossary.store.variants import near_prefix, plural_forms, script_forms, spelling_forms
-from glossary.store.views import Match, TermView
+from glossary.store.views import LookupPage, Match, TermView
+
+COUNT_LIMIT = 1000
+"""Matches counted for a lookup's total; past it the total is a lower bound."""
 
 
 def lookup(
     store: Store, query: str, *, limit: int = 20, offset: int = 0, examples: int = 5
 ) -> list[TermView]:
-    """Terms matching a Chinese or English query, best tier first.
+    """One page of ``lookup_page``, without the total."""
+    return list(lookup_page(store, query, limit=limit, offset=offset, examples=examples).items)
+
+
+def lookup_page(
+    store: Store, query: str, *, limit: int = 20, offset: int = 0, examples: int = 5
+) -> LookupPage:
+    """Terms matching a Chinese or English query, best tier first, and how many match.
 
     Chinese queries search the terms; others search the English equivalents (case
     folded) and the terms. The query as typed is tried exact, then prefix, then
@@ -32,23 +42,25 @@ def lookup(
     matches come first. Only when the query as typed finds nothing does the search
     forgive: the other Chinese script, the other English spelling, the other number,
     then one typo; each result says which tier found it (``match``) and with what form
-    of the query (``matched``).
+    of the query (``matched``). Term ids are cheap index reads, so up to
+    ``COUNT_LIMIT`` of them are collected for the total; views are built for the page only.
     """
     q = clean_text(query)
     if not q:
         raise InvalidField("the query is empty; type a Chinese term or an English phrase")
     check_page(limit, offset)
-    wanted = offset + limit
+    reach = max(offset + limit, COUNT_LIMIT + 1)
     chinese = is_chinese(q)
     found: dict[int, tuple[Match, str]] = {}
     with store.reading() as session:
         connection = session.connection()
-        _search(connection, q, chinese=chinese, wanted=wanted, found=found, tier=None)
+        _search(connection, q, chinese=chinese, wanted=reach, found=found, tier=None)
         if not found:
-            _forgive(connection, q, chinese=chinese, wanted=wanted, found=found)
-        page = list(found)[offset:wanted]
+            _forgive(connection, q, chinese=chinese, wanted=reach, found=found)
+        page = list(found)[offset : offset + limit]
         views = {v.id: v for v in term_views(session, page, examples=examples)}
-    return [_with_match(views[i], *found[i]) for i in page if i in views]
+    items = tuple(_with_match(views[i], *found[i]) for i in page if i in views)
+    return LookupPage(query=q, total=len(found), total_exact=len(found) < reach, items=items)
 
 
 def _search(

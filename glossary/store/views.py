@@ -119,6 +119,20 @@ class TermView:
 
 
 @dataclass(frozen=True)
+class LookupPage:
+    """One page of a lookup and the number of matching terms.
+
+    ``total_exact`` is False when counting stopped at ``lookups.COUNT_LIMIT`` (the true
+    number is larger).
+    """
+
+    query: str
+    total: int
+    total_exact: bool
+    items: tuple[TermView, ...]
+
+
+@dataclass(frozen=True)
 class MergeReport:
     """What one merge of extracted entries changed."""
 
