@@ -240,3 +240,24 @@ def test_service_adds_indexes_an_older_glossary_lacks(tmp_path: Path) -> None:
         names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
     connection.close()
     assert "ix_equivalent_en_lower_ranked" in names
+
+
+def test_rename_an_equivalent_keeps_its_status_and_examples(client: TestClient) -> None:
+    term_id = _term_id(client, "稳岗")
+    before = {e["en"]: e for e in client.get(f"/api/terms/{term_id}").json()["equivalents"]}
+    body = {"renames": [{"en": "stabilize jobs", "to": "stabilise jobs"}]}
+    renamed = client.patch(f"/api/terms/{term_id}", json=body, headers=AUTH)
+    assert renamed.status_code == 200
+    after = {e["en"]: e for e in renamed.json()["equivalents"]}
+    assert "stabilize jobs" not in after
+    assert after["stabilise jobs"]["status"] == before["stabilize jobs"]["status"]
+    assert after["stabilise jobs"]["examples"] == before["stabilize jobs"]["examples"]
+    assert after["stabilise jobs"]["reviewed_by"] == "alice"
+    assert renamed.json()["history"][-1]["after"] == {"en": "stabilise jobs"}
+    found = client.get("/api/terms", params={"q": "stabilise"}).json()["items"]
+    assert found[0]["zh"] == "稳岗" and found[0]["match"] == "prefix"
+    clash = {"renames": [{"en": "stabilise jobs", "to": "job stabilization"}]}
+    assert client.patch(f"/api/terms/{term_id}", json=clash, headers=AUTH).status_code == 409
+    gone = {"renames": [{"en": "no such wording", "to": "x"}]}
+    missing = client.patch(f"/api/terms/{term_id}", json=gone, headers=AUTH)
+    assert missing.status_code == 404 and "has no equivalent" in missing.json()["detail"]

@@ -89,11 +89,19 @@ class EquivalentReview(BaseModel):
     note: str | None = Field(default=None, max_length=NOTE_CHARS)
 
 
+class EquivalentRename(BaseModel):
+    """A corrected English wording for an equivalent; status, figures and examples stay."""
+
+    en: str = Field(min_length=1, max_length=MAX_EN_CHARS)
+    to: str = Field(min_length=1, max_length=MAX_EN_CHARS)
+
+
 class TermUpdate(BaseModel):
-    """What a reviewer may change; fields left out stay as they are."""
+    """What a reviewer may change; fields left out stay as they are. Renames come first."""
 
     definition: str | None = Field(default=None, max_length=NOTE_CHARS)
     note: str | None = Field(default=None, max_length=NOTE_CHARS)
+    renames: list[EquivalentRename] = Field(default_factory=list, max_length=20)
     equivalents: list[EquivalentReview] = Field(default_factory=list, max_length=20)
 
 

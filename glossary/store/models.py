@@ -125,12 +125,17 @@ class Equivalent(Base):
 
     @classmethod
     def create(cls, en: str, **values: object) -> Equivalent:
-        """A new equivalent with its search keys (the lower-cased text from each later word)."""
+        """A new equivalent with its search keys."""
+        return cls(en=en, search_keys=cls.keys_for(en), **values)
+
+    @staticmethod
+    def keys_for(en: str) -> list[SearchKey]:
+        """The search keys of an English text: the lower-cased text from each later word."""
         lower = en.lower()
         starts = [
             i for i in range(1, len(lower)) if lower[i].isalnum() and not lower[i - 1].isalnum()
         ]
-        return cls(en=en, search_keys=[SearchKey(key=lower[i:]) for i in starts], **values)
+        return [SearchKey(key=lower[i:]) for i in starts]
 
     @property
     def is_reviewed(self) -> bool:

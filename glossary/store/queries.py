@@ -15,7 +15,7 @@ from sqlalchemy.schema import CreateIndex
 from glossary.errors import GlossaryError
 from glossary.store import fulltext
 from glossary.store.concordance import pair_views
-from glossary.store.editing import add_term, review, update_term
+from glossary.store.editing import add_term, rename_equivalent, review, update_term
 from glossary.store.engine import Store
 from glossary.store.lookups import get_term
 from glossary.store.models import AlignedPair, Base, Document, Equivalent, Term
@@ -114,10 +114,13 @@ def create_term(
 
 def edit_term(
     store: Store, term_id: int, *, definition: str | None, note: str | None,
-    decisions: Sequence[Decision], reviewer: str,
+    decisions: Sequence[Decision], reviewer: str, renames: Sequence[tuple[str, str]] = (),
 ) -> TermView:
-    """Change a term's definition or note and decide on its equivalents; each is audited."""
+    """Change a term's definition or note, correct equivalents' wording (``renames``, old
+    and new English), and decide on its equivalents; each change is audited."""
     view = get_term(store, term_id, examples=0)
+    for old, new in renames:
+        rename_equivalent(store, zh=view.zh, en=old, to=new, reviewer=reviewer)
     if definition is not None or note is not None:
         update_term(store, term_id, definition=definition, note=note, reviewer=reviewer)
     set_statuses(store, zh=view.zh, decisions=decisions, reviewer=reviewer)

@@ -58,9 +58,10 @@ def add_term(store: StoreDep, reviewer: ReviewerDep, body: TermCreate) -> TermDe
 def update_term(
     store: StoreDep, reviewer: ReviewerDep, term_id: TermId, body: TermUpdate
 ) -> TermDetail:
-    """Set the definition or note, or decide on equivalents (status, note)."""
+    """Set the definition or note, correct equivalents' wording, decide on equivalents."""
     view = edit_term(store, term_id, definition=body.definition, note=body.note,
-                     decisions=_decisions(body.equivalents), reviewer=reviewer)
+                     decisions=_decisions(body.equivalents), reviewer=reviewer,
+                     renames=[(r.en, r.to) for r in body.renames])
     return _detail(store, view)
 
 
