@@ -261,3 +261,15 @@ def test_rename_an_equivalent_keeps_its_status_and_examples(client: TestClient) 
     gone = {"renames": [{"en": "no such wording", "to": "x"}]}
     missing = client.patch(f"/api/terms/{term_id}", json=gone, headers=AUTH)
     assert missing.status_code == 404 and "has no equivalent" in missing.json()["detail"]
+
+
+def test_an_example_opens_in_its_article(client: TestClient) -> None:
+    window = client.get("/api/documents/seed-002-zh/pairs", params={"around": 1, "limit": 1})
+    body = window.json()
+    assert body["document"]["title"] == "重庆稳就业" and body["total"] == 2
+    assert (body["offset"], body["focus"]) == (1, 0)
+    assert body["items"][0]["zh_text"] == "落实减负稳岗政策。"
+    whole = client.get("/api/documents/seed-002-en/pairs").json()
+    assert [p["en_ids"] for p in whole["items"]] == [[0], [1]] and whole["focus"] is None
+    assert client.get("/api/documents/seed-002-zh/pairs", params={"around": 9}).status_code == 422
+    assert client.get("/api/documents/nowhere/pairs").status_code == 404

@@ -168,6 +168,17 @@ class ConcordancePage(BaseModel):
     items: list[PairPublic]
 
 
+class DocumentPage(BaseModel):
+    """A window of one article's pairs; ``focus`` indexes the pair asked for with ``around``."""
+
+    document: DocumentPublic | None
+    total: int
+    limit: int
+    offset: int
+    focus: int | None
+    items: list[PairPublic]
+
+
 class AlignRequest(BaseModel):
     src_text: str = Field(min_length=1, description="one article, Chinese or English")
     tgt_text: str = Field(min_length=1, description="the same article in the other language")

@@ -8,18 +8,20 @@ first, keyword arguments, frozen views).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, inspect, or_, select, text
 from sqlalchemy.schema import CreateIndex
 
-from glossary.errors import GlossaryError
+from glossary.errors import GlossaryError, InvalidField
 from glossary.store import fulltext
 from glossary.store.concordance import pair_views
 from glossary.store.editing import add_term, rename_equivalent, review, update_term
 from glossary.store.engine import Store
 from glossary.store.lookups import get_term
 from glossary.store.models import AlignedPair, Base, Document, Equivalent, Term
-from glossary.store.views import PairView, TermView
+from glossary.store.validation import check_page
+from glossary.store.views import DocumentRecord, PairView, TermView
 from glossary.types import Status
 
 
@@ -96,6 +98,44 @@ def document_pairs(store: Store, doc_id: str) -> list[PairView]:
                 "use a document id from a concordance result or a job"
             )
         return pair_views(session, rows, None)
+
+
+@dataclass(frozen=True)
+class DocumentPairs:
+    """A window of one article's pairs in sentence order, and how many it has in all.
+
+    ``focus`` is the index in ``items`` of the pair holding the asked-for sentence.
+    """
+
+    document: DocumentRecord | None
+    total: int
+    offset: int
+    items: tuple[PairView, ...]
+    focus: int | None
+
+
+def document_window(
+    store: Store, doc_id: str, *, limit: int, offset: int = 0, around: int | None = None
+) -> DocumentPairs:
+    """``limit`` pairs of one article from ``offset``, or centred on the pair holding
+    sentence ``around`` (of this document's side): an example read in its context."""
+    check_page(limit, offset)
+    pairs = document_pairs(store, doc_id)
+    with store.reading() as session:
+        row = session.get(Document, doc_id)
+        document = None if row is None else DocumentRecord(
+            id=row.id, lang=row.lang, title=row.title, source=row.source, date=row.date)
+    focus_at = None
+    if around is not None:
+        focus_at = next((i for i, p in enumerate(pairs) if around in (
+            p.pair.zh_ids if p.pair.doc_zh == doc_id else p.pair.en_ids)), None)
+        if focus_at is None:
+            raise InvalidField(f"document {doc_id!r} has no aligned pair with sentence {around}")
+        offset = max(0, focus_at - limit // 2)
+    items = tuple(pairs[offset : offset + limit])
+    focus = None if focus_at is None else focus_at - offset
+    return DocumentPairs(document=document, total=len(pairs), offset=offset, items=items,
+                         focus=focus)
 
 
 Decision = tuple[str, Status, str | None]

@@ -37,10 +37,10 @@ async def search_pairs(
     page = await reads.run(concordance, store, q, limit=limit, offset=offset, sort=sort,
                            where=where)
     return ConcordancePage(query=q, total=page.total, limit=limit, offset=offset,
-                           index=page.index, items=[_public(v) for v in page.items])
+                           index=page.index, items=[public_pair(v) for v in page.items])
 
 
-def _public(v: PairView) -> PairPublic:
+def public_pair(v: PairView) -> PairPublic:
     return PairPublic(
         doc_zh=v.pair.doc_zh, doc_en=v.pair.doc_en, zh_ids=list(v.pair.zh_ids),
         en_ids=list(v.pair.en_ids), zh_text=v.pair.zh_text, en_text=v.pair.en_text,
