@@ -64,4 +64,5 @@ def test_schema_documents_every_endpoint(app: FastAPI) -> None:
         "/api/terms", "/api/terms/{term_id}", "/api/concordance", "/api/align", "/api/jobs",
         "/api/jobs/{job_id}", "/api/export/glossary.csv", "/api/export/glossary.tsv",
         "/api/export/glossary.tbx", "/api/export/alignments/{doc}.tmx", "/healthz",
+        "/api/documents/{doc}/pairs",
     }

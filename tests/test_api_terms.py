@@ -28,6 +28,7 @@ def _term_id(client: TestClient, q: str) -> int:
 
 def test_lookup_chinese_gives_equivalents_examples_and_provenance(client: TestClient) -> None:
     body = client.get("/api/terms", params={"q": "渝创渝新"}).json()
+    assert (body["total"], body["total_exact"]) == (1, True)
     term = body["items"][0]
     assert term["zh"] == "渝创渝新" and term["match"] == "exact"
     best = term["equivalents"][0]
@@ -156,6 +157,23 @@ def test_concordance_highlights_the_query(client: TestClient) -> None:
     assert client.get("/api/concordance", params={"q": ""}).status_code == 422
 
 
+def test_concordance_pages_filters_and_sorts_with_a_total(client: TestClient) -> None:
+    body = client.get("/api/concordance", params={"q": "Chongqing", "limit": 1}).json()
+    assert (body["total"], len(body["items"]), body["index"]) == (1, 1, "fts5-trigram")
+    both = client.get("/api/concordance", params={"q": "。", "sort": "document"}).json()
+    assert both["total"] == 2 and [p["zh_ids"] for p in both["items"]] == [[0], [1]]
+    second = client.get("/api/concordance", params={"q": "。", "offset": 1}).json()
+    assert second["total"] == 2 and second["items"][0]["score"] == 0.87
+    assert client.get("/api/concordance", params={"q": "。", "source": "CQ.GOV"}).json()[
+        "total"] == 2
+    assert client.get("/api/concordance", params={"q": "。", "min_score": 0.9}).json()[
+        "total"] == 1
+    assert client.get("/api/concordance", params={"q": "。", "date_to": "2022"}).json()[
+        "total"] == 0
+    bad = client.get("/api/concordance", params={"q": "。", "sort": "alphabet"})
+    assert bad.status_code == 422 and "sort" in bad.json()["detail"]
+
+
 def test_health(client: TestClient) -> None:
     body = client.get("/healthz").json()
     assert body["status"] == "ok" and body["terms"] >= 20 and body["pairs"] == 2
@@ -222,3 +240,36 @@ def test_service_adds_indexes_an_older_glossary_lacks(tmp_path: Path) -> None:
         names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
     connection.close()
     assert "ix_equivalent_en_lower_ranked" in names
+
+
+def test_rename_an_equivalent_keeps_its_status_and_examples(client: TestClient) -> None:
+    term_id = _term_id(client, "稳岗")
+    before = {e["en"]: e for e in client.get(f"/api/terms/{term_id}").json()["equivalents"]}
+    body = {"renames": [{"en": "stabilize jobs", "to": "stabilise jobs"}]}
+    renamed = client.patch(f"/api/terms/{term_id}", json=body, headers=AUTH)
+    assert renamed.status_code == 200
+    after = {e["en"]: e for e in renamed.json()["equivalents"]}
+    assert "stabilize jobs" not in after
+    assert after["stabilise jobs"]["status"] == before["stabilize jobs"]["status"]
+    assert after["stabilise jobs"]["examples"] == before["stabilize jobs"]["examples"]
+    assert after["stabilise jobs"]["reviewed_by"] == "alice"
+    assert renamed.json()["history"][-1]["after"] == {"en": "stabilise jobs"}
+    found = client.get("/api/terms", params={"q": "stabilise"}).json()["items"]
+    assert found[0]["zh"] == "稳岗" and found[0]["match"] == "prefix"
+    clash = {"renames": [{"en": "stabilise jobs", "to": "job stabilization"}]}
+    assert client.patch(f"/api/terms/{term_id}", json=clash, headers=AUTH).status_code == 409
+    gone = {"renames": [{"en": "no such wording", "to": "x"}]}
+    missing = client.patch(f"/api/terms/{term_id}", json=gone, headers=AUTH)
+    assert missing.status_code == 404 and "has no equivalent" in missing.json()["detail"]
+
+
+def test_an_example_opens_in_its_article(client: TestClient) -> None:
+    window = client.get("/api/documents/seed-002-zh/pairs", params={"around": 1, "limit": 1})
+    body = window.json()
+    assert body["document"]["title"] == "重庆稳就业" and body["total"] == 2
+    assert (body["offset"], body["focus"]) == (1, 0)
+    assert body["items"][0]["zh_text"] == "落实减负稳岗政策。"
+    whole = client.get("/api/documents/seed-002-en/pairs").json()
+    assert [p["en_ids"] for p in whole["items"]] == [[0], [1]] and whole["focus"] is None
+    assert client.get("/api/documents/seed-002-zh/pairs", params={"around": 9}).status_code == 422
+    assert client.get("/api/documents/nowhere/pairs").status_code == 404

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+import glossary.store.lookups as lookups_module
 import glossary.store.merging as merging_module
 from glossary.errors import (
     DuplicateTerm,
@@ -19,7 +20,7 @@ from glossary.formats.importing import load_seed_terms
 from glossary.store.concordance import concordance
 from glossary.store.editing import add_term, review, review_history, update_term
 from glossary.store.engine import Store, open_store
-from glossary.store.lookups import get_term, list_terms, lookup
+from glossary.store.lookups import get_term, list_terms, lookup, lookup_page
 from glossary.store.merging import merge_entries
 from glossary.store.models import ReviewEvent
 from glossary.store.recording import record_documents, record_pairs
@@ -218,6 +219,17 @@ def test_lookup_exact_prefix_substring_ranked(store: Store) -> None:
         ("稳岗", "exact"), ("稳岗留工", "prefix"), ("减负稳岗", "substring"),
     ]
     assert [v.zh for v in lookup(store, "稳岗", limit=1, offset=1)] == ["稳岗留工"]
+    page = lookup_page(store, "稳岗", limit=1, offset=2)
+    assert (page.total, page.total_exact, [v.zh for v in page.items]) == (3, True, ["减负稳岗"])
+
+
+def test_lookup_total_stops_counting_at_the_limit(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    merge_entries(store, [entry("稳岗"), entry("稳岗留工"), entry("减负稳岗")], corpus_id="seeds")
+    monkeypatch.setattr(lookups_module, "COUNT_LIMIT", 1)
+    page = lookup_page(store, "稳岗", limit=1)
+    assert (page.total, page.total_exact) == (2, False)
 
 
 def test_lookup_english_is_case_insensitive(store: Store) -> None:
@@ -323,9 +335,9 @@ def test_pairs_are_recorded_once_and_searchable(store: Store) -> None:
                       "Chongqing stabilized jobs. It also cut fees.", 0.8)
     assert record_pairs(store, [pair], corpus_id="seeds") == 1
     assert record_pairs(store, [pair], corpus_id="seeds") == 0
-    [hit] = concordance(store, "STABILIZED jobs")
+    [hit] = concordance(store, "STABILIZED jobs").items
     assert hit.pair == pair
     assert [(s.start, s.end) for s in hit.en_hits] == [(10, 25)]
-    [zh_hit] = concordance(store, "稳岗")
+    [zh_hit] = concordance(store, "稳岗").items
     assert [(s.start, s.end) for s in zh_hit.zh_hits] == [(4, 6)]
-    assert concordance(store, "nothing like this") == []
+    assert concordance(store, "nothing like this").items == ()

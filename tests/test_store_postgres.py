@@ -19,9 +19,12 @@ import glossary.store.merging as merging_module
 from glossary.errors import ImportFormatError
 from glossary.formats.exports import to_csv
 from glossary.formats.importing import import_csv, load_seed_terms
+from glossary.store.concordance import PairFilter, concordance
 from glossary.store.engine import Store, open_store
 from glossary.store.lookups import list_terms, lookup
 from glossary.store.merging import merge_entries
+from glossary.store.recording import record_documents, record_pairs
+from glossary.store.views import DocumentRecord, PairRecord
 from glossary.types import TermEntry
 from tests.store_helpers import (
     check_merge_is_idempotent,
@@ -86,6 +89,9 @@ def test_lookup_tiers_and_english(store: Store) -> None:
         ("稳岗", "exact"), ("稳岗留工", "prefix"), ("减负稳岗", "substring"),
     ]
     assert [v.zh for v in lookup(store, "Migrant Workers")] == ["农民工"]
+    for q, tier in (("穩崗", "script"), ("stabilise jobs", "spelling"), ("stabilze jobs", "typo")):
+        found = {v.zh: v.match for v in lookup(store, q)}
+        assert found["稳岗"] == tier
 
 
 def test_import_is_all_or_nothing_and_round_trips(store: Store) -> None:
@@ -97,3 +103,21 @@ def test_import_is_all_or_nothing_and_round_trips(store: Store) -> None:
     assert snapshot(store) == before
     report = import_csv(store, to_csv(list_terms(store)), reviewer="ana")
     assert report.equivalents_changed == 2
+
+
+def test_concordance_uses_pg_trgm_with_filters_and_total(store: Store) -> None:
+    record_documents(store, [DocumentRecord("z1", "zh", "稳就业", "Xinhua", "2022-01-25")])
+    record_pairs(store, [
+        PairRecord("z1", "e1", (0,), (0,), "落实减负稳岗政策。", "Stabilize jobs.", 0.9),
+        PairRecord("z1", "e1", (1,), (1,), "继续实施稳岗政策。", "Job stabilization goes on.", 0.4),
+    ], corpus_id="c")
+    page = concordance(store, "稳岗政策")
+    assert (page.index, page.total) == ("pg_trgm", 2)
+    assert concordance(store, "STABILIZ", where=PairFilter(min_score=0.5)).total == 1
+    assert concordance(store, "稳岗", where=PairFilter(source="xinhua", date_to="2022")).total == 2
+    with store.reading() as session:
+        session.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(session.execute(text(
+            "EXPLAIN SELECT id FROM aligned_pair WHERE zh_text LIKE '%稳岗政策%'"
+        )).scalars())
+    assert "ix_aligned_pair_zh_trgm" in plan

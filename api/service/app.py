@@ -25,7 +25,7 @@ from api.jobs.runner import JobRunner
 from api.jobs.worker import FixedEncoder, JobEncoder
 from api.service.deps import AuthError, get_encoder
 from api.service.reads import StoreReads
-from api.service.routers import align, concordance, exports, health, jobs, terms
+from api.service.routers import align, concordance, documents, exports, health, jobs, terms
 from api.service.schemas import ErrorOut
 from api.service.settings import ConfigError, Settings, get_settings
 from api.service.uploads import InvalidBody, PayloadTooLarge
@@ -147,7 +147,7 @@ def create_app() -> FastAPI:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
-    for module in (terms, concordance, align, jobs, exports, health):
+    for module in (terms, concordance, documents, align, jobs, exports, health):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

@@ -51,6 +51,7 @@ class ExamplePublic(Public):
     zh_span: SpanOut
     en_span: SpanOut
     pair_score: float
+    confident: bool
     zh_doc: DocumentPublic | None
     en_doc: DocumentPublic | None
 
@@ -88,11 +89,19 @@ class EquivalentReview(BaseModel):
     note: str | None = Field(default=None, max_length=NOTE_CHARS)
 
 
+class EquivalentRename(BaseModel):
+    """A corrected English wording for an equivalent; status, figures and examples stay."""
+
+    en: str = Field(min_length=1, max_length=MAX_EN_CHARS)
+    to: str = Field(min_length=1, max_length=MAX_EN_CHARS)
+
+
 class TermUpdate(BaseModel):
-    """What a reviewer may change; fields left out stay as they are."""
+    """What a reviewer may change; fields left out stay as they are. Renames come first."""
 
     definition: str | None = Field(default=None, max_length=NOTE_CHARS)
     note: str | None = Field(default=None, max_length=NOTE_CHARS)
+    renames: list[EquivalentRename] = Field(default_factory=list, max_length=20)
     equivalents: list[EquivalentReview] = Field(default_factory=list, max_length=20)
 
 
@@ -102,7 +111,8 @@ class TermPublic(Public):
     note: str
     definition: str
     termhood: float
-    match: Literal["exact", "prefix", "substring"]
+    match: Literal["exact", "prefix", "substring", "script", "spelling", "plural", "typo"]
+    matched: str
     equivalents: list[EquivalentPublic]
 
 
@@ -123,7 +133,11 @@ class TermDetail(TermPublic):
 
 
 class TermPage(BaseModel):
+    """One page of terms; ``total`` counts every match (a lower bound if not ``total_exact``)."""
+
     query: str
+    total: int
+    total_exact: bool
     limit: int
     offset: int
     items: list[TermPublic]
@@ -132,6 +146,8 @@ class TermPage(BaseModel):
 class PairPublic(BaseModel):
     doc_zh: str
     doc_en: str
+    zh_ids: list[int]
+    en_ids: list[int]
     zh_text: str
     en_text: str
     score: float
@@ -142,9 +158,24 @@ class PairPublic(BaseModel):
 
 
 class ConcordancePage(BaseModel):
+    """One page of matches; ``total`` counts them all, ``index`` says how they were found."""
+
     query: str
+    total: int
     limit: int
     offset: int
+    index: Literal["fts5-trigram", "pg_trgm", "scan"]
+    items: list[PairPublic]
+
+
+class DocumentPage(BaseModel):
+    """A window of one article's pairs; ``focus`` indexes the pair asked for with ``around``."""
+
+    document: DocumentPublic | None
+    total: int
+    limit: int
+    offset: int
+    focus: int | None
     items: list[PairPublic]
 
 

@@ -12,7 +12,13 @@ from sqlalchemy.orm import Session
 from glossary.errors import DuplicateTerm, TermNotFound
 from glossary.store.engine import Store
 from glossary.store.merging import terms_by_zh
-from glossary.store.models import MAX_EN_CHARS, MAX_ZH_CHARS, Equivalent, ReviewEvent, Term
+from glossary.store.models import (
+    MAX_EN_CHARS,
+    MAX_ZH_CHARS,
+    Equivalent,
+    ReviewEvent,
+    Term,
+)
 from glossary.store.reviewing import ReviewedRow, audit, decide
 from glossary.store.term_views import aware, term_views
 from glossary.store.validation import check_status, clean_text, required
@@ -88,6 +94,38 @@ def update_term(
         if after != before:
             term.edited_by, term.edited_at = who, datetime.now(UTC)
             audit(session, who, "update_term", term.zh, "", before, after)
+        session.flush()
+        return term_views(session, [term.id], examples=5)[0]
+
+
+def rename_equivalent(
+    store: Store, *, zh: str, en: str, to: str, reviewer: str
+) -> TermView:
+    """Correct the English wording of an equivalent, keeping its status, figures and examples.
+
+    The equivalent becomes a person's decision (``reviewed_by``), so a rebuild leaves the
+    corrected wording alone; a rebuild may propose the old wording again as a new equivalent,
+    which a reviewer can then reject.
+    """
+    term_zh = required(zh, "term", MAX_ZH_CHARS)
+    old = required(en, "English equivalent", MAX_EN_CHARS)
+    new = required(to, "new English wording", MAX_EN_CHARS)
+    who = required(reviewer, "reviewer", 120)
+    with store.writing() as session:
+        term = _term_or_raise(session, term_zh)
+        by_en = {e.en: e for e in term.equivalents}
+        row = by_en.get(old)
+        if row is None:
+            raise TermNotFound(f"term {term_zh!r} has no equivalent {old!r}; look the term up "
+                               "to see its equivalents")
+        if new != old:
+            if new in by_en:
+                raise DuplicateTerm(f"term {term_zh!r} already has the equivalent {new!r}; "
+                                    "review that one and reject this one instead")
+            row.en = new
+            row.search_keys = Equivalent.keys_for(new)
+            row.reviewed_by, row.reviewed_at = who, datetime.now(UTC)
+            audit(session, who, "rename", term.zh, new, {"en": old}, {"en": new})
         session.flush()
         return term_views(session, [term.id], examples=5)[0]
 

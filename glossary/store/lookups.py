@@ -2,52 +2,112 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from glossary.errors import InvalidField, TermNotFound
 from glossary.store.engine import CHUNK, Store
 from glossary.store.models import Term
-from glossary.store.search_tiers import search_params, tiers
+from glossary.store.search_tiers import (
+    probe_params,
+    search_params,
+    tiers,
+    typo_candidates,
+    typo_probes,
+)
 from glossary.store.term_views import term_views
 from glossary.store.validation import check_page, clean_text, is_chinese
-from glossary.store.views import Match, TermView
+from glossary.store.variants import near_prefix, plural_forms, script_forms, spelling_forms
+from glossary.store.views import LookupPage, Match, TermView
+
+COUNT_LIMIT = 1000
+"""Matches counted for a lookup's total; past it the total is a lower bound."""
 
 
 def lookup(
     store: Store, query: str, *, limit: int = 20, offset: int = 0, examples: int = 5
 ) -> list[TermView]:
-    """Terms matching a Chinese or English query: exact, then prefix, then substring.
+    """One page of ``lookup_page``, without the total."""
+    return list(lookup_page(store, query, limit=limit, offset=offset, examples=examples).items)
+
+
+def lookup_page(
+    store: Store, query: str, *, limit: int = 20, offset: int = 0, examples: int = 5
+) -> LookupPage:
+    """Terms matching a Chinese or English query, best tier first, and how many match.
 
     Chinese queries search the terms; others search the English equivalents (case
-    folded) and the terms. An English "substring" starts at a word ("stabiliz" finds
-    "job stabilization", "ization" does not). Within a tier, shorter and more frequent
-    matches come first.
+    folded) and the terms. The query as typed is tried exact, then prefix, then
+    substring; an English "substring" starts at a word ("stabiliz" finds "job
+    stabilization", "ization" does not). Within a tier, shorter and more frequent
+    matches come first. Only when the query as typed finds nothing does the search
+    forgive: the other Chinese script, the other English spelling, the other number,
+    then one typo; each result says which tier found it (``match``) and with what form
+    of the query (``matched``). Term ids are cheap index reads, so up to
+    ``COUNT_LIMIT`` of them are collected for the total; views are built for the page only.
     """
     q = clean_text(query)
     if not q:
         raise InvalidField("the query is empty; type a Chinese term or an English phrase")
     check_page(limit, offset)
-    wanted = offset + limit
+    reach = max(offset + limit, COUNT_LIMIT + 1)
     chinese = is_chinese(q)
-    params = search_params(q, chinese=chinese, wanted=wanted)
-    found: dict[int, Match] = {}
+    found: dict[int, tuple[Match, str]] = {}
     with store.reading() as session:
         connection = session.connection()
-        for tier, searches in tiers(chinese=chinese, bounded="hi" in params):
-            for search in searches:
-                if len(found) >= wanted:
-                    break
-                for term_id in connection.execute(search, params).scalars():
-                    found.setdefault(term_id, tier)
-        page = list(found)[offset:wanted]
+        _search(connection, q, chinese=chinese, wanted=reach, found=found, tier=None)
+        if not found:
+            _forgive(connection, q, chinese=chinese, wanted=reach, found=found)
+        page = list(found)[offset : offset + limit]
         views = {v.id: v for v in term_views(session, page, examples=examples)}
-    return [_with_match(views[i], found[i]) for i in page if i in views]
+    items = tuple(_with_match(views[i], *found[i]) for i in page if i in views)
+    return LookupPage(query=q, total=len(found), total_exact=len(found) < reach, items=items)
 
 
-def _with_match(view: TermView, match: Match) -> TermView:
+def _search(
+    connection: Connection, q: str, *, chinese: bool, wanted: int,
+    found: dict[int, tuple[Match, str]], tier: Match | None,
+) -> None:
+    """Add the exact, prefix and substring matches of ``q`` to ``found`` (labelled ``tier``)."""
+    params = search_params(q, chinese=chinese, wanted=wanted)
+    for strict, searches in tiers(chinese=chinese, bounded="hi" in params):
+        for search in searches:
+            if len(found) >= wanted:
+                return
+            for term_id in connection.execute(search, params).scalars():
+                found.setdefault(term_id, (tier or strict, q))
+
+
+def _forgive(
+    connection: Connection, q: str, *, chinese: bool, wanted: int,
+    found: dict[int, tuple[Match, str]],
+) -> None:
+    forms: list[tuple[Match, list[str]]] = (
+        [("script", script_forms(q))] if chinese
+        else [("spelling", spelling_forms(q)), ("plural", plural_forms(q))]
+    )
+    for tier, variants in forms:
+        for form in variants:
+            _search(connection, form, chinese=chinese, wanted=wanted, found=found, tier=tier)
+        if found:
+            return
+    folded = q if chinese else q.lower()
+    for probe in typo_probes(folded, chinese=chinese):
+        params = probe_params(probe)
+        if params is None:
+            continue
+        for search in typo_candidates(chinese=chinese):
+            for term_id, text in connection.execute(search, params):
+                if len(found) >= wanted:
+                    return
+                candidate = text if chinese else text.lower()
+                if term_id not in found and near_prefix(folded, candidate, chinese=chinese):
+                    found[term_id] = ("typo", text)
+
+
+def _with_match(view: TermView, match: Match, matched: str) -> TermView:
     return TermView(
         id=view.id, zh=view.zh, note=view.note, definition=view.definition,
-        termhood=view.termhood, equivalents=view.equivalents, match=match,
+        termhood=view.termhood, equivalents=view.equivalents, match=match, matched=matched,
     )
 
 

@@ -20,11 +20,14 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     func,
 )
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeEngine
 
+from glossary.store import fulltext
 from glossary.types import STATUSES
 
 MAX_ZH_CHARS = 200
@@ -127,12 +130,17 @@ class Equivalent(Base):
 
     @classmethod
     def create(cls, en: str, **values: object) -> Equivalent:
-        """A new equivalent with its search keys (the lower-cased text from each later word)."""
+        """A new equivalent with its search keys."""
+        return cls(en=en, search_keys=cls.keys_for(en), **values)
+
+    @staticmethod
+    def keys_for(en: str) -> list[SearchKey]:
+        """The search keys of an English text: the lower-cased text from each later word."""
         lower = en.lower()
         starts = [
             i for i in range(1, len(lower)) if lower[i].isalnum() and not lower[i - 1].isalnum()
         ]
-        return cls(en=en, search_keys=[SearchKey(key=lower[i:]) for i in starts], **values)
+        return [SearchKey(key=lower[i:]) for i in starts]
 
     @property
     def is_reviewed(self) -> bool:
@@ -229,6 +237,12 @@ class AlignedPair(Base):
     zh_text: Mapped[str] = mapped_column(Text)
     en_text: Mapped[str] = mapped_column(Text)
     score: Mapped[float] = mapped_column(Float)
+
+
+@event.listens_for(AlignedPair.__table__, "after_create")
+def _index_pairs(_table: object, connection: Connection, **_kw: object) -> None:
+    """A new store gets the concordance's full-text index with its tables."""
+    fulltext.install(connection)
 
 
 class ReviewEvent(Base):

@@ -8,17 +8,20 @@ first, keyword arguments, frozen views).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, inspect, or_, select, text
 from sqlalchemy.schema import CreateIndex
 
-from glossary.errors import GlossaryError
+from glossary.errors import GlossaryError, InvalidField
+from glossary.store import fulltext
 from glossary.store.concordance import pair_views
-from glossary.store.editing import add_term, review, update_term
+from glossary.store.editing import add_term, rename_equivalent, review, update_term
 from glossary.store.engine import Store
 from glossary.store.lookups import get_term
 from glossary.store.models import AlignedPair, Base, Document, Equivalent, Term
-from glossary.store.views import PairView, TermView
+from glossary.store.validation import check_page
+from glossary.store.views import DocumentRecord, PairView, TermView
 from glossary.types import Status
 
 
@@ -31,22 +34,27 @@ def ensure_indexes(store: Store) -> list[str]:
 
     ``create_all`` only creates missing tables, so a glossary made before an index was
     added (the lookup's covering index, say) would keep answering from the table. Run
-    when the service starts; on a large glossary the first run takes a moment. Nothing
-    is written when nothing is missing, so a read-only glossary still opens.
+    when the service starts; on a large glossary the first run takes a moment. The
+    concordance's full-text index (``glossary.store.fulltext``) is added the same way.
+    Nothing is written when nothing is missing, so a read-only glossary still opens.
     """
     with store.reading() as session:
         connection = session.connection()
         tables = set(inspect(connection).get_table_names())
         present = _index_names(connection)
+        unindexed = "aligned_pair" in tables and fulltext.index_kind(connection) == "scan"
     missing = [
         index for table in Base.metadata.sorted_tables if table.name in tables
         for index in table.indexes if present is None or index.name not in present
     ]
-    if missing:
+    added = [str(index.name) for index in missing]
+    if missing or unindexed:
         with store.writing() as session:
             for index in missing:
                 session.connection().execute(CreateIndex(index, if_not_exists=True))
-    return [str(index.name) for index in missing]
+            if unindexed and fulltext.install(session.connection()) != "scan":
+                added.append(fulltext.FTS_TABLE)
+    return added
 
 
 def _index_names(connection: Connection) -> set[str] | None:
@@ -92,6 +100,44 @@ def document_pairs(store: Store, doc_id: str) -> list[PairView]:
         return pair_views(session, rows, None)
 
 
+@dataclass(frozen=True)
+class DocumentPairs:
+    """A window of one article's pairs in sentence order, and how many it has in all.
+
+    ``focus`` is the index in ``items`` of the pair holding the asked-for sentence.
+    """
+
+    document: DocumentRecord | None
+    total: int
+    offset: int
+    items: tuple[PairView, ...]
+    focus: int | None
+
+
+def document_window(
+    store: Store, doc_id: str, *, limit: int, offset: int = 0, around: int | None = None
+) -> DocumentPairs:
+    """``limit`` pairs of one article from ``offset``, or centred on the pair holding
+    sentence ``around`` (of this document's side): an example read in its context."""
+    check_page(limit, offset)
+    pairs = document_pairs(store, doc_id)
+    with store.reading() as session:
+        row = session.get(Document, doc_id)
+        document = None if row is None else DocumentRecord(
+            id=row.id, lang=row.lang, title=row.title, source=row.source, date=row.date)
+    focus_at = None
+    if around is not None:
+        focus_at = next((i for i, p in enumerate(pairs) if around in (
+            p.pair.zh_ids if p.pair.doc_zh == doc_id else p.pair.en_ids)), None)
+        if focus_at is None:
+            raise InvalidField(f"document {doc_id!r} has no aligned pair with sentence {around}")
+        offset = max(0, focus_at - limit // 2)
+    items = tuple(pairs[offset : offset + limit])
+    focus = None if focus_at is None else focus_at - offset
+    return DocumentPairs(document=document, total=len(pairs), offset=offset, items=items,
+                         focus=focus)
+
+
 Decision = tuple[str, Status, str | None]
 """An equivalent's English, its new status, and its new note (``None``: unchanged)."""
 
@@ -108,10 +154,13 @@ def create_term(
 
 def edit_term(
     store: Store, term_id: int, *, definition: str | None, note: str | None,
-    decisions: Sequence[Decision], reviewer: str,
+    decisions: Sequence[Decision], reviewer: str, renames: Sequence[tuple[str, str]] = (),
 ) -> TermView:
-    """Change a term's definition or note and decide on its equivalents; each is audited."""
+    """Change a term's definition or note, correct equivalents' wording (``renames``, old
+    and new English), and decide on its equivalents; each change is audited."""
     view = get_term(store, term_id, examples=0)
+    for old, new in renames:
+        rename_equivalent(store, zh=view.zh, en=old, to=new, reviewer=reviewer)
     if definition is not None or note is not None:
         update_term(store, term_id, definition=definition, note=note, reviewer=reviewer)
     set_statuses(store, zh=view.zh, decisions=decisions, reviewer=reviewer)

@@ -1,4 +1,4 @@
-"""The searches of a lookup, tier by tier (exact, prefix, substring), as index ranges."""
+"""The searches of a lookup as index ranges: exact, prefix, substring, and typo candidates."""
 
 from __future__ import annotations
 
@@ -93,3 +93,57 @@ def _prefix_end(prefix: str) -> str | None:
     if last >= 0x10FFFF:
         return None
     return prefix[:-1] + chr(last + 1)
+
+
+TYPO_CANDIDATES = 200
+"""Rows read per probe of the typo tier; each is checked in Python (``near_prefix``)."""
+
+
+def typo_probes(q: str, *, chinese: bool) -> list[str]:
+    """Parts of the query that survive any one typo, as index prefixes to read candidates by.
+
+    A typo in the second half leaves the first half; one in the first half leaves the
+    rest: for Chinese that is the second half (every suffix of a term is a search key),
+    for English each later word (every word of an equivalent starts a search key). So a
+    one-word English query with a typo in its first half is the one case not found.
+    """
+    n = len(q)
+    if chinese:
+        return [p for p in dict.fromkeys((q[: n // 2], q[n // 2 + 1 :])) if p] if n >= 3 else []
+    if n < 4:
+        return []
+    head = q[: max(2, n // 2)]
+    later = [word for word in q.split(" ")[1:] if len(word) >= 3]
+    return list(dict.fromkeys([head, *later]))
+
+
+@lru_cache(maxsize=2)
+def typo_candidates(*, chinese: bool) -> tuple[Any, ...]:
+    """Statements listing ``(term_id, text)`` whose text, or a search key of it, lies in
+    [``k``, ``khi``): the candidates of the typo tier, most frequent first, bounded."""
+    k: Any = bindparam("k", type_=String)
+    khi: Any = bindparam("khi", type_=String)
+    cap: Any = bindparam("cap", type_=Integer)
+    if chinese:
+        zh_order = (func.length(Term.zh), Term.zh)
+        return (
+            select(Term.id, Term.zh).where(_prefix(Term.zh, k, khi))
+            .order_by(*zh_order).limit(cap),
+            select(Term.id, Term.zh).join(SearchKey, SearchKey.term_id == Term.id)
+            .where(_prefix(SearchKey.key, k, khi)).order_by(*zh_order).limit(cap),
+        )
+    en = func.lower(Equivalent.en)
+    order = (Equivalent.frequency.desc(), func.length(Equivalent.en), Equivalent.term_id)
+    return (
+        select(Equivalent.term_id, Equivalent.en).where(_prefix(en, k, khi))
+        .order_by(*order).limit(cap),
+        select(Equivalent.term_id, Equivalent.en)
+        .join(SearchKey, SearchKey.equivalent_id == Equivalent.id)
+        .where(_prefix(SearchKey.key, k, khi)).order_by(*order).limit(cap),
+    )
+
+
+def probe_params(probe: str) -> dict[str, Any] | None:
+    """The bound values of ``typo_candidates`` for one probe (None: no upper bound)."""
+    end = _prefix_end(probe)
+    return None if end is None else {"k": probe, "khi": end, "cap": TYPO_CANDIDATES}

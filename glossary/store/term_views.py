@@ -18,6 +18,11 @@ from glossary.store.models import Document, Equivalent, Example, Term
 from glossary.store.views import DocumentRecord, EquivalentView, ExampleView, TermView
 from glossary.types import Span, Status
 
+CONFIDENT_PAIR = 0.5
+"""Pair scores are calibrated probabilities that a pair is right (see align): at or above
+this a pair is more likely right than wrong; the page keeps weaker ones behind "more"."""
+OVERFETCH = 3
+"""Rows read per example wanted, so that dropping repeats still leaves enough."""
 STATUS_RANK: Mapping[str, int] = {
     "preferred": 0,
     "admitted": 1,
@@ -135,16 +140,36 @@ def equivalent_rank(eq: EquivalentView) -> tuple[int, float, int, str]:
 def _sample_examples(
     connection: Connection, eq_ids: Sequence[int], per_equivalent: int
 ) -> dict[int, list[Row[Any]]]:
-    """The best ``per_equivalent`` examples of each equivalent (by pair score), best first."""
+    """The best ``per_equivalent`` distinct examples of each equivalent, best first."""
     if per_equivalent <= 0 or not eq_ids:
         return {}
-    out: dict[int, list[Row[Any]]] = {}
-    rows = connection.execute(
-        _view_statements().samples, {"ids": list(eq_ids), "per": per_equivalent}
-    )
+    rows: dict[int, list[Row[Any]]] = {}
+    for ex in connection.execute(
+        _view_statements().samples, {"ids": list(eq_ids), "per": per_equivalent * OVERFETCH}
+    ):
+        rows.setdefault(ex.equivalent_id, []).append(ex)
+    return {eq_id: distinct_examples(found)[:per_equivalent] for eq_id, found in rows.items()}
+
+
+def distinct_examples(rows: Sequence[Row[Any]]) -> list[Row[Any]]:
+    """Examples (best first) without repeats: a pair of sentences shows once, and a Chinese
+    sentence once per English article.
+
+    A corpus often holds the same article twice, and comparable alignment pairs one
+    Chinese sentence with several English sentences of the same article, most of them
+    unrelated: only the best of those is worth a translator's eye.
+    """
+    texts: set[tuple[str, str]] = set()
+    sentences: set[tuple[str, int, str]] = set()
+    kept = []
     for ex in rows:
-        out.setdefault(ex.equivalent_id, []).append(ex)
-    return out
+        text, sentence = (ex.zh_text, ex.en_text), (ex.doc_zh, ex.sent_zh, ex.doc_en)
+        if text in texts or sentence in sentences:
+            continue
+        texts.add(text)
+        sentences.add(sentence)
+        kept.append(ex)
+    return kept
 
 
 def _sources(connection: Connection, eq_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
@@ -174,7 +199,8 @@ def _example_view(ex: Row[Any], docs: Mapping[str, DocumentRecord]) -> ExampleVi
         doc_zh=ex.doc_zh, doc_en=ex.doc_en, sent_zh=ex.sent_zh, sent_en=ex.sent_en,
         zh_text=ex.zh_text, en_text=ex.en_text,
         zh_span=Span(ex.zh_start, ex.zh_end), en_span=Span(ex.en_start, ex.en_end),
-        pair_score=ex.pair_score, zh_doc=docs.get(ex.doc_zh), en_doc=docs.get(ex.doc_en),
+        pair_score=ex.pair_score, confident=ex.pair_score >= CONFIDENT_PAIR,
+        zh_doc=docs.get(ex.doc_zh), en_doc=docs.get(ex.doc_en),
     )
 
 

@@ -13,7 +13,9 @@ from typing import Literal
 
 from glossary.types import Span, Status
 
-Match = Literal["exact", "prefix", "substring"]
+Match = Literal["exact", "prefix", "substring", "script", "spelling", "plural", "typo"]
+"""How a lookup found a term: the query as typed (exact, prefix, substring), or a form
+of it (the other Chinese script, the other English spelling, the other number, one typo)."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,20 @@ class PairView:
 
 
 @dataclass(frozen=True)
+class ConcordancePage:
+    """One page of a concordance search, the number of all matches, and the index used.
+
+    ``index`` is "fts5-trigram" or "pg_trgm" when the full-text index answered, "scan"
+    when every stored pair was read (no index, or a query shorter than a trigram).
+    """
+
+    query: str
+    total: int
+    items: tuple[PairView, ...]
+    index: Literal["fts5-trigram", "pg_trgm", "scan"]
+
+
+@dataclass(frozen=True)
 class ExampleView:
     doc_zh: str
     doc_en: str
@@ -62,6 +78,8 @@ class ExampleView:
     zh_span: Span
     en_span: Span
     pair_score: float
+    confident: bool
+    """The pair is more likely right than wrong (``term_views.CONFIDENT_PAIR``)."""
     zh_doc: DocumentRecord | None
     en_doc: DocumentRecord | None
 
@@ -96,6 +114,22 @@ class TermView:
     termhood: float
     equivalents: tuple[EquivalentView, ...]
     match: Match = "exact"
+    matched: str = ""
+    """The form of the query that found the term (the query itself for the first tiers)."""
+
+
+@dataclass(frozen=True)
+class LookupPage:
+    """One page of a lookup and the number of matching terms.
+
+    ``total_exact`` is False when counting stopped at ``lookups.COUNT_LIMIT`` (the true
+    number is larger).
+    """
+
+    query: str
+    total: int
+    total_exact: bool
+    items: tuple[TermView, ...]
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from api.service.schemas import (
     TermUpdate,
 )
 from glossary.store.editing import review_history
-from glossary.store.lookups import get_term, lookup
+from glossary.store.lookups import get_term, lookup_page
 from glossary.store.queries import Decision, create_term, edit_term
 from glossary.store.views import TermView
 
@@ -34,11 +34,12 @@ async def search_terms(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> TermPage:
-    """Exact, then prefix, then substring matches; equivalents best first, with examples."""
-    views = await reads.run(lookup, store, q, limit=limit, offset=offset,
-                            examples=settings.examples_per_equivalent)
-    items = [TermPublic.model_validate(v) for v in views]
-    return TermPage(query=q, limit=limit, offset=offset, items=items)
+    """Exact, prefix, substring matches, then forgiving ones; equivalents best first."""
+    page = await reads.run(lookup_page, store, q, limit=limit, offset=offset,
+                           examples=settings.examples_per_equivalent)
+    items = [TermPublic.model_validate(v) for v in page.items]
+    return TermPage(query=q, total=page.total, total_exact=page.total_exact, limit=limit,
+                    offset=offset, items=items)
 
 
 @router.get("/{term_id}", response_model=TermDetail)
@@ -57,9 +58,10 @@ def add_term(store: StoreDep, reviewer: ReviewerDep, body: TermCreate) -> TermDe
 def update_term(
     store: StoreDep, reviewer: ReviewerDep, term_id: TermId, body: TermUpdate
 ) -> TermDetail:
-    """Set the definition or note, or decide on equivalents (status, note)."""
+    """Set the definition or note, correct equivalents' wording, decide on equivalents."""
     view = edit_term(store, term_id, definition=body.definition, note=body.note,
-                     decisions=_decisions(body.equivalents), reviewer=reviewer)
+                     decisions=_decisions(body.equivalents), reviewer=reviewer,
+                     renames=[(r.en, r.to) for r in body.renames])
     return _detail(store, view)
 
 
