@@ -31,9 +31,11 @@ from pathlib import Path
 from align.document import load_document
 from align.encoders import load_encoder
 from align.types import Document
+from glossary.extraction.comparable import span_evidence
 from glossary.extraction.equivalents import FEATURES as FEATURE_NAMES
-from glossary.extraction.equivalents import WEIGHTS, Weights, fit_weights, span_key
-from glossary.extraction.extract import extract_terms, span_evidence
+from glossary.extraction.equivalents import WEIGHTS, fit_weights, span_key
+from glossary.extraction.extract import extract_terms
+from glossary.extraction.scoring import Weights
 from glossary.types import TermEntry
 
 ROOT = Path(__file__).resolve().parent.parent
