@@ -1,61 +1,51 @@
 """Terms from a parallel corpus: word alignment, consistent phrase pairs, association.
 
 When the aligned pairs are translations, the English of a Chinese term is read off the word
-alignment rather than guessed span by span. For every occurrence of a candidate (any run of
-jieba words shaped like a term, found in both scripts under its simplified form) the tight
-consistent English phrase is its rendering there; a candidate is an entry when renderings
-agree across occurrences. Each rendering is scored by how consistently the term aligns to it
-(both directions), by Dice over the sentence pairs, by the dictionary, and by frequency: a
-Chinese n-gram that keeps aligning to one English phrase is a term candidate even when
-jieba's general-language IDF finds its words ordinary (translation-side evidence).
+alignment rather than guessed span by span (see ``sightings``). Each English phrase a
+candidate aligns to is scored by how consistently the term aligns to it (tight and widened,
+in both directions), by Dice over the sentence pairs, by the dictionary, by frequency, and by
+whether the phrase is a fragment of a longer one. A Chinese run that keeps aligning to one
+English phrase becomes an entry even when jieba's general-language IDF finds its words
+ordinary: the evidence from the translation side decides.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import regex
-
+from align.scripts import to_simplified
 from align.types import Alignment, Document
-from glossary.extraction.bitext import SentencePair, Token, sentence_pairs
+from glossary.extraction.bitext import SentencePair, sentence_pairs
 from glossary.extraction.dictionary import content_stems, term_glosses
 from glossary.extraction.equivalents import dice, dictionary_match
-from glossary.extraction.phrases import LinkIndex, tight_phrase
+from glossary.extraction.phrase_stats import PhraseStats, english_statistics
+from glossary.extraction.phrases import LinkIndex
 from glossary.extraction.scoring import Weights, logistic
+from glossary.extraction.sightings import (
+    Sighting,
+    Texts,
+    phrase_key,
+    sightings,
+    surface,
+    term_runs,
+)
 from glossary.extraction.word_alignment import Link, align_words
 from glossary.types import Equivalent, Example, Span, TermEntry
 
-_MAX_ZH_WORDS = 6
-_MAX_ZH_CHARS = 16
-_MAX_EN_WORDS = 8
 _MIN_OCCURRENCES = 2
 _MAX_EXAMPLES = 10
-# Function words no Chinese term starts or ends with; which content words make a term is for
-# the alignment evidence to say, not for a part-of-speech table.
-_ZH_EDGE_STOP = frozenset(
-    "的 了 和 与 及 或 在 是 将 对 为 把 被 从 由 以 向 等 也 都 又 更 还 而 并 这 那 其 之 "  # noqa: SIM905
-    "各 每 该 我 我们 他们 有 个 就 才 已 已经 于 则 但 如 若 所 着 过 中 上 下 后 前 "
-    "时 年 月 日 亦 会 能 可 可以 要".split()
-)
-_WORDLIKE = regex.compile(r"^(?:\p{Han}+|[A-Za-z][A-Za-z0-9]*|\d+)$")
-_BREAK = regex.compile(r"[()（）\[\],;:，；：]")
-_EN_EDGE_STOP = frozenset(
-    "a an the of to in on at for by with and or as is are was were be been its their "  # noqa: SIM905
-    "this that these those which who from into than also such per".split()
-)
 
 FEATURES = (
-    "bias", "consistency", "reverse", "dice", "dictionary", "frequency", "single_word",
-    "length", "capitalised",
+    "bias", "consistency", "support", "reverse", "dice", "dictionary", "frequency",
+    "single_word", "length", "capitalised", "fragment",
 )  # fmt: skip
 
 # Fitted by ``fit_logistic`` on the HKMA dev years (``bench/glossary_bench.py --fit``); the
 # bench reports leave-one-year-out folds, each year scored with weights fitted on the others.
-WEIGHTS: Weights = (-6.0, 4.0, 2.0, 3.0, 1.5, 0.3, -0.5, 0.0, 0.5)
+WEIGHTS: Weights = (-4.0, 1.5, 1.0, 0.5, 2.0, 1.0, 0.7, -0.8, 0.0, 0.8, -1.0)
 
 
 @dataclass(frozen=True)
@@ -65,12 +55,12 @@ class Rendering:
     en: str  # the phrase as most often written
     key: str  # lower-cased words: what renderings are counted under
     values: tuple[float, ...]  # the features, in the order of ``FEATURES``
-    sightings: tuple[tuple[int, int, int, int, int], ...]  # (pair, zh a, zh b, en a, en b)
+    sightings: tuple[Sighting, ...]
 
 
 @dataclass(frozen=True)
 class AlignedTerm:
-    """A Chinese token run seen at least twice, keyed by its simplified form."""
+    """A Chinese run seen at least twice, keyed by its simplified form."""
 
     key: str  # simplified
     zh: str  # the form most often written
@@ -83,7 +73,7 @@ class ParallelCorpus:
     """The translation pairs of a corpus, word-aligned, with every term's renderings."""
 
     pairs: tuple[SentencePair, ...]
-    texts: Mapping[tuple[str, int, int], str]
+    texts: Texts
     terms: tuple[AlignedTerm, ...]
 
 
@@ -105,180 +95,108 @@ def prepare_parallel(
 
 
 def parallel_candidates(
-    pairs: Sequence[SentencePair],
-    links: Sequence[frozenset[Link]],
-    texts: Mapping[tuple[str, int, int], str],
+    pairs: Sequence[SentencePair], links: Sequence[frozenset[Link]], texts: Texts
 ) -> tuple[AlignedTerm, ...]:
     """Every term-shaped Chinese run seen ``_MIN_OCCURRENCES`` times, with its renderings.
 
-    ``texts`` maps ("zh" or "en", document, sentence) to the sentence text as written.
+    A run counts as seen wherever its characters occur, however jieba cut them there
+    (资本充足 inside 资本充足率); renderings come from the occurrences cut as a run.
     """
     indices = [
         LinkIndex.of(found, len(p.zh), len(p.en)) for p, found in zip(pairs, links, strict=True)
     ]
-    seen: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
-    for number, pair in enumerate(pairs):
-        for start in range(len(pair.zh)):
-            for end in range(start + 1, min(start + _MAX_ZH_WORDS, len(pair.zh)) + 1):
-                run = pair.zh[start:end]
-                if (
-                    run[-1].sentence != run[0].sentence
-                    or run[-1].end - run[0].start > _MAX_ZH_CHARS
-                ):
-                    break
-                if _contiguous(run) and _term_shaped([t.form for t in run]):
-                    seen["".join(t.form for t in run)].append((number, start, end))
-    corpus = "\n".join("".join(t.form for t in p.zh) for p in pairs)
-    keep = {key: found for key, found in seen.items() if _count(corpus, key) >= _MIN_OCCURRENCES}
-    en_pairs = _english_pairs(pairs)
-    zh_pairs = {key: {n for n, _, _ in found} for key, found in keep.items()}
-    aligned_total: Counter[str] = Counter()
-    per_candidate: dict[str, dict[str, list[tuple[int, int, int, int, int]]]] = {}
-    for key, found in keep.items():
-        renderings: dict[str, list[tuple[int, int, int, int, int]]] = defaultdict(list)
+    chinese = "\n".join(to_simplified(t) for (side, _, _), t in texts.items() if side == "zh")
+    occurrences = {
+        key: found
+        for key, found in term_runs(pairs).items()
+        if len(found) >= _MIN_OCCURRENCES or chinese.count(key) >= _MIN_OCCURRENCES
+    }
+    by_term: dict[str, dict[str, list[Sighting]]] = {}
+    for key, found in occurrences.items():
+        renderings: dict[str, list[Sighting]] = defaultdict(list)
         for number, start, end in found:
-            phrase = tight_phrase(indices[number], start, end)
-            if phrase is None:
-                continue
-            a, b = _trim(pairs[number].en, *phrase)
-            run = pairs[number].en[a:b]
-            if (
-                a < b
-                and b - a <= _MAX_EN_WORDS
-                and _one_sentence(run)
-                and not _BREAK.search(_surface(texts, "en", pairs[number].en_doc, run))
-            ):
-                renderings[_key(pairs[number].en[a:b])].append((number, start, end, a, b))
+            for seen in sightings(pairs[number], indices[number], number, start, end, texts):
+                run = pairs[number].en[seen.en_start : seen.en_end]
+                renderings[phrase_key(run)].append(seen)
         if renderings:
-            per_candidate[key] = renderings
-            for en_key, sightings in renderings.items():
-                aligned_total[en_key] += len(sightings)
-    counts = _phrase_pairs_count({en for r in per_candidate.values() for en in r}, en_pairs)
+            by_term[key] = renderings
+    english = english_statistics({en for r in by_term.values() for en in r}, pairs)
+    aligned_total: Counter[str] = Counter()
+    for renderings in by_term.values():
+        for en_key, seen_all in renderings.items():
+            aligned_total[en_key] += sum(s.tight for s in seen_all)
     out = []
-    for key, renderings in per_candidate.items():
-        found = keep[key]
-        zh_surface = Counter(
-            _surface(texts, "zh", pairs[n].zh_doc, pairs[n].zh[a:b]) for n, a, b in found
+    for key, renderings in by_term.items():
+        found = occurrences[key]
+        first = found[0]
+        context = _Context(
+            occurrences=len(found),
+            zh_pairs=len({n for n, _, _ in found}),
+            zh_words=tuple(t.form for t in pairs[first[0]].zh[first[1] : first[2]]),
+            aligned_total=aligned_total,
+            english=english,
+        )
+        written = Counter(
+            surface(texts, "zh", pairs[n].zh_doc, pairs[n].zh[a:b]) for n, a, b in found
         )
         out.append(
             AlignedTerm(
                 key=key,
-                zh=zh_surface.most_common(1)[0][0],
+                zh=written.most_common(1)[0][0],
                 occurrences=len(found),
                 renderings=tuple(
-                    _rendering(
-                        key,
-                        en_key,
-                        sightings,
-                        len(found),
-                        zh_pairs[key],
-                        counts[en_key],
-                        aligned_total[en_key],
-                        pairs,
-                        texts,
-                    )
-                    for en_key, sightings in sorted(renderings.items())
+                    _rendering(key, en_key, seen_all, context, pairs, texts)
+                    for en_key, seen_all in sorted(renderings.items())
                 ),
             )
         )
     return tuple(sorted(out, key=lambda c: c.key))
 
 
-def _term_shaped(words: Sequence[str]) -> bool:
-    """Han, Latin or number words, not a bare number, no function word at either edge."""
-    return (
-        all(_WORDLIKE.match(w) for w in words)
-        and not (len(words) == 1 and (words[0].isdigit() or len(words[0]) < 2))
-        and words[0] not in _ZH_EDGE_STOP
-        and words[-1] not in _ZH_EDGE_STOP
-        and not words[-1].isdigit()
-    )
+@dataclass(frozen=True)
+class _Context:
+    """What every rendering of one term is weighed against."""
 
-
-def _count(corpus: str, key: str) -> int:
-    """Occurrences of ``key`` in the text, wherever jieba cut it (资本充足 inside 资本充足率)."""
-    return corpus.count(key)
-
-
-def _contiguous(run: Sequence[Token]) -> bool:
-    """No punctuation between the words: each starts where the previous ended."""
-    return all(a.end == b.start for a, b in itertools.pairwise(run))
-
-
-def _one_sentence(run: Sequence[Token]) -> bool:
-    return run[0].sentence == run[-1].sentence
-
-
-def _trim(tokens: Sequence[Token], a: int, b: int) -> tuple[int, int]:
-    """The range without function words at its edges ("the Exchange Fund" → Exchange Fund)."""
-    while a < b and tokens[a].form in _EN_EDGE_STOP:
-        a += 1
-    while b > a and tokens[b - 1].form in _EN_EDGE_STOP:
-        b -= 1
-    return a, b
-
-
-def _key(run: Sequence[Token]) -> str:
-    return " ".join(t.form for t in run)
-
-
-def _surface(
-    texts: Mapping[tuple[str, int, int], str], side: str, doc: int, run: Sequence[Token]
-) -> str:
-    text = texts[(side, doc, run[0].sentence)]
-    return text[run[0].start : run[-1].end]
-
-
-def _english_pairs(pairs: Sequence[SentencePair]) -> list[tuple[str, ...]]:
-    return [tuple(t.form for t in p.en) for p in pairs]
-
-
-def _phrase_pairs_count(wanted: set[str], en_pairs: Sequence[tuple[str, ...]]) -> Counter[str]:
-    """In how many sentence pairs each wanted phrase occurs on the English side."""
-    lengths = sorted({len(k.split()) for k in wanted})
-    counts: Counter[str] = Counter()
-    for words in en_pairs:
-        present = set()
-        for n in lengths:
-            for i in range(len(words) - n + 1):
-                phrase = " ".join(words[i : i + n])
-                if phrase in wanted:
-                    present.add(phrase)
-        counts.update(present)
-    return counts
+    occurrences: int
+    zh_pairs: int
+    zh_words: tuple[str, ...]
+    aligned_total: Mapping[str, int]  # tight sightings of each phrase, over all terms
+    english: PhraseStats
 
 
 def _rendering(
     zh_key: str,
     en_key: str,
-    sightings: list[tuple[int, int, int, int, int]],
-    occurrences: int,
-    zh_pairs: set[int],
-    en_pair_count: int,
-    aligned_total: int,
+    seen: list[Sighting],
+    context: _Context,
     pairs: Sequence[SentencePair],
-    texts: Mapping[tuple[str, int, int], str],
+    texts: Texts,
 ) -> Rendering:
     surfaces = Counter(
-        _surface(texts, "en", pairs[n].en_doc, pairs[n].en[a:b]) for n, _, _, a, b in sightings
+        surface(texts, "en", pairs[s.pair].en_doc, pairs[s.pair].en[s.en_start : s.en_end])
+        for s in seen
     )
-    joint = len({n for n, *_ in sightings})
-    en = surfaces.most_common(1)[0][0]
+    tight = sum(s.tight for s in seen)
+    joint = len({s.pair for s in seen})
     words = len(en_key.split())
-    zh_words = tuple(t.form for n, a, b, *_ in sightings[:1] for t in pairs[n].zh[a:b])
     stems = content_stems(en_key)
+    english = context.english
     values = (
         1.0,
-        len(sightings) / occurrences,
-        len(sightings) / max(aligned_total, 1),
-        dice(joint, len(zh_pairs), max(en_pair_count, joint)),
-        dictionary_match(term_glosses(zh_key, zh_words), stems) if stems else 0.0,
-        math.log2(1 + len(sightings)),
+        tight / context.occurrences,
+        len(seen) / context.occurrences,
+        tight / max(context.aligned_total.get(en_key, 0), 1),
+        dice(joint, context.zh_pairs, max(english.pairs.get(en_key, 0), joint)),
+        dictionary_match(term_glosses(zh_key, context.zh_words), stems) if stems else 0.0,
+        math.log2(1 + len(seen)),
         float(words <= 1),
         min(words, 8) / 8,
-        float(sum(c[0].isupper() for c in surfaces.elements() if c) > len(sightings) / 2),
+        float(sum(c[:1].isupper() for c in surfaces.elements()) > len(seen) / 2),
+        english.fragment.get(en_key, 0.0),
     )
-    return Rendering(en=en, key=en_key, values=values, sightings=tuple(sightings))
+    return Rendering(
+        en=surfaces.most_common(1)[0][0], key=en_key, values=values, sightings=tuple(seen)
+    )
 
 
 def parallel_entries(
@@ -322,9 +240,10 @@ def _equivalent(
     """The rendering with its examples; the frequency counts the distinct sentence pairs
     in which the term aligned to it."""
     examples: dict[tuple[str, str, int, int], Example] = {}
-    for number, a, b, c, d in rendering.sightings:
-        pair = pairs[number]
-        zh, en = pair.zh[a:b], pair.en[c:d]
+    for sighting in rendering.sightings:
+        pair = pairs[sighting.pair]
+        zh = pair.zh[sighting.zh_start : sighting.zh_end]
+        en = pair.en[sighting.en_start : sighting.en_end]
         example = Example(
             doc_zh=zh_names[pair.zh_doc],
             doc_en=en_names[pair.en_doc],
@@ -351,7 +270,7 @@ def _equivalent(
 def _note(rendering: Rendering) -> str:
     named = dict(zip(FEATURES, rendering.values, strict=True))
     return (
-        f"extracted from word alignment: aligned in {len(rendering.sightings)} occurrence(s), "
+        f"extracted from word alignment: {len(rendering.sightings)} aligned occurrence(s), "
         f"consistency {named['consistency']:.2f}, Dice {named['dice']:.2f}, "
         f"dictionary {named['dictionary']:.2f}"
     )
