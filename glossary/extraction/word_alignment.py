@@ -11,20 +11,30 @@ remaining links whose two words are both unaligned.
 from __future__ import annotations
 
 import tempfile
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from align.errors import ModelError
 from glossary.extraction.bitext import SentencePair
+from glossary.extraction.dictionary import glosses, stem
 
 Link = tuple[int, int]
 """(Chinese token index, English token index) inside one sentence pair."""
 
+_PRIOR = 1.0  # pseudo-count a dictionary link adds to the lexical table
 _NEIGHBOURS = ((-1, 0), (0, -1), (1, 0), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
 
 
-def align_words(pairs: Sequence[SentencePair]) -> tuple[frozenset[Link], ...]:
-    """Symmetrised word links for every pair, in order; empty input gives no links."""
+def align_words(
+    pairs: Sequence[SentencePair], *, priors: bool = True
+) -> tuple[frozenset[Link], ...]:
+    """Symmetrised word links for every pair, in order; empty input gives no links.
+
+    With ``priors``, CC-CEDICT's glosses are Dirichlet priors on the lexical translation table
+    (a Chinese word and an English word whose stem glosses it), so that a small corpus starts
+    from what a dictionary knows rather than from nothing.
+    """
     if not pairs:
         return ()
     try:
@@ -36,7 +46,12 @@ def align_words(pairs: Sequence[SentencePair]) -> tuple[frozenset[Link], ...]:
     with tempfile.TemporaryDirectory(prefix="duiqi-eflomal-") as folder:
         forward, reverse = Path(folder, "fwd"), Path(folder, "rev")
         eflomal.Aligner().align(
-            zh, en, links_filename_fwd=str(forward), links_filename_rev=str(reverse), quiet=True
+            zh,
+            en,
+            links_filename_fwd=str(forward),
+            links_filename_rev=str(reverse),
+            priors_input=dictionary_priors(pairs) if priors else None,
+            quiet=True,
         )
         fwd = _read_links(forward, len(pairs))
         rev = _read_links(reverse, len(pairs))
@@ -44,6 +59,18 @@ def align_words(pairs: Sequence[SentencePair]) -> tuple[frozenset[Link], ...]:
         grow_diag_final_and(f, r, len(p.zh), len(p.en))
         for f, r, p in zip(fwd, rev, pairs, strict=True)
     )
+
+
+def dictionary_priors(pairs: Sequence[SentencePair]) -> list[str]:
+    """eflomal ``LEX`` prior lines for every word pair of the corpus that CC-CEDICT links."""
+    by_stem: dict[str, set[str]] = defaultdict(set)
+    for form in {t.form for p in pairs for t in p.en}:
+        by_stem[stem(form)].add(form)
+    lines = []
+    for form in sorted({t.form for p in pairs for t in p.zh}):
+        targets = {word for gloss in glosses(form) for word in by_stem.get(gloss, ())}
+        lines += [f"LEX\t{form}\t{word}\t{_PRIOR}" for word in sorted(targets)]
+    return lines
 
 
 def _read_links(path: Path, count: int) -> list[frozenset[Link]]:

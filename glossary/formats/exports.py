@@ -57,8 +57,13 @@ def to_csv(terms: Iterable[TermView]) -> bytes:
         for eq in term.equivalents:
             writer.writerow(
                 (
-                    term.zh, eq.en, eq.status, eq.frequency, f"{eq.confidence:.{_DIGITS}f}",
-                    eq.note, ";".join(eq.sources),
+                    term.zh,
+                    eq.en,
+                    eq.status,
+                    eq.frequency,
+                    f"{eq.confidence:.{_DIGITS}f}",
+                    eq.note,
+                    ";".join(eq.sources),
                 )
             )
     return buffer.getvalue().encode("utf-8-sig")
@@ -90,8 +95,9 @@ def to_tbx(terms: Iterable[TermView], *, title: str = "duiqi policy-term glossar
         "tbx",
         {"type": "TBX-Basic", "style": "dca", _XML_LANG: "en", "xmlns": TBX_NAMESPACE},
     )
-    source_desc = ET.SubElement(ET.SubElement(ET.SubElement(root, "tbxHeader"), "fileDesc"),
-                                "sourceDesc")
+    source_desc = ET.SubElement(
+        ET.SubElement(ET.SubElement(root, "tbxHeader"), "fileDesc"), "sourceDesc"
+    )
     ET.SubElement(source_desc, "p").text = _xml(title)
     body = ET.SubElement(ET.SubElement(root, "text"), "body")
     for term in terms:
@@ -129,11 +135,15 @@ def _term_sec(parent: ET.Element, eq: EquivalentView) -> None:
 def to_tmx(pairs: Sequence[PairView]) -> str:
     """TMX 1.4b, Chinese as source, one translation unit per stored pair with its score."""
     zh = Document(
-        text="", lang="zh", name="glossary",
+        text="",
+        lang="zh",
+        name="glossary",
         sentences=tuple(Sentence(p.pair.zh_text, 0, 0) for p in pairs),
     )
     en = Document(
-        text="", lang="en", name="glossary",
+        text="",
+        lang="en",
+        name="glossary",
         sentences=tuple(Sentence(p.pair.en_text, 0, 0) for p in pairs),
     )
     beads = tuple(Bead((i,), (i,), p.pair.score) for i, p in enumerate(pairs))

@@ -38,8 +38,10 @@ def parse_glossary_csv(text: str, *, source: str) -> list[ReviewedRow]:
     if missing:
         raise ImportFormatError(
             source,
-            [f"row 1: missing column(s) {', '.join(missing)}; the header must name "
-             f"{','.join(REQUIRED_COLUMNS)} (optional: {','.join(OPTIONAL_COLUMNS)})"],
+            [
+                f"row 1: missing column(s) {', '.join(missing)}; the header must name "
+                f"{','.join(REQUIRED_COLUMNS)} (optional: {','.join(OPTIONAL_COLUMNS)})"
+            ],
         )
     problems: list[str] = []
     rows: list[ReviewedRow] = []
@@ -48,9 +50,7 @@ def parse_glossary_csv(text: str, *, source: str) -> list[ReviewedRow]:
         if not any(cell.strip() for cell in record):
             continue  # a blank line, as spreadsheets leave at the end
         if len(record) != len(header):
-            problems.append(
-                f"row {number}: expected {len(header)} fields, found {len(record)}"
-            )
+            problems.append(f"row {number}: expected {len(header)} fields, found {len(record)}")
             continue
         fields = dict(zip(header, record, strict=True))
         row, row_problems = _row(fields, number)
@@ -138,9 +138,7 @@ def _row(fields: dict[str, str], number: int) -> tuple[ReviewedRow | None, list[
     return row, problems
 
 
-def _number(
-    text: str, kind: type[_N], name: str, number: int, problems: list[str]
-) -> _N | None:
+def _number(text: str, kind: type[_N], name: str, number: int, problems: list[str]) -> _N | None:
     value = text.strip()
     if not value:
         return None

@@ -15,9 +15,7 @@ from glossary.store.views import DocumentRecord, PairRecord, PairView
 from glossary.types import Span
 
 
-def concordance(
-    store: Store, query: str, *, limit: int = 20, offset: int = 0
-) -> list[PairView]:
+def concordance(store: Store, query: str, *, limit: int = 20, offset: int = 0) -> list[PairView]:
     """Aligned pairs whose Chinese (or, for a non-Chinese query, English) side contains it."""
     q = clean_text(query)
     if not q:
@@ -34,9 +32,11 @@ def concordance(
     with store.reading() as session:
         rows = list(
             session.scalars(
-                select(AlignedPair).where(condition)
+                select(AlignedPair)
+                .where(condition)
                 .order_by(AlignedPair.score.desc(), AlignedPair.id)
-                .offset(offset).limit(limit)
+                .offset(offset)
+                .limit(limit)
             )
         )
         return pair_views(session, rows, q)
@@ -58,15 +58,23 @@ def list_pairs(store: Store, *, limit: int | None = None, offset: int = 0) -> li
 
 def pair_views(session: Session, rows: Sequence[AlignedPair], q: str | None) -> list[PairView]:
     doc_ids = {d for row in rows for d in (row.doc_zh, row.doc_en)}
-    docs = {
-        d.id: DocumentRecord(id=d.id, lang=d.lang, title=d.title, source=d.source, date=d.date)
-        for d in session.scalars(select(Document).where(Document.id.in_(doc_ids)))
-    } if doc_ids else {}
+    docs = (
+        {
+            d.id: DocumentRecord(id=d.id, lang=d.lang, title=d.title, source=d.source, date=d.date)
+            for d in session.scalars(select(Document).where(Document.id.in_(doc_ids)))
+        }
+        if doc_ids
+        else {}
+    )
     return [
         PairView(
             pair=PairRecord(
-                doc_zh=row.doc_zh, doc_en=row.doc_en, zh_ids=_parse_ids(row.zh_ids),
-                en_ids=_parse_ids(row.en_ids), zh_text=row.zh_text, en_text=row.en_text,
+                doc_zh=row.doc_zh,
+                doc_en=row.doc_en,
+                zh_ids=_parse_ids(row.zh_ids),
+                en_ids=_parse_ids(row.en_ids),
+                zh_text=row.zh_text,
+                en_text=row.en_text,
                 score=row.score,
             ),
             zh_doc=docs.get(row.doc_zh),

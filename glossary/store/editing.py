@@ -57,8 +57,9 @@ def add_term(
             raise DuplicateTerm(f"term {zh!r} is already in the glossary; update it instead")
         term = Term.create(zh, definition=definition.strip(), note=note.strip())
         session.add(term)
-        audit(session, who, "add_term", zh, "", {}, {"definition": term.definition,
-                                                       "note": term.note})
+        audit(
+            session, who, "add_term", zh, "", {}, {"definition": term.definition, "note": term.note}
+        )
         session.flush()
         return term_views(session, [term.id], examples=0)[0]
 
@@ -105,8 +106,13 @@ def review_history(store: Store, *, zh: str) -> list[dict[str, Any]]:
         )
         return [
             {
-                "at": aware(e.at), "reviewer": e.reviewer, "action": e.action, "zh": e.zh,
-                "en": e.en, "before": json.loads(e.before), "after": json.loads(e.after),
+                "at": aware(e.at),
+                "reviewer": e.reviewer,
+                "action": e.action,
+                "zh": e.zh,
+                "en": e.en,
+                "before": json.loads(e.before),
+                "after": json.loads(e.after),
             }
             for e in events
         ]

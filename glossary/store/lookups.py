@@ -46,8 +46,13 @@ def lookup(
 
 def _with_match(view: TermView, match: Match) -> TermView:
     return TermView(
-        id=view.id, zh=view.zh, note=view.note, definition=view.definition,
-        termhood=view.termhood, equivalents=view.equivalents, match=match,
+        id=view.id,
+        zh=view.zh,
+        note=view.note,
+        definition=view.definition,
+        termhood=view.termhood,
+        equivalents=view.equivalents,
+        match=match,
     )
 
 

@@ -140,7 +140,10 @@ class Equivalent(Base):
 # (about 6x faster than fetching each row on 100,000 terms).
 Index(
     "ix_equivalent_en_lower_ranked",
-    func.lower(Equivalent.en), Equivalent.frequency, Equivalent.en, Equivalent.term_id,
+    func.lower(Equivalent.en),
+    Equivalent.frequency,
+    Equivalent.en,
+    Equivalent.term_id,
 )
 
 

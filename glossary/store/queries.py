@@ -39,8 +39,11 @@ def ensure_indexes(store: Store) -> list[str]:
         tables = set(inspect(connection).get_table_names())
         present = _index_names(connection)
     missing = [
-        index for table in Base.metadata.sorted_tables if table.name in tables
-        for index in table.indexes if present is None or index.name not in present
+        index
+        for table in Base.metadata.sorted_tables
+        if table.name in tables
+        for index in table.indexes
+        if present is None or index.name not in present
     ]
     if missing:
         with store.writing() as session:
@@ -97,7 +100,12 @@ Decision = tuple[str, Status, str | None]
 
 
 def create_term(
-    store: Store, *, zh: str, definition: str, note: str, decisions: Sequence[Decision],
+    store: Store,
+    *,
+    zh: str,
+    definition: str,
+    note: str,
+    decisions: Sequence[Decision],
     reviewer: str,
 ) -> TermView:
     """Add a term and its first reviewed equivalents."""
@@ -107,8 +115,13 @@ def create_term(
 
 
 def edit_term(
-    store: Store, term_id: int, *, definition: str | None, note: str | None,
-    decisions: Sequence[Decision], reviewer: str,
+    store: Store,
+    term_id: int,
+    *,
+    definition: str | None,
+    note: str | None,
+    decisions: Sequence[Decision],
+    reviewer: str,
 ) -> TermView:
     """Change a term's definition or note and decide on its equivalents; each is audited."""
     view = get_term(store, term_id, examples=0)
@@ -118,9 +131,7 @@ def edit_term(
     return get_term(store, term_id)
 
 
-def set_statuses(
-    store: Store, *, zh: str, decisions: Sequence[Decision], reviewer: str
-) -> None:
+def set_statuses(store: Store, *, zh: str, decisions: Sequence[Decision], reviewer: str) -> None:
     """Apply several reviews of one term's equivalents, in order.
 
     Making one equivalent preferred demotes the term's other preferred ones to admitted,
@@ -131,9 +142,9 @@ def set_statuses(
             with store.reading() as session:
                 others = list(
                     session.scalars(
-                        select(Equivalent.en).join(Term)
-                        .where(Term.zh == zh, Equivalent.status == "preferred",
-                               Equivalent.en != en)
+                        select(Equivalent.en)
+                        .join(Term)
+                        .where(Term.zh == zh, Equivalent.status == "preferred", Equivalent.en != en)
                     )
                 )
             for other in others:

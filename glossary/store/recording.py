@@ -38,17 +38,24 @@ def record_pairs(store: Store, pairs: Iterable[PairRecord], *, corpus_id: str) -
             zh_ids, en_ids = _ids(pair.zh_ids), _ids(pair.en_ids)
             row = session.scalar(
                 select(AlignedPair).where(
-                    AlignedPair.doc_zh == pair.doc_zh, AlignedPair.doc_en == pair.doc_en,
-                    AlignedPair.zh_ids == zh_ids, AlignedPair.en_ids == en_ids,
+                    AlignedPair.doc_zh == pair.doc_zh,
+                    AlignedPair.doc_en == pair.doc_en,
+                    AlignedPair.zh_ids == zh_ids,
+                    AlignedPair.en_ids == en_ids,
                 )
             )
             if row is None:
-                row = AlignedPair(doc_zh=pair.doc_zh, doc_en=pair.doc_en, zh_ids=zh_ids,
-                                  en_ids=en_ids)
+                row = AlignedPair(
+                    doc_zh=pair.doc_zh, doc_en=pair.doc_en, zh_ids=zh_ids, en_ids=en_ids
+                )
                 session.add(row)
                 added += 1
-            values = {"corpus_id": corpus, "zh_text": pair.zh_text, "en_text": pair.en_text,
-                      "score": pair.score}
+            values = {
+                "corpus_id": corpus,
+                "zh_text": pair.zh_text,
+                "en_text": pair.en_text,
+                "score": pair.score,
+            }
             for field, value in values.items():
                 if getattr(row, field) != value:
                     setattr(row, field, value)

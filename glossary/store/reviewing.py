@@ -74,8 +74,15 @@ def apply_reviewed_rows(
                     terms_added += 1
                 fill = overwrite_reviewed or not term.definition
                 if row.definition and fill and term.definition != row.definition:
-                    audit(session, reviewer, "definition", term.zh, "",
-                           {"definition": term.definition}, {"definition": row.definition})
+                    audit(
+                        session,
+                        reviewer,
+                        "definition",
+                        term.zh,
+                        "",
+                        {"definition": term.definition},
+                        {"definition": row.definition},
+                    )
                     term.definition = row.definition
                 equivalent = next((e for e in term.equivalents if e.en == row.en), None)
                 if equivalent is None:
@@ -85,14 +92,17 @@ def apply_reviewed_rows(
                     term.equivalents.append(equivalent)
                     equivalents_added += 1
                 elif not overwrite_reviewed and equivalent.reviewed_by not in (
-                    None, SEED_REVIEWER,
+                    None,
+                    SEED_REVIEWER,
                 ):
                     continue
                 if decide(session, equivalent, term.zh, reviewer, origin, row, now):
                     changed += 1
             session.flush()
     return ImportReport(
-        rows=len(rows), terms_added=terms_added, equivalents_added=equivalents_added,
+        rows=len(rows),
+        terms_added=terms_added,
+        equivalents_added=equivalents_added,
         equivalents_changed=changed,
     )
 
@@ -112,9 +122,7 @@ def decide(
         "note": row.note if decided.note is None else decided.note,
     }
     if decided.frequency is not None or decided.confidence is not None:
-        set_contribution(
-            row, IMPORTED_CORPUS, decided.frequency or 0, decided.confidence or 0.0
-        )
+        set_contribution(row, IMPORTED_CORPUS, decided.frequency or 0, decided.confidence or 0.0)
         refresh_figures(row)
     if before == after and row.reviewed_by is not None:
         return False
@@ -135,7 +143,10 @@ def audit(
 ) -> None:
     session.add(
         ReviewEvent(
-            reviewer=reviewer, action=action, zh=zh, en=en,
+            reviewer=reviewer,
+            action=action,
+            zh=zh,
+            en=en,
             before=json.dumps(before, ensure_ascii=False),
             after=json.dumps(after, ensure_ascii=False),
         )

@@ -45,8 +45,7 @@ def tiers(*, chinese: bool, bounded: bool) -> tuple[tuple[Match, tuple[Any, ...]
     zh_order = (func.length(Term.zh), Term.zh)
     zh = (
         select(Term.id).where(Term.zh == q).limit(n),
-        select(Term.id).where(_prefix(Term.zh, q, hi), Term.zh != q)
-        .order_by(*zh_order).limit(n),
+        select(Term.id).where(_prefix(Term.zh, q, hi), Term.zh != q).order_by(*zh_order).limit(n),
         select(Term.id, *zh_order)
         .join(SearchKey, SearchKey.term_id == Term.id)
         .where(_prefix(SearchKey.key, q, hi))
@@ -60,8 +59,10 @@ def tiers(*, chinese: bool, bounded: bool) -> tuple[tuple[Match, tuple[Any, ...]
     en_order = (Equivalent.frequency.desc(), func.length(Equivalent.en), Equivalent.term_id)
     ens = (
         select(Equivalent.term_id).where(en == lq).order_by(*en_order).limit(n),
-        select(Equivalent.term_id).where(_prefix(en, lq, lhi), en != lq)
-        .order_by(*en_order).limit(n),
+        select(Equivalent.term_id)
+        .where(_prefix(en, lq, lhi), en != lq)
+        .order_by(*en_order)
+        .limit(n),
         select(Equivalent.term_id, *en_order)
         .join(SearchKey, SearchKey.equivalent_id == Equivalent.id)
         .where(_prefix(SearchKey.key, lq, lhi))
