@@ -1,21 +1,22 @@
-"""Term-extraction quality on the seed corpus: top-1 precision and coverage.
+"""Term-extraction quality: the HKMA dev years through ``duiqi batch --glossary``, and the seeds.
 
-The reference list (``corpora/glossary/reference_seeds.csv``) pairs policy terms of the
-Chinese seed 004 with the renderings the English seeds 000-003 really use; a term may have
-several accepted renderings (one row each). A term is *covered* when the extractor returns
-an entry for it with at least one equivalent; its top-1 is *correct* when the best
-equivalent equals an accepted rendering (case, spacing and curly quotes aside).
+HKMA (a parallel corpus, ``shared/data/hkma-dev``; see ``bench/hkma_dev.py`` for the scoring
+rules): each dev year is aligned with ``duiqi batch MANIFEST`` and then built into a fresh
+store with ``duiqi batch MANIFEST --glossary`` (which skips the aligned pairs, so the second
+run times the glossary stage alone); the store's top equivalent per dictionary term is scored.
+The plain Dice baseline (best English word n-gram against the term) runs on the same aligned
+pairs in the same run, at full coverage and cut to duiqi's coverage. The parallel-path
+weights (``glossary.extraction.parallel.WEIGHTS``) are fitted on the dev years, so the store
+figures flatter them; the ``folds`` figures score each year with weights fitted on the other
+years only (leave one year out), on all its terms and on the terms no other dev dictionary
+holds. ``--fit`` prints the weights fitted on all dev years.
 
-The confidence weights are fitted on the spans of the seed reference list, so the figures
-on that list flatter them. Two honest checks sit beside them: ``kfold`` refits the weights
-k times on all reference terms but one fold and scores each term only with weights that
-never saw it; ``heldout`` and ``heldout2`` score ``reference_heldout.csv`` and
-``reference_heldout2.csv``, lists that nothing is ever fitted on (the second was written
-before the extractor was tuned against the first). ``--fit`` prints the weights fitted on
-the whole seed list (what ``glossary.extraction.equivalents.WEIGHTS`` holds).
+Seeds (a comparable corpus): the reference list (``corpora/glossary/reference_seeds.csv``),
+k-fold over its terms, and two held-out lists, extracted only (no curated seed file).
 
-Prints a table and writes ``bench/results/glossary.json``. Run from the repository root:
-``python bench/glossary_bench.py``.
+Writes ``bench/results/glossary.json``. Run from the repository root:
+``python bench/glossary_bench.py`` (``--no-seeds``/``--no-hkma`` for one half).
+Aligned pairs are cached under ``bench/.cache`` (``--fresh`` re-aligns).
 """
 
 from __future__ import annotations
@@ -23,30 +24,38 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
+import subprocess
+import sys
 import time
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from hkma_dev import Score, Year, cut_to, dice_baseline, prepare_year, unseen, wrong
+from hkma_dev import normalise as hkma_normalise
+
+from align.batch import BatchSettings, read_manifest
+from align.batch.outputs import load_alignment, load_completed
 from align.document import load_document
-from align.encoders import load_encoder
-from align.types import Document
+from align.encoders import DEFAULT_MODEL, load_encoder
+from align.scripts import to_simplified
+from align.types import Alignment, Document
+from glossary.extraction import parallel
+from glossary.extraction.comparable import span_evidence
 from glossary.extraction.equivalents import FEATURES as FEATURE_NAMES
-from glossary.extraction.equivalents import WEIGHTS, Weights, fit_weights, span_key
-from glossary.extraction.extract import extract_terms, span_evidence
+from glossary.extraction.equivalents import WEIGHTS, fit_weights, span_key
+from glossary.extraction.extract import extract_terms
+from glossary.extraction.scoring import Weights, fit_logistic
+from glossary.store.engine import open_store
+from glossary.store.lookups import list_terms
 from glossary.types import TermEntry
 
 ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / "bench" / ".cache" / "hkma"
 HEADLINE = ("稳岗", "一生一困", "渝创渝新")
 FOLDS = 5
-
-
-def load_user_terms(path: Path) -> list[str]:
-    """The Chinese column of the curated seed glossary, if there is one: terms that count."""
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return [row["zh"].strip() for row in csv.DictReader(handle) if row.get("zh")]
+DEV_YEARS = ("2017", "2019", "2021", "2023")
 
 
 def load_reference(path: Path) -> dict[str, set[str]]:
@@ -156,44 +165,193 @@ def _summary(point: Point) -> dict[str, object]:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=ROOT / "corpora" / "seeds")
-    parser.add_argument(
-        "--reference", type=Path, default=ROOT / "corpora" / "glossary" / "reference_seeds.csv"
-    )
-    parser.add_argument(
-        "--heldout", type=Path, default=ROOT / "corpora" / "glossary" / "reference_heldout.csv"
-    )
-    parser.add_argument(
-        "--heldout2", type=Path, default=ROOT / "corpora" / "glossary" / "reference_heldout2.csv"
-    )
-    parser.add_argument(
-        "--user-terms", type=Path, default=ROOT / "corpora" / "glossary" / "seed_terms.csv"
-    )
-    parser.add_argument("--model", default="use-m3")
-    parser.add_argument("--k", type=int, default=5)
-    parser.add_argument("--fit", action="store_true", help="print weights fitted on --reference")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "glossary.json")
-    args = parser.parse_args()
+def dev_folder() -> Path:
+    """``shared/data/hkma-dev`` beside the checkout (or beside the worktrees' parent)."""
+    for base in (ROOT.parent, ROOT.parent.parent):
+        folder = base / "shared" / "data" / "hkma-dev"
+        if folder.is_dir():
+            return folder
+    return ROOT.parent / "shared" / "data" / "hkma-dev"
 
+
+def duiqi(*arguments: str) -> float:
+    """Run the command line as a user would; returns its wall-clock seconds."""
+    started = time.perf_counter()
+    environment = dict(os.environ, PYTHONPATH=str(ROOT))
+    command = [sys.executable, "-c", "import sys; from api.cli import main; sys.exit(main())"]
+    subprocess.run([*command, *arguments], check=True, cwd=ROOT, env=environment)
+    return time.perf_counter() - started
+
+
+def align_year(year: Year, model: str, fresh: bool) -> float:
+    """Seconds ``duiqi batch`` took to align the year, measured now or when it was cached."""
+    aligned = year.folder / "aligned"
+    timing = year.folder / "align_seconds.json"
+    specs = read_manifest(year.manifest)
+    settings = BatchSettings(model=model, mode="auto", split_lines=False)
+    done = all(load_completed(aligned, spec.id, settings) for spec in specs)
+    if done and not fresh and timing.exists():
+        return float(json.loads(timing.read_text(encoding="utf-8"))["seconds"])
+    if fresh and aligned.exists():
+        for path in aligned.iterdir():
+            path.unlink()
+    seconds = duiqi("batch", str(year.manifest), "-o", str(aligned), "--model", model, "--quiet")
+    timing.write_text(json.dumps({"seconds": round(seconds, 2)}) + "\n", encoding="utf-8")
+    return seconds
+
+
+def load_alignments(year: Year, model: str) -> list[Alignment]:
+    aligned = year.folder / "aligned"
+    settings = BatchSettings(model=model, mode="auto", split_lines=False)
+    out = []
+    for spec in read_manifest(year.manifest):
+        result = load_completed(aligned, spec.id, settings)
+        if result is not None:
+            out.append(load_alignment(aligned, spec, result, settings))
+    return out
+
+
+def store_top(database: Path) -> dict[str, str]:
+    """The top equivalent of every term in the store, as a lookup ranks them."""
+    store = open_store(path=database)
+    try:
+        return {v.zh: v.equivalents[0].en for v in list_terms(store) if v.equivalents}
+    finally:
+        store.close()
+
+
+def build_year(year: Year, model: str, fresh: bool) -> dict[str, object]:
+    """Align, build a fresh store through ``batch --glossary``, score it and the baseline."""
+    align_seconds = align_year(year, model, fresh)
+    database = year.folder / "glossary.sqlite"
+    database.unlink(missing_ok=True)
+    glossary_seconds = duiqi(
+        "batch", str(year.manifest), "-o", str(year.folder / "aligned"), "--model", model,
+        "--glossary", "--db", str(database), "--quiet",
+    )  # fmt: skip
+    top = store_top(database)
+    duiqi_score = Score.of(year.gold, top)
+    best = dice_baseline(load_alignments(year, model), year.gold)
+    dice_full = Score.of(year.gold, {t: g for t, (g, _) in best.items()})
+    dice_cut = Score.of(year.gold, cut_to(best, duiqi_score.coverage, len(year.gold)))
+    return {
+        "align_seconds": round(align_seconds, 2),
+        "glossary_seconds": round(glossary_seconds, 2),
+        "duiqi": asdict(duiqi_score),
+        "dice_full_coverage": asdict(dice_full),
+        "dice_at_duiqi_coverage": asdict(dice_cut),
+        "wrong": wrong(year.gold, top),
+        "missing": sorted(t for t in year.gold if t not in top),
+    }
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One year's parallel corpus, word-aligned once, for fitting and folds."""
+
+    year: Year
+    corpus: parallel.ParallelCorpus
+
+
+def prepare_fold(year: Year, model: str) -> Prepared:
+    alignments = load_alignments(year, model)
+    zh_docs: list[Document] = []
+    en_docs: list[Document] = []
+    triples = []
+    for alignment in alignments:
+        zh, en = sorted((alignment.src, alignment.tgt), key=lambda d: d.lang != "zh")
+        triples.append((alignment, len(zh_docs), len(en_docs)))
+        zh_docs.append(zh)
+        en_docs.append(en)
+    return Prepared(year, parallel.prepare_parallel(triples, zh_docs, en_docs))
+
+
+def labelled(prepared: Prepared) -> list[tuple[tuple[float, ...], bool]]:
+    """Every rendering of every tested term, right when the dictionary accepts it."""
+    gold = {to_simplified(t): found for t, found in prepared.year.gold.items()}
+    return [
+        (r.values, hkma_normalise(r.en) in gold[term.key])
+        for term in prepared.corpus.terms
+        if term.key in gold
+        for r in term.renderings
+    ]
+
+
+def fold_top(prepared: Prepared, weights: Weights) -> dict[str, str]:
+    corpus = prepared.corpus
+    names = [str(i) for i in range(len(corpus.texts))]
+    entries = parallel.parallel_entries(
+        corpus.terms, corpus.pairs, corpus.texts, zh_names=names, en_names=names, weights=weights
+    )
+    return {e.zh: e.equivalents[0].en for e in entries}
+
+
+def hkma_section(args: argparse.Namespace) -> dict[str, object]:
+    years = [prepare_year(args.dev / f"{name}.jsonl", CACHE) for name in args.years]
+    prepared = [prepare_fold(y, args.model) for y in years] if args.fit or args.folds else []
+    rows = {p.year.name: labelled(p) for p in prepared}
+    if args.fit:
+        weights = fit_logistic([r for found in rows.values() for r in found])
+        print(f"parallel WEIGHTS = {weights}")
+        return {}
+    built = {}
+    for year in years:
+        print(f"HKMA {year.name}: {len(year.gold)} tested terms", flush=True)
+        built[year.name] = build_year(year, args.model, args.fresh)
+    folds = {}
+    for p in prepared:
+        train = [r for name, found in rows.items() if name != p.year.name for r in found]
+        top = fold_top(p, fit_logistic(train))
+        others = [y for y in years if y is not p.year]
+        folds[p.year.name] = {
+            "all_terms": asdict(Score.of(p.year.gold, top)),
+            "unseen_terms": asdict(Score.of(unseen(p.year.gold, others), top)),
+        }
+    return {
+        "signature": f"model:{args.model}|mode:auto|years:{','.join(args.years)}|"
+        f"weights:{dict(zip(parallel.FEATURES, parallel.WEIGHTS, strict=True))}",
+        "years": built,
+        "folds": folds,
+    }
+
+
+def print_hkma(section: dict[str, object]) -> None:
+    years = section.get("years", {})
+    assert isinstance(years, dict)
+    for name, found in years.items():
+        d, full, cut = found["duiqi"], found["dice_full_coverage"], found["dice_at_duiqi_coverage"]
+        print(
+            f"HKMA {name}: duiqi P@1 {d['precision']:.3f} @ coverage {d['coverage']:.3f} "
+            f"({d['found']}/{d['terms']}); Dice {full['precision']:.3f} @ {full['coverage']:.3f}, "
+            f"{cut['precision']:.3f} @ {cut['coverage']:.3f}; "
+            f"align {found['align_seconds']:.0f} s, glossary {found['glossary_seconds']:.0f} s"
+        )
+    folds = section.get("folds", {})
+    assert isinstance(folds, dict)
+    for name, found in folds.items():
+        a, u = found["all_terms"], found["unseen_terms"]
+        print(
+            f"HKMA {name} held out (weights fitted on the other years): "
+            f"all terms {a['precision']:.3f} @ {a['coverage']:.3f} ({a['found']}/{a['terms']}); "
+            f"unseen terms {u['precision']:.3f} @ {u['coverage']:.3f} ({u['found']}/{u['terms']})"
+        )
+
+
+def seed_section(args: argparse.Namespace) -> dict[str, object]:
+    """The seed corpus, extracted only: no curated seed file is loaded or counted."""
     docs = [load_document(path) for path in sorted(args.corpus.glob("*.txt"))]
     zh_docs = [d for d in docs if d.lang == "zh"]
     en_docs = [d for d in docs if d.lang == "en"]
     doc_ids = {d.name: Path(d.name).name.split("_")[0] for d in docs}
     encoder = load_encoder(args.model)
-    user_terms = load_user_terms(args.user_terms)
     reference = load_reference(args.reference)
-    options: dict[str, object] = {"encoder": encoder, "user_terms": user_terms, "k": args.k}
+    options: dict[str, object] = {"encoder": encoder, "k": args.k}
     if args.fit:
-        print(f"WEIGHTS = {fitted(zh_docs, en_docs, reference, **options)}")
-        return
+        print(f"comparable WEIGHTS = {fitted(zh_docs, en_docs, reference, **options)}")
+        return {}
     started = time.perf_counter()
-    entries = extract_terms(
-        zh_docs, en_docs, encoder=encoder, user_terms=user_terms, doc_ids=doc_ids, k=args.k
-    )
+    entries = extract_terms(zh_docs, en_docs, encoder=encoder, doc_ids=doc_ids, k=args.k)
     seconds = time.perf_counter() - started
-
     curve = [score(entries, reference, threshold) for threshold in (0.5, 0.6, 0.7, 0.8, 0.9)]
     heldout = score(entries, load_reference(args.heldout), 0.5)
     heldout2 = score(entries, load_reference(args.heldout2), 0.5)
@@ -205,10 +363,11 @@ def main() -> None:
         ]
         for zh in HEADLINE
     }
-    result = {
+    return {
         "signature": (
             f"model:{args.model}|k:{args.k}|reference:{args.reference.name}"
-            f"|heldout:{args.heldout.name}|heldout2:{args.heldout2.name}|folds:{FOLDS}|user_terms:{len(set(user_terms))}"
+            f"|heldout:{args.heldout.name}|heldout2:{args.heldout2.name}|folds:{FOLDS}"
+            "|seed_file:none"
         ),
         "weights": dict(zip(FEATURE_NAMES, WEIGHTS, strict=True)),
         "entries": len(entries),
@@ -220,38 +379,61 @@ def main() -> None:
         "heldout2": asdict(heldout2),
         "headline": headline,
     }
+
+
+def print_seeds(section: dict[str, object]) -> None:
+    print(f"seeds {section['signature']}: {section['entries']} entries in {section['seconds']} s")
+    for name in ("default", "kfold", "heldout", "heldout2"):
+        p = section[name]
+        assert isinstance(p, dict)
+        print(
+            f"seeds {name}: top-1 precision {p['top1_precision']:.3f} at coverage "
+            f"{p['coverage']:.3f} ({p['covered']}/{p['terms']})"
+        )
+    headline = section["headline"]
+    assert isinstance(headline, dict)
+    for zh, found in headline.items():
+        shown = "; ".join(f"{q['en']} ({q['confidence']:.2f})" for q in found) or "none"
+        print(f"seeds {zh}: {shown}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dev", type=Path, default=dev_folder(), help="the hkma-dev folder")
+    parser.add_argument("--years", nargs="+", default=list(DEV_YEARS))
+    parser.add_argument("--fresh", action="store_true", help="re-align the cached years")
+    parser.add_argument("--no-folds", dest="folds", action="store_false")
+    parser.add_argument("--no-hkma", dest="hkma", action="store_false")
+    parser.add_argument("--no-seeds", dest="seeds", action="store_false")
+    parser.add_argument("--corpus", type=Path, default=ROOT / "corpora" / "seeds")
+    parser.add_argument(
+        "--reference", type=Path, default=ROOT / "corpora" / "glossary" / "reference_seeds.csv"
+    )
+    parser.add_argument(
+        "--heldout", type=Path, default=ROOT / "corpora" / "glossary" / "reference_heldout.csv"
+    )
+    parser.add_argument(
+        "--heldout2", type=Path, default=ROOT / "corpora" / "glossary" / "reference_heldout2.csv"
+    )
+    parser.add_argument("--model", default=DEFAULT_MODEL)
+    parser.add_argument("--k", type=int, default=5)
+    parser.add_argument("--fit", action="store_true", help="print the weights fitted on all")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "glossary.json")
+    args = parser.parse_args()
+
+    result: dict[str, object] = {}
+    if args.hkma:
+        result["hkma"] = hkma_section(args)
+    if args.seeds:
+        result["seeds"] = seed_section(args)
+    if args.fit:
+        return
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-
-    print(f"{result['signature']}  entries={len(entries)}  extraction {seconds:.1f} s")
-    for name, rows in (
-        ("reference", curve[0].rows),
-        ("held out", heldout.rows),
-        ("held out 2", heldout2.rows),
-    ):
-        print(f"{name}:")
-        for row in rows:
-            mark = "ok " if row.correct else ("-- " if row.top1 is None else "XX ")
-            print(f"  {mark}{row.zh}\t→ {row.top1}\t(accepted: {' | '.join(row.accepted)})")
-    for p in curve:
-        print(
-            f"min confidence {p.min_confidence:.1f}: top-1 precision {p.top1_precision:.3f} "
-            f"at coverage {p.coverage:.3f} ({p.covered}/{p.terms}); "
-            f"top-3 recall {p.top3_recall:.3f}"
-        )
-    for name, p in (
-        (f"{FOLDS}-fold over reference terms", folds),
-        ("held-out list", heldout),
-        ("held-out list 2", heldout2),
-    ):
-        print(
-            f"{name}: top-1 precision {p.top1_precision:.3f} at coverage {p.coverage:.3f} "
-            f"({p.covered}/{p.terms}); top-3 recall {p.top3_recall:.3f}"
-        )
-    for zh in HEADLINE:
-        equivalents = next((e.equivalents for e in entries if e.zh == zh), ())
-        shown = "; ".join(f"{q.en} ({q.confidence:.2f})" for q in equivalents) or "none"
-        print(f"{zh}: {shown}")
+    if args.hkma:
+        print_hkma(result["hkma"])  # type: ignore[arg-type]
+    if args.seeds:
+        print_seeds(result["seeds"])  # type: ignore[arg-type]
     print(f"written to {args.out}")
 
 

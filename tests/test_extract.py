@@ -12,16 +12,16 @@ from align.document import load_document
 from align.encoders import Encoder, Vectors, normalise_rows
 from align.errors import InputError, LanguageError
 from align.types import Alignment, Bead, Document, Lang, Sentence, Signature, join_sentences
-from glossary.extraction.dictionary import content_stems
-from glossary.extraction.equivalents import Evidence, span_key
-from glossary.extraction.extract import (
+from glossary.extraction.comparable import (
     _choose,
     _EnglishSide,
     _outlinked,
     _Top,
-    extract_terms,
     span_evidence,
 )
+from glossary.extraction.dictionary import content_stems
+from glossary.extraction.equivalents import Evidence, span_key
+from glossary.extraction.extract import extract_terms
 from glossary.types import TermEntry
 from tests.conftest import SEEDS
 

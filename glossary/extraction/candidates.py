@@ -206,6 +206,15 @@ def _is_content(word: str, bad_tags: frozenset[str]) -> bool:
     return bool(_HAN.match(word)) and word not in _EDGE_STOP and _tags().get(word) not in bad_tags
 
 
+def term_shaped(pieces: Sequence[str]) -> bool:
+    """Whether a run of Han words can be a term: content words at both edges, no function
+    word, pronoun or measure word first, no idiom last (a lone verb may stand: 欠薪)."""
+    if not pieces or not all(_HAN.match(p) for p in pieces):
+        return False
+    last_bad = _BAD_LAST if len(pieces) > 1 else _BAD_FIRST
+    return _is_content(pieces[0], _BAD_FIRST) and _is_content(pieces[-1], last_bad)
+
+
 def _ngrams(text: str, words: Sequence[tuple[int, int]]) -> Iterable[tuple[str, list[str]]]:
     """Runs of 1-4 Han words that neither start nor end with a function word."""
     for i, (start, _) in enumerate(words):
@@ -221,9 +230,7 @@ def _ngrams(text: str, words: Sequence[tuple[int, int]]) -> Iterable[tuple[str, 
             end = chunk[-1][1]
             if end - start > _MAX_CHARS:
                 break
-            last_bad = _BAD_LAST if n > 1 else _BAD_FIRST  # a lone verb can be a term: 欠薪
-            first_ok = _is_content(pieces[0], _BAD_FIRST)
-            if first_ok and _is_content(pieces[-1], last_bad) and end - start >= 2:
+            if term_shaped(pieces) and end - start >= 2:
                 yield text[start:end], pieces
 
 

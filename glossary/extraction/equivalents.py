@@ -13,10 +13,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
 import regex
 
 from align.numbers import extract_quantities
+from glossary.extraction.scoring import Weights, fit_logistic, logistic
 
 _TOKEN = regex.compile(r"\d+(?:[.,]\d+)*%?|[A-Za-z][A-Za-z0-9]*(?:['’-][A-Za-z0-9]+)*")
 _OPEN_QUOTES = "\"“‘'"
@@ -198,9 +198,6 @@ def features(evidence: Evidence) -> tuple[float, ...]:
     )
 
 
-Weights = tuple[float, ...]
-"""One weight per entry of ``FEATURES``."""
-
 # Fitted by ``fit_weights`` on the spans of the seed reference list
 # (``bench/glossary_bench.py --fit``); the bench reports k-fold figures over terms, where no
 # term is scored with weights fitted on it, and figures on a held-out list never fitted on.
@@ -222,29 +219,9 @@ WEIGHTS: Weights = (
 
 def confidence(evidence: Evidence, weights: Weights = WEIGHTS) -> float:
     """A logistic combination of the signals, in [0, 1]."""
-    z = sum(w * x for w, x in zip(weights, features(evidence), strict=True))
-    return 1.0 / (1.0 + math.exp(-z))
+    return logistic(weights, features(evidence))
 
 
-def fit_weights(
-    rows: Sequence[tuple[Evidence, bool]], *, l2: float = 1.0, steps: int = 50
-) -> Weights:
-    """Class-balanced, L2-regularised logistic regression (Newton steps) on labelled spans.
-
-    Balanced because a term has one right span among dozens; regularised because a
-    reference list has tens of terms, not thousands. The bias is not penalised.
-    """
-    x = np.array([features(e) for e, _ in rows], dtype=np.float64)
-    y = np.array([float(label) for _, label in rows])
-    positives = max(float(y.sum()), 1.0)
-    negatives = max(float(len(y) - y.sum()), 1.0)
-    sample = np.where(y > 0, len(y) / (2 * positives), len(y) / (2 * negatives))
-    penalty = np.full(x.shape[1], l2)
-    penalty[0] = 0.0
-    w = np.zeros(x.shape[1])
-    for _ in range(steps):
-        p = 1.0 / (1.0 + np.exp(-(x @ w)))
-        gradient = x.T @ (sample * (p - y)) + penalty * w
-        hessian = (x * (sample * p * (1 - p))[:, None]).T @ x + np.diag(penalty + 1e-9)
-        w -= np.linalg.solve(hessian, gradient)
-    return tuple(round(float(v), 3) for v in w)
+def fit_weights(rows: Sequence[tuple[Evidence, bool]]) -> Weights:
+    """Weights fitted on spans labelled right or wrong (see ``scoring.fit_logistic``)."""
+    return fit_logistic([(features(e), label) for e, label in rows])

@@ -1,93 +1,24 @@
 """Term extraction: Chinese and English documents in, glossary entries with examples out.
 
-The seed corpus is comparable, not parallel: 渝创渝新 sits in a sentence about guaranteed
-loans, its English rendering in a sentence about brands of another article. So the net is
-wider than the aligned pairs: for every occurrence of a term we look at the k English
-sentences of the whole corpus most like its sentence, at its aligned partners, and at
-every English sentence that a quote or the dictionary points to; then the evidence of all
-occurrences and documents is pooled per English span (see ``glossary.extraction.equivalents``).
-Last, terms compete for a shared first rendering: the one the dictionary explains better
-keeps it (competitive linking).
+Two paths, chosen per document pair by how the sentence aligner judged it. Pairs aligned as
+translations (parallel mode) go through word alignment and phrase pairs
+(``glossary.extraction.parallel``); the rest (comparable corpora such as the seed articles,
+or documents given without alignments) through the nearest-sentence search of
+``glossary.extraction.comparable``. A term found by both keeps the equivalents of both, best
+first.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
-import numpy as np
-
-from align.encoders import Encoder, Vectors
-from align.errors import InputError, LanguageError
+from align.encoders import Encoder
 from align.types import Alignment, Document
-from glossary.extraction.candidates import (
-    Candidate,
-    Occurrence,
-    SentenceKey,
-    find_candidates,
-    segment,
-)
-from glossary.extraction.counting import co_occurrences
-from glossary.extraction.dictionary import content_stems, term_glosses
-from glossary.extraction.equivalents import (
-    WEIGHTS,
-    EnglishSpan,
-    Evidence,
-    Weights,
-    confidence,
-    dice,
-    dictionary_match,
-    english_spans,
-    number_agreement,
-    span_key,
-    term_numbers,
-)
-from glossary.types import Equivalent, Example, Span, TermEntry
-
-_ANCHOR_DICTIONARY = 0.75  # a span this well glossed is worth a look wherever it is
-_MIN_COSINE = 0.3  # below this a span unsupported by dictionary or quotes is not scored
-_NEARLY = 0.05  # a longer span this close in confidence to a nested one may replace it
-_MAX_EXAMPLES = 10  # examples kept per equivalent, best sentence pairs first
-
-
-@dataclass(frozen=True)
-class _Instance:
-    """One sighting of an English span near one occurrence of a term."""
-
-    occurrence: Occurrence
-    sentence: SentenceKey
-    span: EnglishSpan
-    similarity: float
-
-
-@dataclass(frozen=True)
-class _EnglishSide:
-    """The English corpus indexed once: sentences, their spans, span vectors, counts."""
-
-    texts: Mapping[SentenceKey, str]
-    spans: Mapping[SentenceKey, tuple[EnglishSpan, ...]]
-    span_vectors: Mapping[str, int]
-    stems: Mapping[str, tuple[str, ...]]
-    vectors: Vectors
-    sentence_count: Mapping[str, int]
-    by_stem: Mapping[str, frozenset[str]]
-    placed: Mapping[str, tuple[tuple[SentenceKey, EnglishSpan], ...]]
-    quoted_keys: frozenset[str]
-
-
-@dataclass(frozen=True)
-class _Prepared:
-    """Everything the per-term scoring reads, computed once per corpus."""
-
-    zh_texts: Mapping[SentenceKey, str]
-    candidates: tuple[Candidate, ...]
-    term_vectors: Vectors
-    english: _EnglishSide
-    similarity: _SentenceSimilarity
-    neighbours: Mapping[SentenceKey, Mapping[SentenceKey, float]]
-    nearby: Mapping[SentenceKey, Mapping[str, list[tuple[SentenceKey, EnglishSpan, float]]]]
-    translated: Mapping[SentenceKey, frozenset[SentenceKey]]
+from glossary.extraction import comparable, parallel
+from glossary.extraction.equivalents import WEIGHTS, span_key
+from glossary.extraction.inputs import check_inputs, placed
+from glossary.extraction.scoring import Weights
+from glossary.types import Equivalent, TermEntry
 
 
 def extract_terms(
@@ -102,537 +33,90 @@ def extract_terms(
     min_confidence: float = 0.5,
     max_equivalents: int = 3,
     weights: Weights = WEIGHTS,
+    parallel_weights: Weights = parallel.WEIGHTS,
 ) -> tuple[TermEntry, ...]:
     """Glossary entries for the terms of ``zh_docs``, with English equivalents from ``en_docs``.
 
     ``doc_ids`` maps a document name to the id its examples carry (default: the name).
-    ``k`` is how many most similar English sentences each occurrence looks at. Terms with
-    no equivalent of at least ``min_confidence`` are left out; each entry keeps at most
-    ``max_equivalents``, best first. ``weights`` (see
-    ``glossary.extraction.equivalents.fit_weights``) turn the evidence into a confidence.
+    Terms with no equivalent of at least ``min_confidence`` are left out; each entry keeps
+    at most ``max_equivalents``, best first. ``k`` (how many most similar English sentences
+    an occurrence looks at) and ``weights`` serve the comparable path, ``parallel_weights``
+    the parallel one.
     """
-    _check(zh_docs, en_docs, k, min_confidence, max_equivalents)
-    prepared = _prepare(zh_docs, en_docs, encoder, alignments, user_terms, k)
-    if prepared is None:
-        return ()
+    check_inputs(
+        zh_docs, en_docs, k=k, min_confidence=min_confidence, max_equivalents=max_equivalents
+    )
     ids = doc_ids or {}
-    zh_names = [ids.get(d.name, d.name) for d in zh_docs]
-    en_names = [ids.get(d.name, d.name) for d in en_docs]
-    english = prepared.english
-    scored_by_term = []
-    for candidate, vector in zip(prepared.candidates, prepared.term_vectors, strict=True):
-        scored = [
-            (key, evidence, confidence(evidence, weights), found)
-            for key, evidence, found in _score(candidate, vector, prepared)
-        ]
-        scored.sort(key=lambda item: (-item[2], item[0]))
-        scored_by_term.append((candidate, scored, frozenset().union(*_units(candidate))))
-    lost = _outlinked(
-        [
-            _Top(s[0][0], s[0][1].dictionary, s[0][2]) if s and s[0][2] >= min_confidence else None
-            for _, s, _ in scored_by_term
-        ],
-        english.stems,
-    )
-    entries = []
-    for (candidate, scored, vocabulary), taken in zip(scored_by_term, lost, strict=True):
-        if taken is not None:
-            scored = [item for item in scored if english.stems[item[0]] != english.stems[taken]]
-        chosen = _choose(scored, english, vocabulary, min_confidence, max_equivalents)
-        equivalents = tuple(
-            _equivalent(key, evidence, score, attested, prepared, zh_names, en_names)
-            for key, evidence, score, found in chosen
-            if (attested := _attested(found, prepared.translated))
+    translations = [a for a in alignments if a.mode == "parallel"]
+    found: list[tuple[TermEntry, ...]] = []
+    if translations:
+        corpus = parallel.prepare_parallel(
+            [(a, *placed(a, zh_docs, en_docs)[:2]) for a in translations], zh_docs, en_docs
         )
-        if equivalents:
-            entries.append(TermEntry(candidate.zh, candidate.termhood, equivalents))
-    return tuple(entries)
-
-
-def span_evidence(
-    zh_docs: Sequence[Document],
-    en_docs: Sequence[Document],
-    *,
-    encoder: Encoder,
-    terms: Iterable[str],
-    alignments: Sequence[Alignment] = (),
-    user_terms: Iterable[str] = (),
-    k: int = 5,
-) -> dict[str, tuple[tuple[str, Evidence], ...]]:
-    """Every English span scored for each of ``terms`` that is a candidate, keyed by term.
-
-    The raw material for fitting ``weights`` on a reference list: the spans ``extract_terms``
-    weighs, before any confidence threshold or choice among them.
-    """
-    _check(zh_docs, en_docs, k, 0.0, 1)
-    wanted = set(terms)
-    prepared = _prepare(zh_docs, en_docs, encoder, alignments, [*user_terms], k)
-    if prepared is None:
-        return {}
-    return {
-        candidate.zh: tuple((key, evidence) for key, evidence, _ in _score(candidate, v, prepared))
-        for candidate, v in zip(prepared.candidates, prepared.term_vectors, strict=True)
-        if candidate.zh in wanted
-    }
-
-
-def _prepare(
-    zh_docs: Sequence[Document],
-    en_docs: Sequence[Document],
-    encoder: Encoder,
-    alignments: Sequence[Alignment],
-    user_terms: Iterable[str],
-    k: int,
-) -> _Prepared | None:
-    zh_texts = {
-        (d, i): s.text for d, doc in enumerate(zh_docs) for i, s in enumerate(doc.sentences)
-    }
-    en_texts = {
-        (d, j): s.text for d, doc in enumerate(en_docs) for j, s in enumerate(doc.sentences)
-    }
-    candidates = find_candidates(zh_texts, user_terms=user_terms)
-    if not candidates or not en_texts:
-        return None
-    english = _index_english(en_texts, encoder)
-    similarity = _SentenceSimilarity(zh_texts, en_texts, encoder)
-    neighbours = _neighbours(similarity, k)
-    for key, partners in _aligned_partners(zh_docs, en_docs, alignments).items():
-        for sentence, score in partners.items():
-            neighbours[key][sentence] = max(neighbours[key].get(sentence, 0.0), score)
-    return _Prepared(
-        zh_texts=zh_texts,
-        candidates=candidates,
-        term_vectors=encoder.encode([c.zh for c in candidates]),
-        english=english,
-        similarity=similarity,
-        neighbours=neighbours,
-        nearby=_nearby(neighbours, english),
-        translated=_translations(zh_docs, en_docs, alignments),
-    )
-
-
-def _check(
-    zh_docs: Sequence[Document],
-    en_docs: Sequence[Document],
-    k: int,
-    min_confidence: float,
-    max_equivalents: int,
-) -> None:
-    for doc in zh_docs:
-        if doc.lang != "zh":
-            raise LanguageError(
-                f"{doc.name or 'a document'} is {doc.lang}, not zh: pass it in en_docs"
+        found.append(
+            parallel.parallel_entries(
+                corpus.terms,
+                corpus.pairs,
+                corpus.texts,
+                zh_names=[ids.get(d.name, d.name) for d in zh_docs],
+                en_names=[ids.get(d.name, d.name) for d in en_docs],
+                weights=parallel_weights,
+                min_confidence=min_confidence,
+                max_equivalents=max_equivalents,
             )
-    for doc in en_docs:
-        if doc.lang != "en":
-            raise LanguageError(
-                f"{doc.name or 'a document'} is {doc.lang}, not en: pass it in zh_docs"
+        )
+    others = [a for a in alignments if a.mode != "parallel"]
+    rest_zh, rest_en = _comparable_documents(zh_docs, en_docs, translations, others)
+    if rest_zh and rest_en:
+        found.append(
+            comparable.comparable_terms(
+                rest_zh,
+                rest_en,
+                encoder=encoder,
+                alignments=others,
+                user_terms=user_terms,
+                doc_ids=doc_ids,
+                k=k,
+                min_confidence=min_confidence,
+                max_equivalents=max_equivalents,
+                weights=weights,
             )
-    if k < 1:
-        raise InputError(
-            f"k must be at least 1 (got {k}): it is how many English sentences to search"
         )
-    if not 0.0 <= min_confidence <= 1.0:
-        raise InputError(f"min_confidence must be in [0, 1] (got {min_confidence})")
-    if max_equivalents < 1:
-        raise InputError(f"max_equivalents must be at least 1 (got {max_equivalents})")
+    return merge_found(found, max_equivalents)
 
 
-def _index_english(texts: Mapping[SentenceKey, str], encoder: Encoder) -> _EnglishSide:
-    spans = {key: english_spans(text) for key, text in texts.items()}
-    surface: dict[str, str] = {}
-    placed: dict[str, list[tuple[SentenceKey, EnglishSpan]]] = defaultdict(list)
-    for sentence, found in spans.items():
-        for span in found:
-            surface.setdefault(span.key, span.text)
-            placed[span.key].append((sentence, span))
-    order = sorted(surface)
-    stems = {key: content_stems(key) for key in order}
-    by_stem: dict[str, set[str]] = defaultdict(set)
-    for key in order:
-        for stem in stems[key]:
-            by_stem[stem].add(key)
-    return _EnglishSide(
-        texts=texts,
-        spans=spans,
-        span_vectors={key: i for i, key in enumerate(order)},
-        stems=stems,
-        vectors=encoder.encode([surface[key] for key in order]),
-        sentence_count={key: len({s for s, _ in found}) for key, found in placed.items()},
-        by_stem={stem: frozenset(keys) for stem, keys in by_stem.items()},
-        placed={key: tuple(found) for key, found in placed.items()},
-        quoted_keys=frozenset(k for k, found in placed.items() if any(s.quoted for _, s in found)),
-    )
-
-
-class _SentenceSimilarity:
-    """Cosine of any Chinese and any English sentence, encoded once."""
-
-    def __init__(
-        self,
-        zh_texts: Mapping[SentenceKey, str],
-        en_texts: Mapping[SentenceKey, str],
-        encoder: Encoder,
-    ) -> None:
-        self.zh_rows = {key: i for i, key in enumerate(zh_texts)}
-        self.en_rows = {key: i for i, key in enumerate(en_texts)}
-        self.matrix = (
-            encoder.encode(list(zh_texts.values())) @ encoder.encode(list(en_texts.values())).T
-        )
-
-    def __call__(self, zh: SentenceKey, en: SentenceKey) -> float:
-        return float(np.clip(self.matrix[self.zh_rows[zh], self.en_rows[en]], 0.0, 1.0))
-
-
-def _neighbours(
-    similarity: _SentenceSimilarity, k: int
-) -> dict[SentenceKey, dict[SentenceKey, float]]:
-    """The k English sentences of the whole corpus most similar to each Chinese sentence."""
-    en_keys = list(similarity.en_rows)
-    top = min(k, len(en_keys))
-    best = np.argsort(-similarity.matrix, axis=1, kind="stable")[:, :top]
-    return {
-        zh_key: {en_keys[j]: similarity(zh_key, en_keys[j]) for j in best[i]}
-        for zh_key, i in similarity.zh_rows.items()
-    }
-
-
-def _aligned_partners(
+def _comparable_documents(
     zh_docs: Sequence[Document],
     en_docs: Sequence[Document],
-    alignments: Sequence[Alignment],
-) -> dict[SentenceKey, dict[SentenceKey, float]]:
-    """Sentence pairs an aligner accepted, in either direction, by document identity."""
-    partners: dict[SentenceKey, dict[SentenceKey, float]] = defaultdict(dict)
-    for alignment in alignments:
-        zh_doc, en_doc, swapped = alignment.src, alignment.tgt, False
-        if zh_doc.lang == "en":
-            zh_doc, en_doc, swapped = en_doc, zh_doc, True
-        d = _position(zh_doc, zh_docs)
-        e = _position(en_doc, en_docs)
-        if d is None or e is None:
-            raise InputError(
-                "an alignment refers to a document that is not among zh_docs/en_docs: "
-                "pass the same Document objects to both"
-            )
-        for bead in alignment.pairs():
-            zh_ids, en_ids = (bead.tgt, bead.src) if swapped else (bead.src, bead.tgt)
-            for i in zh_ids:
-                for j in en_ids:
-                    partners[(d, i)][(e, j)] = max(partners[(d, i)].get((e, j), 0.0), bead.score)
-    return partners
+    translations: Sequence[Alignment],
+    others: Sequence[Alignment],
+) -> tuple[list[Document], list[Document]]:
+    """The documents the comparable path reads: all of them when no pair was aligned as a
+    translation, else those of the pairs that were not."""
+    if not translations:
+        return list(zh_docs), list(en_docs)
+    names = {d.name for a in others for d in (a.src, a.tgt)}
+    return [d for d in zh_docs if d.name in names], [d for d in en_docs if d.name in names]
 
 
-def _translations(
-    zh_docs: Sequence[Document],
-    en_docs: Sequence[Document],
-    alignments: Sequence[Alignment],
-) -> dict[SentenceKey, frozenset[SentenceKey]]:
-    """For each sentence of a Chinese document aligned in parallel mode, its aligned
-    English partners (none for a sentence left unaligned): the only English sentences
-    where a translated document renders it."""
-    partners: dict[SentenceKey, set[SentenceKey]] = {}
-    for alignment in alignments:
-        if alignment.mode != "parallel":
-            continue
-        swapped = alignment.src.lang == "en"
-        zh_doc, en_doc = (
-            (alignment.tgt, alignment.src) if swapped else (alignment.src, alignment.tgt)
-        )
-        d, e = _position(zh_doc, zh_docs), _position(en_doc, en_docs)
-        if d is None or e is None:
-            continue  # _aligned_partners has already refused it
-        for i in range(len(zh_doc.sentences)):
-            partners.setdefault((d, i), set())
-        for bead in alignment.pairs():
-            zh_ids, en_ids = (bead.tgt, bead.src) if swapped else (bead.src, bead.tgt)
-            for i in zh_ids:
-                partners[(d, i)].update((e, j) for j in en_ids)
-    return {key: frozenset(found) for key, found in partners.items()}
-
-
-def _position(doc: Document, docs: Sequence[Document]) -> int | None:
-    for i, candidate in enumerate(docs):
-        if candidate is doc:
-            return i
-    for i, candidate in enumerate(docs):
-        if candidate == doc:
-            return i
-    return None
-
-
-def _units(candidate: Candidate) -> tuple[frozenset[str], ...]:
-    return term_glosses(candidate.zh, tuple(candidate.zh[a:b] for a, b in segment(candidate.zh)))
-
-
-def _score(
-    candidate: Candidate, vector: Vectors, prepared: _Prepared
-) -> list[tuple[str, Evidence, list[_Instance]]]:
-    """The evidence for every English span worth weighing as a rendering of ``candidate``."""
-    english, nearby, neighbours = prepared.english, prepared.nearby, prepared.neighbours
-    units = _units(candidate)
-    vocabulary = frozenset().union(*units)
-    glossed = _glossed(vocabulary, english)
-    anchors = {
-        k for k in glossed if dictionary_match(units, english.stems[k]) >= _ANCHOR_DICTIONARY
-    }
-    quoted = english.quoted_keys if candidate.quoted else frozenset()
-    near_keys = {key for o in candidate.occurrences for key in nearby.get(o.sentence, {})}
-    near_size = len(
-        {sentence for o in candidate.occurrences for sentence in neighbours.get(o.sentence, {})}
-    )
-    keys = sorted(near_keys | anchors | quoted)
-    if not keys:
-        return []
-    cosines = english.vectors[[english.span_vectors[key] for key in keys]] @ vector
-    numbers = term_numbers(candidate.zh)
-    scored = []
-    for key, cosine in zip(keys, cosines, strict=True):
-        if cosine < _MIN_COSINE and key not in glossed and key not in quoted:
-            continue  # neither meaning nor dictionary nor quotes speak for it
-        anywhere = key in anchors or key in quoted
-        found = _sightings(candidate, key, anywhere, english, nearby, prepared.similarity)
-        if not found:
-            continue
-        stems = english.stems[key]
-        occurrences = {i.occurrence for i in found}
-        sighted = {i.sentence for i in found}
-        evidence = Evidence(
-            embedding=float(cosine),
-            dictionary=dictionary_match(units, stems) if key in glossed else 0.0,
-            quote=candidate.quoted and any(i.span.quoted for i in found),
-            capitalised=any(i.span.capitalised for i in found),
-            numbers=number_agreement(numbers, key),
-            context=max(i.similarity for i in found),
-            support=len(occurrences) / len(candidate.occurrences),
-            documents=len({i.sentence[0] for i in found}),
-            association=dice(
-                len(sighted), max(near_size, len(sighted)), english.sentence_count[key]
-            ),
-            words=len(stems),
-        )
-        scored.append((key, evidence, found))
-    return scored
-
-
-def _choose(
-    scored: Sequence[tuple[str, Evidence, float, list[_Instance]]],
-    english: _EnglishSide,
-    vocabulary: frozenset[str],
-    min_confidence: float,
-    max_equivalents: int,
-) -> list[tuple[str, Evidence, float, list[_Instance]]]:
-    """The best spans, one per rendering, best first.
-
-    Inflections of a chosen span ("college graduate" / "graduates") add their examples to
-    it, under the surface form seen in more sentences. A span nested in a chosen one is
-    dropped unless it is nearly as confident and the dictionary says its boundary is the
-    better one: a longer span replaces the chosen one when every word it adds glosses the
-    term ("stabilize jobs and retain" → "stabilize jobs and retain jobs"), a shorter one
-    when no word it drops does ("eradication of wage arrears" → "wage arrears" for 工资拖欠).
-    The embedding barely tells a phrase from the phrase cut short or padded; the
-    dictionary does.
-    """
-    chosen: list[tuple[str, Evidence, float, list[_Instance]]] = []
-    for key, evidence, score, found in scored:
-        if score < min_confidence:
-            break
-        same = next(
-            (i for i, c in enumerate(chosen) if english.stems[c[0]] == english.stems[key]), None
-        )
-        nested = next((i for i, c in enumerate(chosen) if _nested(key, c[0])), None)
-        if same is not None:
-            best_key, best_evidence, best_score, best_found = chosen[same]
-            if english.sentence_count[key] > english.sentence_count[best_key]:
-                best_key = key
-            chosen[same] = (best_key, best_evidence, best_score, best_found + found)
-        elif nested is not None:
-            kept, _, kept_score, _ = chosen[nested]
-            longer, shorter = (key, kept) if len(key) > len(kept) else (kept, key)
-            added = _added(english.stems[longer], english.stems[shorter])
-            glossed = [stem in vocabulary for stem in added]
-            better = all(glossed) if key == longer else not any(glossed)
-            if kept_score - score <= _NEARLY and added and better:
-                chosen[nested] = (key, evidence, kept_score, found)
-        elif len(chosen) < max_equivalents:
-            chosen.append((key, evidence, score, found))
-    return chosen
-
-
-@dataclass(frozen=True)
-class _Top:
-    """The rendering a term would take first, with what competitive linking compares."""
-
-    key: str
-    dictionary: float
-    confidence: float
-
-
-def _outlinked(
-    tops: Sequence[_Top | None], stems: Mapping[str, tuple[str, ...]]
-) -> list[str | None]:
-    """For each term, the top rendering it must give up to a term that explains it better.
-
-    Competitive linking across the glossary: when several terms would take the same English
-    span first, a term loses it to one that is both more confident and better covered by
-    its dictionary glosses (专项行动 explains "special action" better than 专项活动, whose
-    活动 is "activity"). Terms the dictionary explains equally well both keep it: 欠薪 and
-    工资拖欠 are both "wage arrears".
-    """
-    rivals: dict[tuple[str, ...], list[_Top]] = defaultdict(list)
-    for top in tops:
-        if top is not None:
-            rivals[stems[top.key]].append(top)
-    return [
-        top.key
-        if top is not None
-        and any(
-            other.dictionary > top.dictionary and other.confidence > top.confidence
-            for other in rivals[stems[top.key]]
-        )
-        else None
-        for top in tops
-    ]
-
-
-def _added(longer: Sequence[str], shorter: Sequence[str]) -> list[str]:
-    """The stems of ``longer`` left over once those of ``shorter`` are matched one by one."""
-    left = list(shorter)
+def merge_found(
+    found: Sequence[Sequence[TermEntry]], max_equivalents: int
+) -> tuple[TermEntry, ...]:
+    """One entry per term: the equivalents of every path, one per rendering, best first."""
+    by_zh: dict[str, list[TermEntry]] = {}
+    for entries in found:
+        for entry in entries:
+            by_zh.setdefault(entry.zh, []).append(entry)
     out = []
-    for stem in longer:
-        if stem in left:
-            left.remove(stem)
-        else:
-            out.append(stem)
-    return out
-
-
-def _nearby(
-    neighbours: Mapping[SentenceKey, Mapping[SentenceKey, float]], english: _EnglishSide
-) -> dict[SentenceKey, dict[str, list[tuple[SentenceKey, EnglishSpan, float]]]]:
-    """For each Chinese sentence, the spans of its neighbour sentences, grouped by key."""
-    nearby: dict[SentenceKey, dict[str, list[tuple[SentenceKey, EnglishSpan, float]]]] = {}
-    for zh_sentence, near in neighbours.items():
-        grouped: dict[str, list[tuple[SentenceKey, EnglishSpan, float]]] = defaultdict(list)
-        for sentence, score in near.items():
-            for span in english.spans[sentence]:
-                grouped[span.key].append((sentence, span, score))
-        nearby[zh_sentence] = grouped
-    return nearby
-
-
-def _sightings(
-    candidate: Candidate,
-    key: str,
-    anywhere: bool,
-    english: _EnglishSide,
-    nearby: Mapping[SentenceKey, Mapping[str, list[tuple[SentenceKey, EnglishSpan, float]]]],
-    similarity: _SentenceSimilarity,
-) -> list[_Instance]:
-    """Where the span ``key`` turns up near each occurrence: in its neighbour sentences,
-    and anywhere in the corpus when a quote or the dictionary points to it."""
-    found: list[_Instance] = []
-    for occurrence in candidate.occurrences:
-        near = nearby.get(occurrence.sentence, {}).get(key, [])
-        found += [_Instance(occurrence, sentence, span, score) for sentence, span, score in near]
-        if anywhere:
-            seen = {sentence for sentence, _, _ in near}
-            found += [
-                _Instance(occurrence, sentence, span, similarity(occurrence.sentence, sentence))
-                for sentence, span in english.placed[key]
-                if sentence not in seen
-            ]
-    return found
-
-
-def _glossed(vocabulary: frozenset[str], english: _EnglishSide) -> frozenset[str]:
-    """English spans that share at least one word stem with the term's glosses."""
-    seen: set[str] = set()
-    for stem in vocabulary:
-        seen |= english.by_stem.get(stem, frozenset())
-    return frozenset(seen)
-
-
-def _nested(a: str, b: str) -> bool:
-    return f" {a} " in f" {b} " or f" {b} " in f" {a} "
-
-
-def _equivalent(
-    key: str,
-    evidence: Evidence,
-    score: float,
-    instances: Sequence[_Instance],
-    prepared: _Prepared,
-    zh_names: Sequence[str],
-    en_names: Sequence[str],
-) -> Equivalent:
-    """The equivalent with its evidence: one example per distinct pair of sentence texts
-    (a sentence repeated in two articles, or near two occurrences, counts once), only the
-    best-scored ``_MAX_EXAMPLES`` kept, and as frequency the sentence pairs where term and
-    equivalent occur together, no sentence counted twice (``co_occurrences``)."""
-    examples: dict[tuple[str, str], Example] = {}
-    for instance in instances:
-        occurrence, sentence = instance.occurrence, instance.sentence
-        zh_text = prepared.zh_texts[occurrence.sentence]
-        en_text = prepared.english.texts[sentence]
-        example = Example(
-            doc_zh=zh_names[occurrence.sentence[0]],
-            doc_en=en_names[sentence[0]],
-            sent_zh=occurrence.sentence[1],
-            sent_en=sentence[1],
-            zh_text=zh_text,
-            en_text=en_text,
-            zh_span=Span(occurrence.start, occurrence.end),
-            en_span=Span(instance.span.start, instance.span.end),
-            pair_score=round(instance.similarity, 4),
-        )
-        known = examples.get((zh_text, en_text))
-        if known is None or _rank(example) < _rank(known):
-            examples[(zh_text, en_text)] = example
-    ranked = sorted(examples.values(), key=_rank)
-    surface = ranked[0].en_text[ranked[0].en_span.start : ranked[0].en_span.end]
-    return Equivalent(
-        en=surface if span_key(surface) == key else key,
-        frequency=co_occurrences((i.occurrence.sentence, i.sentence) for i in instances),
-        confidence=round(score, 4),
-        examples=tuple(ranked[:_MAX_EXAMPLES]),
-        note=_note(evidence),
-    )
-
-
-def _attested(
-    instances: Sequence[_Instance], translated: Mapping[SentenceKey, frozenset[SentenceKey]]
-) -> list[_Instance]:
-    """The sightings that attest a rendering: in a translated document only those in the
-    sentence's aligned partners, elsewhere (comparable articles) every one."""
-    return [
-        i for i in instances
-        if (partners := translated.get(i.occurrence.sentence)) is None or i.sentence in partners
-    ]
-
-
-def _rank(example: Example) -> tuple[float, str, int, str, int, int]:
-    return (
-        -example.pair_score,
-        example.doc_en,
-        example.sent_en,
-        example.doc_zh,
-        example.sent_zh,
-        example.en_span.start,
-    )
-
-
-def _note(evidence: Evidence) -> str:
-    """Why the extractor believes it, so a reviewer can judge; literal glosses flagged."""
-    reasons = [f"embedding {evidence.embedding:.2f}"]
-    if evidence.dictionary:
-        reasons.append(f"dictionary {evidence.dictionary:.2f}")
-    if evidence.quote:
-        reasons.append("quoted on both sides")
-    if evidence.numbers > 0:
-        reasons.append("numbers agree")
-    reasons.append(f"{evidence.documents} English document(s)")
-    note = "extracted: " + ", ".join(reasons)
-    if evidence.dictionary >= _ANCHOR_DICTIONARY and evidence.words >= 3:
-        note += "; a word-by-word dictionary rendering: check it against the intended meaning"
-    return note
+    for zh, entries in by_zh.items():
+        if len(entries) == 1:
+            out.append(entries[0])
+            continue
+        best: dict[str, Equivalent] = {}
+        for equivalent in sorted(
+            (q for e in entries for q in e.equivalents), key=lambda q: -q.confidence
+        ):
+            best.setdefault(span_key(equivalent.en), equivalent)
+        equivalents = tuple(best.values())[:max_equivalents]
+        out.append(TermEntry(zh, max(e.termhood for e in entries), equivalents))
+    return tuple(out)

@@ -1,0 +1,276 @@
+"""Terms from a parallel corpus: word alignment, consistent phrase pairs, association.
+
+When the aligned pairs are translations, the English of a Chinese term is read off the word
+alignment rather than guessed span by span (see ``sightings``). Each English phrase a
+candidate aligns to is scored by how consistently the term aligns to it (tight and widened,
+in both directions), by Dice over the sentence pairs, by the dictionary, by frequency, and by
+whether the phrase is a fragment of a longer one. A Chinese run that keeps aligning to one
+English phrase becomes an entry even when jieba's general-language IDF finds its words
+ordinary: the evidence from the translation side decides.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from align.scripts import to_simplified
+from align.types import Alignment, Document
+from glossary.extraction.bitext import SentencePair, sentence_pairs
+from glossary.extraction.dictionary import content_stems, term_glosses
+from glossary.extraction.equivalents import dice, dictionary_match
+from glossary.extraction.phrase_stats import PhraseStats, english_statistics
+from glossary.extraction.phrases import LinkIndex
+from glossary.extraction.scoring import Weights, logistic
+from glossary.extraction.sightings import (
+    Sighting,
+    Texts,
+    phrase_key,
+    sightings,
+    surface,
+    term_runs,
+)
+from glossary.extraction.word_alignment import Link, align_words
+from glossary.types import Equivalent, Example, Span, TermEntry
+
+_MIN_OCCURRENCES = 2
+_MAX_EXAMPLES = 10
+
+FEATURES = (
+    "bias", "consistency", "support", "reverse", "dice", "dictionary", "frequency",
+    "single_word", "length", "capitalised", "fragment",
+)  # fmt: skip
+
+# Fitted by ``fit_logistic`` on the HKMA dev years (``bench/glossary_bench.py --fit``); the
+# bench reports leave-one-year-out folds, each year scored with weights fitted on the others.
+WEIGHTS: Weights = (-3.031, 1.506, 1.034, 1.634, 1.275, 0.375, 0.326, -0.428, -0.085, 0.463, -1.234)
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """One English phrase a candidate aligned to, with the signals about the pair."""
+
+    en: str  # the phrase as most often written
+    key: str  # lower-cased words: what renderings are counted under
+    values: tuple[float, ...]  # the features, in the order of ``FEATURES``
+    sightings: tuple[Sighting, ...]
+
+
+@dataclass(frozen=True)
+class AlignedTerm:
+    """A Chinese run seen at least twice, keyed by its simplified form."""
+
+    key: str  # simplified
+    zh: str  # the form most often written
+    occurrences: int
+    renderings: tuple[Rendering, ...]
+
+
+@dataclass(frozen=True)
+class ParallelCorpus:
+    """The translation pairs of a corpus, word-aligned, with every term's renderings."""
+
+    pairs: tuple[SentencePair, ...]
+    texts: Texts
+    terms: tuple[AlignedTerm, ...]
+
+
+def prepare_parallel(
+    alignments: Sequence[tuple[Alignment, int, int]],
+    zh_docs: Sequence[Document],
+    en_docs: Sequence[Document],
+) -> ParallelCorpus:
+    """Word-align the beads of ``(alignment, zh index, en index)`` and gather renderings."""
+    pairs = sentence_pairs(alignments)
+    texts = {
+        (side, d, i): s.text
+        for side, docs in (("zh", zh_docs), ("en", en_docs))
+        for d, doc in enumerate(docs)
+        for i, s in enumerate(doc.sentences)
+    }
+    terms = parallel_candidates(pairs, align_words(pairs), texts)
+    return ParallelCorpus(pairs, texts, terms)
+
+
+def parallel_candidates(
+    pairs: Sequence[SentencePair], links: Sequence[frozenset[Link]], texts: Texts
+) -> tuple[AlignedTerm, ...]:
+    """Every term-shaped Chinese run seen ``_MIN_OCCURRENCES`` times, with its renderings.
+
+    A run counts as seen wherever its characters occur, however jieba cut them there
+    (资本充足 inside 资本充足率); renderings come from the occurrences cut as a run.
+    """
+    indices = [
+        LinkIndex.of(found, len(p.zh), len(p.en)) for p, found in zip(pairs, links, strict=True)
+    ]
+    chinese = "\n".join(to_simplified(t) for (side, _, _), t in texts.items() if side == "zh")
+    occurrences = {
+        key: found
+        for key, found in term_runs(pairs).items()
+        if len(found) >= _MIN_OCCURRENCES or chinese.count(key) >= _MIN_OCCURRENCES
+    }
+    by_term: dict[str, dict[str, list[Sighting]]] = {}
+    for key, found in occurrences.items():
+        renderings: dict[str, list[Sighting]] = defaultdict(list)
+        for number, start, end in found:
+            for seen in sightings(pairs[number], indices[number], number, start, end, texts):
+                run = pairs[number].en[seen.en_start : seen.en_end]
+                renderings[phrase_key(run)].append(seen)
+        if renderings:
+            by_term[key] = renderings
+    english = english_statistics({en for r in by_term.values() for en in r}, pairs)
+    aligned_total: Counter[str] = Counter()
+    for renderings in by_term.values():
+        for en_key, seen_all in renderings.items():
+            aligned_total[en_key] += sum(s.tight for s in seen_all)
+    out = []
+    for key, renderings in by_term.items():
+        found = occurrences[key]
+        first = found[0]
+        context = _Context(
+            occurrences=len(found),
+            zh_pairs=len({n for n, _, _ in found}),
+            zh_words=tuple(t.form for t in pairs[first[0]].zh[first[1] : first[2]]),
+            aligned_total=aligned_total,
+            english=english,
+        )
+        written = Counter(
+            surface(texts, "zh", pairs[n].zh_doc, pairs[n].zh[a:b]) for n, a, b in found
+        )
+        out.append(
+            AlignedTerm(
+                key=key,
+                zh=written.most_common(1)[0][0],
+                occurrences=len(found),
+                renderings=tuple(
+                    _rendering(key, en_key, seen_all, context, pairs, texts)
+                    for en_key, seen_all in sorted(renderings.items())
+                ),
+            )
+        )
+    return tuple(sorted(out, key=lambda c: c.key))
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every rendering of one term is weighed against."""
+
+    occurrences: int
+    zh_pairs: int
+    zh_words: tuple[str, ...]
+    aligned_total: Mapping[str, int]  # tight sightings of each phrase, over all terms
+    english: PhraseStats
+
+
+def _rendering(
+    zh_key: str,
+    en_key: str,
+    seen: list[Sighting],
+    context: _Context,
+    pairs: Sequence[SentencePair],
+    texts: Texts,
+) -> Rendering:
+    surfaces = Counter(
+        surface(texts, "en", pairs[s.pair].en_doc, pairs[s.pair].en[s.en_start : s.en_end])
+        for s in seen
+    )
+    tight = sum(s.tight for s in seen)
+    joint = len({s.pair for s in seen})
+    words = len(en_key.split())
+    stems = content_stems(en_key)
+    english = context.english
+    values = (
+        1.0,
+        tight / context.occurrences,
+        len(seen) / context.occurrences,
+        tight / max(context.aligned_total.get(en_key, 0), 1),
+        dice(joint, context.zh_pairs, max(english.pairs.get(en_key, 0), joint)),
+        dictionary_match(term_glosses(zh_key, context.zh_words), stems) if stems else 0.0,
+        math.log2(1 + len(seen)),
+        float(words <= 1),
+        min(words, 8) / 8,
+        float(sum(c[:1].isupper() for c in surfaces.elements()) > len(seen) / 2),
+        english.fragment.get(en_key, 0.0),
+    )
+    return Rendering(
+        en=surfaces.most_common(1)[0][0], key=en_key, values=values, sightings=tuple(seen)
+    )
+
+
+def parallel_entries(
+    candidates: Sequence[AlignedTerm],
+    pairs: Sequence[SentencePair],
+    texts: Mapping[tuple[str, int, int], str],
+    *,
+    zh_names: Sequence[str],
+    en_names: Sequence[str],
+    weights: Weights = WEIGHTS,
+    min_confidence: float = 0.5,
+    max_equivalents: int = 3,
+) -> tuple[TermEntry, ...]:
+    """Glossary entries: each candidate's renderings of at least ``min_confidence``, best first."""
+    entries = []
+    for candidate in candidates:
+        scored = sorted(
+            ((logistic(weights, r.values), r) for r in candidate.renderings),
+            key=lambda item: (-item[0], item[1].key),
+        )
+        kept = [(s, r) for s, r in scored if s >= min_confidence][:max_equivalents]
+        if kept:
+            entries.append(
+                TermEntry(
+                    candidate.zh,
+                    round(kept[0][0], 4),
+                    tuple(_equivalent(r, s, pairs, texts, zh_names, en_names) for s, r in kept),
+                )
+            )
+    return tuple(entries)
+
+
+def _equivalent(
+    rendering: Rendering,
+    score: float,
+    pairs: Sequence[SentencePair],
+    texts: Mapping[tuple[str, int, int], str],
+    zh_names: Sequence[str],
+    en_names: Sequence[str],
+) -> Equivalent:
+    """The rendering with its examples; the frequency counts the distinct sentence pairs
+    in which the term aligned to it."""
+    examples: dict[tuple[str, str, int, int], Example] = {}
+    for sighting in rendering.sightings:
+        pair = pairs[sighting.pair]
+        zh = pair.zh[sighting.zh_start : sighting.zh_end]
+        en = pair.en[sighting.en_start : sighting.en_end]
+        example = Example(
+            doc_zh=zh_names[pair.zh_doc],
+            doc_en=en_names[pair.en_doc],
+            sent_zh=zh[0].sentence,
+            sent_en=en[0].sentence,
+            zh_text=texts[("zh", pair.zh_doc, zh[0].sentence)],
+            en_text=texts[("en", pair.en_doc, en[0].sentence)],
+            zh_span=Span(zh[0].start, zh[-1].end),
+            en_span=Span(en[0].start, en[-1].end),
+            pair_score=round(pair.score, 4),
+        )
+        key = (example.doc_zh, example.doc_en, example.sent_zh, example.sent_en)
+        examples.setdefault(key, example)
+    ranked = sorted(examples.values(), key=lambda e: (-e.pair_score, e.doc_zh, e.sent_zh))
+    return Equivalent(
+        en=rendering.en,
+        frequency=len(ranked),
+        confidence=round(score, 4),
+        examples=tuple(ranked[:_MAX_EXAMPLES]),
+        note=_note(rendering),
+    )
+
+
+def _note(rendering: Rendering) -> str:
+    named = dict(zip(FEATURES, rendering.values, strict=True))
+    return (
+        f"extracted from word alignment: {len(rendering.sightings)} aligned occurrence(s), "
+        f"consistency {named['consistency']:.2f}, Dice {named['dice']:.2f}, "
+        f"dictionary {named['dictionary']:.2f}"
+    )

@@ -1,0 +1,69 @@
+"""Phrase pairs consistent with a word alignment (Och and Ney 2004; Koehn et al. 2003).
+
+A Chinese token range and an English token range form a consistent pair when some link joins
+them and no link leaves either range for a word outside the other. For a given Chinese range
+the *tight* English range (from its first to its last linked English word) is the one such
+pair without unaligned English words at its edges: one rendering per occurrence, so counting
+renderings over a corpus counts occurrences, never the padded variants of one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from glossary.extraction.word_alignment import Link
+
+
+@dataclass(frozen=True)
+class LinkIndex:
+    """The links of one sentence pair indexed from both sides."""
+
+    by_zh: tuple[tuple[int, ...], ...]
+    by_en: tuple[tuple[int, ...], ...]
+
+    @classmethod
+    def of(cls, links: frozenset[Link], zh_len: int, en_len: int) -> LinkIndex:
+        by_zh: dict[int, list[int]] = defaultdict(list)
+        by_en: dict[int, list[int]] = defaultdict(list)
+        for i, j in links:
+            by_zh[i].append(j)
+            by_en[j].append(i)
+        return cls(
+            tuple(tuple(sorted(by_zh[i])) for i in range(zh_len)),
+            tuple(tuple(sorted(by_en[j])) for j in range(en_len)),
+        )
+
+
+def tight_phrase(index: LinkIndex, start: int, end: int) -> tuple[int, int] | None:
+    """The English token range [a, b) consistent with Chinese tokens [start, end), or None.
+
+    None when no Chinese token of the range is linked, or when an English word inside the
+    linked span is linked to a Chinese word outside the range (the phrase is not separable).
+    """
+    linked = [j for i in range(start, end) for j in index.by_zh[i]]
+    if not linked:
+        return None
+    low, high = min(linked), max(linked)
+    for j in range(low, high + 1):
+        if any(i < start or i >= end for i in index.by_en[j]):
+            return None
+    return low, high + 1
+
+
+def phrase_pairs(
+    index: LinkIndex, *, max_zh: int, max_en: int
+) -> Iterator[tuple[int, int, int, int]]:
+    """Every (zh start, zh end, en start, en end) tight pair up to the given token lengths,
+    Chinese ranges starting and ending on a linked token."""
+    zh_len = len(index.by_zh)
+    for start in range(zh_len):
+        if not index.by_zh[start]:
+            continue
+        for end in range(start + 1, min(start + max_zh, zh_len) + 1):
+            if not index.by_zh[end - 1]:
+                continue
+            found = tight_phrase(index, start, end)
+            if found is not None and found[1] - found[0] <= max_en:
+                yield start, end, found[0], found[1]
