@@ -16,7 +16,6 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from importlib import metadata
 
 from align.errors import InputError
 from align.gold import format_bead
@@ -136,6 +135,8 @@ def _score(bead: Bead) -> float:
 def _tool_version() -> str:
     # Run from a source checkout the distribution is not installed; the TMX header
     # still needs a value, and "unknown" is honest.
+    from importlib import metadata  # 80 ms of import: only a TMX needs it
+
     try:
         return metadata.version("duiqi")
     except metadata.PackageNotFoundError:

@@ -7,11 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from align.document import load_document
-from align.encoders import DEFAULT_MODEL, load_encoder
-from align.pipeline import MODES, align_documents
+from align.encoders import DEFAULT_MODEL
+from align.pipeline import MODES
 from align.writers import WRITERS
-from api.cli.output import write_text
 
 
 def register(sub: Any) -> None:
@@ -41,6 +39,11 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from align.document import load_document
+    from align.encoders import load_encoder
+    from align.pipeline import align_documents
+    from api.cli.output import write_text
+
     src = load_document(args.src, split_lines=args.split_lines, simplified=args.simplified)
     tgt = load_document(args.tgt, split_lines=args.split_lines, simplified=args.simplified)
     encoder = load_encoder(args.model, progress=not args.quiet)

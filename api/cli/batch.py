@@ -14,18 +14,14 @@ import time
 from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tqdm import tqdm
-
-from align.batch import BatchSettings, Engine, LocalEngine, PairSpec, read_manifest, run_batch
-from align.batch.outputs import SUMMARY, load_alignment
-from align.batch.runner import PairResult
 from align.encoders import DEFAULT_MODEL
 from align.pipeline import MODES
-from align.types import Alignment
-from api.aligning import document_records
-from glossary.build import merge_terms, record_alignment
+
+if TYPE_CHECKING:  # imported in the functions: the store and the batch engines are slow
+    from align.batch import BatchSettings, Engine, PairSpec
+    from align.batch.runner import PairResult
 
 
 def register(sub: Any) -> None:
@@ -61,6 +57,11 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from align.batch import BatchSettings, read_manifest, run_batch
+    from align.batch.outputs import SUMMARY
+
     if args.address and args.engine != "ray":
         print("duiqi batch: --address is for --engine ray; ignored", file=sys.stderr)
     specs = read_manifest(args.manifest)
@@ -71,7 +72,8 @@ def run(args: argparse.Namespace) -> int:
     finished: list[tuple[PairSpec, PairResult]] = []
     by_id = {spec.id: spec for spec in specs}
     with tqdm(
-        total=len(specs), unit="pair", file=sys.stderr, disable=args.quiet, dynamic_ncols=True
+        total=len(specs), unit="pair", file=sys.stderr, dynamic_ncols=True,
+        disable=args.quiet or not sys.stderr.isatty(),  # a redrawn bar is noise in a log
     ) as bar:
         start, sentences = time.perf_counter(), 0
         for result in run_batch(specs, out_dir, engine=engine):
@@ -95,6 +97,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _engine(args: argparse.Namespace, settings: BatchSettings) -> Engine:
+    from align.batch import LocalEngine
+
     if args.engine == "ray":
         from align.batch.ray_engine import RayEngine
 
@@ -113,7 +117,11 @@ def _feed_glossary(
     Pairs are recorded one at a time from the files on disk; term extraction compares every
     Chinese sentence with the whole English side, so it needs all documents at once.
     """
+    from align.batch.outputs import load_alignment
     from align.encoders import load_encoder
+    from align.types import Alignment
+    from api.aligning import document_records
+    from glossary.build import merge_terms, record_alignment
     from glossary.store.engine import open_store
     from glossary.store.recording import record_documents
 

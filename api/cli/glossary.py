@@ -6,12 +6,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from api.cli.output import write_bytes
 from glossary.corpus import BUNDLED
-from glossary.store.engine import Store, open_store
-from glossary.store.views import TermView
+
+if TYPE_CHECKING:  # imported where used: a lookup should not pay for every command's imports
+    from glossary.store.engine import Store
+    from glossary.store.views import TermView
 
 FORMATS = ("csv", "tsv", "tbx", "tmx")
 STATUSES = ("proposed", "preferred", "admitted", "deprecated", "rejected")
@@ -67,6 +68,8 @@ def register(sub: Any) -> None:
 
 
 def _store(args: argparse.Namespace) -> Store:
+    from glossary.store.engine import open_store
+
     return open_store(path=args.db) if args.db else open_store()
 
 
@@ -146,6 +149,7 @@ def print_terms(terms: list[TermView], *, examples: int) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    from api.cli.output import write_bytes
     from glossary.formats.exports import export
 
     data = export(_store(args), args.format)
