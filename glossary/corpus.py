@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 from align.errors import InputError
 from align.types import Lang
 
-BUNDLED = Path(__file__).resolve().parents[1] / "corpora" / "seeds"
+# Package data of the ``corpora`` package, so an installed wheel finds it as a checkout does.
+# Wheels install as directories, so the resource is a real folder the readers can open.
+_DATA = Path(str(files("corpora")))
+BUNDLED = _DATA / "seeds"
+SEED_TERMS = _DATA / "glossary" / "seed_terms.csv"
+"""The demo glossary of curated terms that ships with the bundled corpus."""
 COLUMNS = ("id", "file", "lang", "title", "source", "date")
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from align.reading import decode_bytes
+from glossary.corpus import SEED_TERMS
 from glossary.errors import ImportFormatError, InvalidStatus
 from glossary.store.engine import Store
 from glossary.store.models import MAX_EN_CHARS, MAX_ZH_CHARS
@@ -25,7 +26,7 @@ from glossary.types import Status
 REQUIRED_COLUMNS = ("zh", "en", "status")
 OPTIONAL_COLUMNS = ("frequency", "confidence", "note", "definition", "sources")
 _N = TypeVar("_N", int, float)
-SEED_TERMS_PATH = Path(__file__).resolve().parents[2] / "corpora" / "glossary" / "seed_terms.csv"
+SEED_TERMS_PATH = SEED_TERMS
 
 
 def parse_glossary_csv(text: str, *, source: str) -> list[ReviewedRow]:
