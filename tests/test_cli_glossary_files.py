@@ -76,3 +76,69 @@ def test_import_of_an_unknown_suffix_names_the_formats(
     odd.write_text("zh,en,status\n")
     assert main(["glossary", "import", "--db", str(db), str(odd)]) == 2
     assert "name it .csv, .xlsx or .tbx" in capsys.readouterr().err
+
+
+def test_a_translation_memory_imports_as_concordance_pairs(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from glossary.store.concordance import list_pairs
+
+    memory = tmp_path / "old memory.tmx"
+    memory.write_text(
+        '<?xml version="1.0"?><tmx version="1.4"><header srclang="zh-CN"/><body>'
+        '<tu><tuv xml:lang="zh-CN"><seg>稳岗<bpt i="1">&lt;b&gt;</bpt>返还<ept i="1">'
+        '&lt;/b&gt;</ept>。</seg></tuv><tuv xml:lang="en-US"><seg>Job <hi>retention</hi> '
+        'refunds.</seg></tuv></tu>'
+        '<tu><tuv xml:lang="fr"><seg>Bonjour</seg></tuv><tuv xml:lang="en"><seg>Hello</seg>'
+        '</tuv></tu></body></tmx>', encoding="utf-8",
+    )
+    for _ in range(2):  # importing again updates, it does not double
+        assert main(["glossary", "import", "--db", str(db), str(memory)]) == 0
+        assert "1 translation units as corpus 'tmx:old_memory'" in capsys.readouterr().out
+    store = open_store(path=db)
+    try:
+        [pair] = list_pairs(store)
+    finally:
+        store.close()
+    assert (pair.pair.zh_text, pair.pair.en_text, pair.pair.score) == (
+        "稳岗返还。", "Job retention refunds.", 1.0)
+    assert pair.zh_doc is not None and pair.zh_doc.title == "old memory.tmx"
+
+
+def test_our_tmx_reads_back(db: Path, tmp_path: Path) -> None:
+    from glossary.formats.tmx_reader import parse_tmx
+    from glossary.store.recording import record_pairs
+    from glossary.store.views import PairRecord
+
+    store = open_store(path=db)
+    try:
+        record_pairs(store, [PairRecord("a", "b", (0,), (1,), "落实稳岗。", "Jobs kept.", 0.81)],
+                     corpus_id="seeds")
+    finally:
+        store.close()
+    out = tmp_path / "pairs.tmx"
+    assert main(["glossary", "export", "--db", str(db), "--format", "tmx", "-o", str(out)]) == 0
+    assert parse_tmx(out.read_bytes(), source=str(out)) == ([("落实稳岗。", "Jobs kept.", 0.81)], 0)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("<tmx><body>", "not well-formed XML"), ("<martif/>", "root element is <martif>"),
+     ('<tmx><body><tu><prop type="x-score">high</prop><tuv xml:lang="zh"><seg>稳岗</seg></tuv>'
+      '<tuv xml:lang="en"><seg>jobs</seg></tuv></tu></body></tmx>', "x-score 'high'")],
+)
+def test_a_bad_memory_is_one_line_and_stores_nothing(
+    db: Path, tmp_path: Path, content: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from glossary.store.concordance import list_pairs
+
+    bad = tmp_path / "bad.tmx"
+    bad.write_text(content, encoding="utf-8")
+    assert main(["glossary", "import", "--db", str(db), str(bad)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0]
+    store = open_store(path=db)
+    try:
+        assert list_pairs(store) == []
+    finally:
+        store.close()

@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # imported where used: a lookup should not pay for every comm
     from glossary.store.views import TermView
 
 FORMATS = ("csv", "xlsx", "tsv", "tbx", "tbx3", "tmx")
-IMPORT_FORMATS = ("csv", "xlsx", "tbx")
+IMPORT_FORMATS = ("csv", "xlsx", "tbx", "tmx")
 STATUSES = ("proposed", "preferred", "admitted", "deprecated", "rejected")
 
 
@@ -62,7 +62,8 @@ def register(sub: Any) -> None:
     export.set_defaults(func=run_export)
 
     importer = commands.add_parser(
-        "import", help="import a reviewed glossary (CSV or XLSX export, or any TBX)"
+        "import", help="import a reviewed glossary (CSV or XLSX export, or any TBX) "
+        "or a translation memory (TMX) as concordance examples",
     )
     importer.add_argument("file", type=Path)
     importer.add_argument(
@@ -186,6 +187,8 @@ def run_export(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace) -> int:
     from glossary.formats.importing import import_glossary_file
 
+    if (args.format or args.file.suffix.lower().lstrip(".")) == "tmx":
+        return _import_memory(args)
     report = import_glossary_file(
         _store(args), args.file, reviewer=args.reviewer, fmt=args.format
     )
@@ -197,6 +200,17 @@ def run_import(args: argparse.Namespace) -> int:
     for conflict in report.conflicts:
         print(f"duiqi glossary import: conflict: {conflict}", file=sys.stderr)
     return 1 if report.conflicts else 0
+
+
+def _import_memory(args: argparse.Namespace) -> int:
+    from glossary.formats.tmx_reader import import_tmx
+
+    report = import_tmx(_store(args), args.file.read_bytes(), source=str(args.file))
+    print(
+        f"imported {report.units} translation units as corpus {report.corpus_id!r}: "
+        f"{report.pairs_added} new pairs, {report.skipped} units without Chinese and English"
+    )
+    return 0
 
 
 def run_review(args: argparse.Namespace) -> int:
