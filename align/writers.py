@@ -15,15 +15,13 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
-from importlib import metadata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from align.errors import InputError
 from align.gold import format_bead
-from align.types import Alignment, Bead, Lang
-
-TMX_LANG: dict[Lang, str] = {"zh": "zh-CN", "en": "en"}
-"""The ``xml:lang`` we write: CAT tools want a region for Chinese to pick the script."""
+from align.langtags import EN_TAG, zh_tag
+from align.types import Alignment, Bead, Document
 
 _SCORE_DIGITS = 4  # more digits suggest a precision the calibration does not have
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -78,16 +76,63 @@ def to_align(alignment: Alignment) -> str:
     return "".join(format_bead(bead.src, bead.tgt) + "\n" for bead in alignment.beads)
 
 
-def to_tmx(alignment: Alignment, *, srclang: str | None = None) -> str:
+@dataclass(frozen=True)
+class TmxUnit:
+    """One translation unit: its id, both sides, its score and where it came from.
+
+    ``props`` are ``(type, value)`` pairs written as ``<prop>`` on the unit; ``src_props`` and
+    ``tgt_props`` go on each side's ``<tuv>`` (the source document of that side, say).
+    ``creationdate`` is in TMX's ``YYYYMMDDThhmmssZ`` form.
+    """
+
+    tuid: str
+    src_text: str
+    tgt_text: str
+    score: float
+    creationdate: str | None = None
+    props: tuple[tuple[str, str], ...] = ()
+    src_props: tuple[tuple[str, str], ...] = ()
+    tgt_props: tuple[tuple[str, str], ...] = ()
+
+
+def lang_code(document: Document, zh_lang: str | None = None) -> str:
+    """A document's TMX/TBX language: ``en``, or Chinese tagged by its script (or ``zh_lang``)."""
+    if document.lang == "en":
+        return EN_TAG
+    return zh_tag(document.text or "".join(document.texts), zh_lang)
+
+
+def to_tmx(
+    alignment: Alignment, *, srclang: str | None = None, zh_lang: str | None = None
+) -> str:
     """A TMX 1.4b document with one ``<tu>`` per bead that has both sides.
 
     ``srclang`` defaults to the source document's language; it may be either document's
-    code or ``*all*`` (the TMX value for "any side may serve as source"). Every header
-    attribute the 1.4b specification requires is written. The bead score goes in a
-    ``<prop type="x-score">`` so a CAT tool or a later filter can drop weak pairs.
+    code or ``*all*`` (the TMX value for "any side may serve as source"). Chinese is tagged
+    ``zh-Hans``/``zh-Hant`` by its script unless ``zh_lang`` names a tag. Each unit's
+    ``tuid`` is its sentence ids (``s0,1-t0``), unique within the file.
     """
-    src_code = TMX_LANG[alignment.src.lang]
-    tgt_code = TMX_LANG[alignment.tgt.lang]
+    units = []
+    for bead in alignment.pairs():
+        src_text, tgt_text = alignment.bead_text(bead)
+        tuid = f"s{','.join(map(str, bead.src))}-t{','.join(map(str, bead.tgt))}"
+        units.append(TmxUnit(tuid, src_text, tgt_text, bead.score))
+    return tmx_document(
+        units,
+        src_code=lang_code(alignment.src, zh_lang),
+        tgt_code=lang_code(alignment.tgt, zh_lang),
+        srclang=srclang,
+    )
+
+
+def tmx_document(
+    units: Iterable[TmxUnit], *, src_code: str, tgt_code: str, srclang: str | None = None
+) -> str:
+    """The one TMX writer: every header attribute the 1.4b specification requires.
+
+    The score goes in a ``<prop type="x-score">`` so a CAT tool or a later filter can drop
+    weak pairs.
+    """
     allowed = (src_code, tgt_code, "*all*")
     header_lang = src_code if srclang is None else srclang
     if header_lang not in allowed:
@@ -110,13 +155,22 @@ def to_tmx(alignment: Alignment, *, srclang: str | None = None) -> str:
         },
     )
     body = ET.SubElement(root, "body")
-    for bead in alignment.pairs():
-        src_text, tgt_text = alignment.bead_text(bead)
-        unit = ET.SubElement(body, "tu")
-        ET.SubElement(unit, "prop", type="x-score").text = f"{_score(bead):.{_SCORE_DIGITS}f}"
-        for code, text in ((src_code, src_text), (tgt_code, tgt_text)):
-            variant = ET.SubElement(unit, "tuv", {_XML_LANG: code})
-            ET.SubElement(variant, "seg").text = _NOT_XML.sub("", text)
+    for unit in units:
+        attributes = {"tuid": unit.tuid}
+        if unit.creationdate:
+            attributes["creationdate"] = unit.creationdate
+        tu = ET.SubElement(body, "tu", attributes)
+        # Inside <tu> and <tuv> the DTD puts every <prop> before the <tuv>s / the <seg>.
+        ET.SubElement(tu, "prop", type="x-score").text = f"{unit.score:.{_SCORE_DIGITS}f}"
+        for kind, value in unit.props:
+            ET.SubElement(tu, "prop", type=kind).text = xml_text(value)
+        sides = ((src_code, unit.src_text, unit.src_props),
+                 (tgt_code, unit.tgt_text, unit.tgt_props))
+        for code, text, props in sides:
+            variant = ET.SubElement(tu, "tuv", {_XML_LANG: code})
+            for kind, value in props:
+                ET.SubElement(variant, "prop", type=kind).text = xml_text(value)
+            ET.SubElement(variant, "seg").text = xml_text(text)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
 
@@ -129,6 +183,11 @@ WRITERS: dict[str, Callable[[Alignment], str]] = {
 }
 
 
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot carry (TMX, TBX and XLSX are XML)."""
+    return _NOT_XML.sub("", text)
+
+
 def _score(bead: Bead) -> float:
     return round(bead.score, _SCORE_DIGITS)
 
@@ -136,6 +195,8 @@ def _score(bead: Bead) -> float:
 def _tool_version() -> str:
     # Run from a source checkout the distribution is not installed; the TMX header
     # still needs a value, and "unknown" is honest.
+    from importlib import metadata  # 80 ms of import: only a TMX needs it
+
     try:
         return metadata.version("duiqi")
     except metadata.PackageNotFoundError:

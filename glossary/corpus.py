@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 import regex
@@ -18,7 +19,12 @@ import regex
 from align.errors import InputError
 from align.types import Lang
 
-BUNDLED = Path(__file__).resolve().parents[1] / "corpora" / "seeds"
+# Package data of the ``corpora`` package, so an installed wheel finds it as a checkout does.
+# Wheels install as directories, so the resource is a real folder the readers can open.
+_DATA = Path(str(files("corpora")))
+BUNDLED = _DATA / "seeds"
+SEED_TERMS = _DATA / "glossary" / "seed_terms.csv"
+"""The demo glossary of curated terms that ships with the bundled corpus."""
 BUNDLED_CORPUS = "seeds"
 """The bundled corpus's default id."""
 COLUMNS = ("id", "file", "lang", "title", "source", "date")
@@ -48,7 +54,7 @@ def default_corpus_id(path: Path) -> str:
     different for every other location. The bundled corpus is ``seeds``.
     """
     resolved = path.resolve()
-    if resolved == BUNDLED:
+    if resolved == BUNDLED.resolve():
         return BUNDLED_CORPUS
     stem = _NOT_NAME.sub("-", resolved.stem).strip("-.") or "corpus"
     return f"{stem[: MAX_CORPUS_CHARS - 9]}-{_digest(str(resolved))}"

@@ -51,3 +51,28 @@ def test_tmx_of_unknown_document_is_404(client: TestClient) -> None:
     response = client.get("/api/export/alignments/稳岗.tmx")
     assert response.status_code == 404
     assert "no aligned pairs for document '稳岗'" in response.json()["detail"]
+
+
+def test_xlsx_tbx_v3_and_the_omegat_file_name(client: TestClient) -> None:
+    xlsx = client.get("/api/export/glossary.xlsx")
+    assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")
+    assert 'filename="glossary.xlsx"' in xlsx.headers["content-disposition"]
+    v3 = ET.fromstring(client.get("/api/export/glossary-v3.tbx").content)
+    assert v3.tag == "{urn:iso:std:iso:30042:ed-2}tbx"
+    assert ET.fromstring(client.get("/api/export/glossary.tbx").content).tag == "martif"
+    tsv = client.get("/api/export/glossary.tsv")
+    assert 'filename="glossary.txt"' in tsv.headers["content-disposition"]  # OmegaT reads .txt
+
+
+def test_status_filter_and_language_tag_over_http(client: TestClient) -> None:
+    everything = client.get("/api/export/glossary.csv").content
+    preferred = client.get("/api/export/glossary.csv", params={"status": "preferred"})
+    assert preferred.status_code == 200
+    statuses = {r["status"] for r in csv.DictReader(io.StringIO(preferred.text.lstrip("\ufeff")))}
+    assert statuses == {"preferred"} and len(preferred.content) < len(everything)
+    tbx = client.get("/api/export/glossary.tbx", params={"zh_lang": "zh-CN"})
+    assert 'xml:lang="zh-CN"' in tbx.text
+    bad = client.get("/api/export/glossary.tbx", params={"status": "approved"})
+    assert bad.status_code == 422 and "use a comma-separated list of" in bad.json()["detail"]
+    bad_tag = client.get("/api/export/glossary.tbx", params={"zh_lang": "en"})
+    assert bad_tag.status_code == 422 and "BCP 47" in bad_tag.json()["detail"]

@@ -9,18 +9,20 @@ from pathlib import Path
 import pytest
 
 from glossary.errors import InvalidField
-from glossary.formats.exports import CSV_HEADER, export, to_csv, to_omegat_tsv, to_tbx, to_tmx
+from glossary.formats.exports import export, parse_statuses
 from glossary.formats.importing import load_seed_terms
+from glossary.formats.omegat import to_omegat_tsv
+from glossary.formats.spreadsheet import CSV_HEADER, to_csv
+from glossary.formats.tmx import to_tmx
 from glossary.store.concordance import list_pairs
 from glossary.store.editing import review
 from glossary.store.engine import Store, open_store
 from glossary.store.lookups import list_terms
 from glossary.store.merging import merge_entries
-from glossary.store.recording import record_pairs
-from glossary.store.views import PairRecord, TermView
+from glossary.store.recording import record_documents, record_pairs
+from glossary.store.views import DocumentRecord, PairRecord, TermView
 from tests.store_helpers import entry
 
-TBX = "{urn:iso:std:iso:30042:ed-2}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -65,62 +67,6 @@ def test_tsv_has_no_header_no_rejected_and_clean_fields(terms: list[TermView]) -
     assert lifetime.split("\t")[2].startswith("deprecated, do not use")
 
 
-def test_tbx_parses_with_one_concept_per_term(terms: list[TermView]) -> None:
-    root = ET.fromstring(to_tbx(terms).encode("utf-8"))
-    assert root.tag == f"{TBX}tbx"
-    assert (root.get("type"), root.get("style"), root.get(XML_LANG)) == ("TBX-Basic", "dca", "en")
-    assert root.find(f"{TBX}tbxHeader/{TBX}fileDesc/{TBX}sourceDesc/{TBX}p") is not None
-    concepts = root.findall(f"{TBX}text/{TBX}body/{TBX}conceptEntry")
-    assert len(concepts) == len(terms)
-    assert len({c.get("id") for c in concepts}) == len(terms)
-    statuses = {
-        note.text
-        for note in root.iter(f"{TBX}termNote")
-        if note.get("type") == "administrativeStatus"
-    }
-    assert statuses == {
-        "preferredTerm-admn-sts", "admittedTerm-admn-sts", "deprecatedTerm-admn-sts",
-    }
-    concept = next(
-        c for c in concepts
-        if c.findtext(f"{TBX}langSec/{TBX}termSec/{TBX}term") == "一生一困"
-    )
-    langs = [sec.get(XML_LANG) for sec in concept.findall(f"{TBX}langSec")]
-    assert langs == ["zh", "en"]
-    assert "college graduates" in (concept.findtext(f"{TBX}langSec/{TBX}descrip") or "")
-    en_terms = [t.text for t in concept.iter(f"{TBX}term")][1:]
-    assert en_terms[0] == "college graduates and people in difficulty"
-
-
-def test_tbx_leaves_out_rejected_and_gives_context(terms: list[TermView]) -> None:
-    root = ET.fromstring(to_tbx(terms))
-    sections = {sec.findtext(f"{TBX}term"): sec for sec in root.iter(f"{TBX}termSec")}
-    assert "post-retention" not in sections
-    # The seed's preferred "stabilize jobs" also gained the extracted examples.
-    stabilize = sections["stabilize jobs"]
-    assert stabilize.findtext(f"{TBX}termNote") == "preferredTerm-admn-sts"
-    assert stabilize.findtext(f"{TBX}descrip[@type='context']") == "They stabilize jobs."
-
-
-def test_tbx_strips_characters_xml_cannot_carry() -> None:
-    view = TermView(id=1, zh="稳\x00岗", note="", definition="a\x0bb", termhood=0.0,
-                    equivalents=())
-    root = ET.fromstring(to_tbx([view]))
-    assert root.findtext(f".//{TBX}term") == "稳岗"
-
-
-def test_proposed_term_has_no_status_and_a_note(tmp_path: Path) -> None:
-    opened = open_store(path=tmp_path / "p.db")
-    try:
-        merge_entries(opened, [entry("渝创渝新")], corpus_id="seeds")
-        root = ET.fromstring(to_tbx(list_terms(opened, examples=1)))
-    finally:
-        opened.close()
-    [sec] = [s for s in root.iter(f"{TBX}termSec") if s.findtext(f"{TBX}term") == "stabilize jobs"]
-    assert sec.find(f"{TBX}termNote") is None
-    assert sec.findtext(f"{TBX}note") == "proposed: not yet reviewed"
-
-
 def test_tmx_of_stored_pairs(store: Store) -> None:
     record_pairs(
         store,
@@ -131,13 +77,60 @@ def test_tmx_of_stored_pairs(store: Store) -> None:
     assert root.get("version") == "1.4"
     [unit] = root.findall("body/tu")
     segs = {tuv.get(XML_LANG): tuv.findtext("seg") for tuv in unit.findall("tuv")}
-    assert segs == {"zh-CN": "落实减负稳岗政策。", "en": "Stabilized jobs."}
+    assert segs == {"zh-Hans": "落实减负稳岗政策。", "en": "Stabilized jobs."}
     assert unit.findtext("prop[@type='x-score']") == "0.8123"
+    assert unit.get("tuid") == "004:3/000:4"
+
+
+def test_glossary_tmx_tells_two_translations_of_one_sentence_apart(store: Store) -> None:
+    record_documents(store, [
+        DocumentRecord("004", "zh", title="就业报告", date="2023-01-15"),
+        DocumentRecord("000", "en", title="Jobs report", date="2023-01-17"),
+        DocumentRecord("002", "en", title="Jobs review", date="2023-02-01"),
+    ])
+    record_pairs(store, [
+        PairRecord("004", "000", (3,), (4,), "落实减负稳岗政策。", "Stabilized jobs.", 0.8),
+        PairRecord("004", "002", (3,), (1,), "落实减负稳岗政策。", "Jobs were kept.", 0.7),
+    ], corpus_id="seeds")
+    units = ET.fromstring(export(store, "tmx")).findall("body/tu")
+    assert [u.get("tuid") for u in units] == ["004:3/000:4", "004:3/002:1"]
+    assert [u.get("creationdate") for u in units] == ["20230117T000000Z", "20230201T000000Z"]
+    docs = [[p.text for p in u.iter("prop") if p.get("type") == "x-document"] for u in units]
+    assert docs == [["004", "000"], ["004", "002"]]
+    zh_tuv = units[0].find("tuv")
+    assert zh_tuv is not None and zh_tuv.findtext("prop[@type='x-title']") == "就业报告"
+    told = ET.fromstring(export(store, "tmx", zh_lang="zh-CN")).find("body/tu/tuv")
+    assert told is not None and told.get(XML_LANG) == "zh-CN"
 
 
 def test_export_dispatch(store: Store) -> None:
     assert export(store, "csv").startswith(b"\xef\xbb\xbf")
     assert export(store, "tbx").startswith(b"<?xml")
     assert export(store, "tmx").startswith(b"<?xml")
-    with pytest.raises(InvalidField, match="use one of: csv, tsv, tbx, tmx"):
-        export(store, "xlsx")
+    assert export(store, "xlsx").startswith(b"PK")
+    with pytest.raises(InvalidField, match="use one of: csv, xlsx, tsv, tbx, tbx3, tmx"):
+        export(store, "docx")
+    with pytest.raises(InvalidField, match="not to tmx"):
+        export(store, "tmx", statuses=frozenset({"preferred"}))
+    with pytest.raises(InvalidField, match="not a BCP 47 tag for Chinese"):
+        export(store, "tbx", zh_lang="fr")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "tsv", "tbx", "tbx3"])
+def test_status_filter_on_every_glossary_format(store: Store, fmt: str) -> None:
+    everything = export(store, fmt)
+    decided = export(store, fmt, statuses=parse_statuses("preferred, admitted"))
+    assert decided != everything
+    if fmt != "xlsx":
+        text = decided.decode("utf-8-sig")
+        assert "stabilize jobs" in text  # preferred (seed)
+        assert "a lifetime of poverty" not in text  # deprecated
+        assert "post-retention" not in text  # rejected
+
+
+def test_status_list_must_name_known_statuses() -> None:
+    assert parse_statuses("Preferred,admitted") == {"preferred", "admitted"}
+    with pytest.raises(InvalidField, match=r"'approved'.*use a comma-separated list of: proposed"):
+        parse_statuses("preferred,approved")
+    with pytest.raises(InvalidField, match="empty"):
+        parse_statuses(" , ")

@@ -7,8 +7,8 @@ import pytest
 
 from align.errors import InputError
 from glossary.errors import ImportFormatError
-from glossary.formats.exports import to_csv
-from glossary.formats.importing import import_csv, import_csv_file, parse_glossary_csv
+from glossary.formats.importing import import_csv, import_glossary_file, parse_glossary_csv
+from glossary.formats.spreadsheet import to_csv
 from glossary.store.editing import review_history
 from glossary.store.engine import Store, open_store
 from glossary.store.lookups import list_terms, lookup
@@ -72,7 +72,7 @@ def test_import_without_bom_and_minimal_columns(store: Store) -> None:
 def test_import_gbk_file_from_excel(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "excel.csv"
     path.write_bytes("zh,en,status\n农民工,migrant workers,preferred\n".encode("gbk"))
-    import_csv_file(store, path, reviewer="ana")
+    import_glossary_file(store, path, reviewer="ana", fmt="csv")
     assert [v.zh for v in lookup(store, "migrant workers")] == ["农民工"]
 
 

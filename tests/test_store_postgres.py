@@ -17,8 +17,8 @@ from sqlalchemy.engine import make_url
 
 import glossary.store.merging as merging_module
 from glossary.errors import ImportFormatError
-from glossary.formats.exports import to_csv
 from glossary.formats.importing import import_csv, load_seed_terms
+from glossary.formats.spreadsheet import to_csv
 from glossary.store.concordance import PairFilter, concordance
 from glossary.store.engine import Store, open_store
 from glossary.store.lookups import list_terms, lookup

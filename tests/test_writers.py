@@ -111,7 +111,7 @@ def test_tmx_structure() -> None:
     header = root.find("header")
     assert header is not None
     assert all(header.get(name) for name in TMX_REQUIRED)
-    assert header.get("srclang") == "zh-CN"
+    assert header.get("srclang") == "zh-Hans"
     assert header.get("creationtool") == "duiqi"
     assert header.get("datatype") == "plaintext"
     assert header.get("segtype") == "sentence"
@@ -121,9 +121,11 @@ def test_tmx_structure() -> None:
         assert [child.tag for child in unit] == ["prop", "tuv", "tuv"]
         assert unit.find("prop[@type='x-score']") is not None
         variants = unit.findall("tuv")
-        assert [tuv.get(XML_LANG) for tuv in variants] == ["zh-CN", "en"]
+        assert [tuv.get(XML_LANG) for tuv in variants] == ["zh-Hans", "en"]
         assert all(len(tuv.findall("seg")) == 1 for tuv in variants)
+    assert len({unit.get("tuid") for unit in units}) == 3
     first, second, last = units
+    assert first.get("tuid") == "s0-t0" and second.get("tuid") == "s1-t1,2"
     assert first.findtext("prop") == "0.9877"
     assert first.findtext("tuv/seg") == ZH[0]
     assert second.findall("tuv/seg")[1].text == EN[1] + " " + EN[2]
@@ -144,7 +146,7 @@ def test_tmx_srclang_may_be_either_language_or_all(srclang: str) -> None:
 
 
 def test_tmx_srclang_must_belong_to_the_alignment() -> None:
-    with pytest.raises(InputError, match=r"srclang 'fr' .* use one of 'zh-CN', 'en', '\*all\*'"):
+    with pytest.raises(InputError, match=r"srclang 'fr' .* use one of 'zh-Hans', 'en', '\*all\*'"):
         to_tmx(SAMPLE, srclang="fr")
 
 
@@ -154,3 +156,14 @@ def test_tmx_always_parses(texts: list[str]) -> None:
     text = to_tmx(alignment(texts, texts, beads))
     segs = [seg.text or "" for seg in ET.fromstring(text.encode("utf-8")).iter("seg")]
     assert len(segs) == 2 * len(texts)
+
+
+def test_tmx_tags_chinese_by_its_script_or_as_told() -> None:
+    bead = Bead((0,), (0,), 1.0)
+    traditional = alignment(["穩崗返還補貼發放。"], ["Subsidies were paid."], [bead])
+    langs = [t.get(XML_LANG) for t in ET.fromstring(to_tmx(traditional)).iter("tuv")]
+    assert langs == ["zh-Hant", "en"]
+    told = ET.fromstring(to_tmx(traditional, zh_lang="zh-TW"))
+    assert [t.get(XML_LANG) for t in told.iter("tuv")] == ["zh-TW", "en"]
+    with pytest.raises(InputError, match="not a BCP 47 tag for Chinese"):
+        to_tmx(traditional, zh_lang="en-US")

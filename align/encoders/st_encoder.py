@@ -1,4 +1,4 @@
-"""Encoders backed by sentence-transformers, the single loading path for every model."""
+"""Encoders backed by sentence-transformers: every model named by hub name or path."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from .base import Encoder, Vectors, normalise_rows
+from .progress import on_terminal
 
 
 class SentenceTransformerEncoder(Encoder):
@@ -30,7 +31,7 @@ class SentenceTransformerEncoder(Encoder):
                 [texts[i] for i in todo],
                 batch_size=self.batch_size,
                 convert_to_numpy=True,
-                show_progress_bar=self.progress and len(todo) > self.batch_size,
+                show_progress_bar=on_terminal(self.progress) and len(todo) > self.batch_size,
             )
             out[todo] = vectors
         return normalise_rows(out)

@@ -7,11 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from align.document import load_document
-from align.encoders import DEFAULT_MODEL, load_encoder
-from align.pipeline import MODES, align_documents
+from align.encoders import DEFAULT_MODEL
+from align.pipeline import MODES
 from align.writers import WRITERS
-from api.cli.output import write_text
 
 
 def register(sub: Any) -> None:
@@ -35,17 +33,35 @@ def register(sub: Any) -> None:
         "--simplified", action="store_true", help="convert traditional Chinese to simplified first"
     )
     parser.add_argument("--format", choices=sorted(WRITERS), default="jsonl")
+    parser.add_argument(
+        "--zh-lang", metavar="TAG",
+        help="language tag for Chinese in TMX (default: zh-Hans or zh-Hant by the text's "
+        "script; e.g. zh-CN to match a CAT project set up so)",
+    )
     parser.add_argument("-o", "--output", type=Path, help="output file (default: stdout)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or notes")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from align.document import load_document
+    from align.encoders import load_encoder
+    from align.langtags import check_zh_tag
+    from align.pipeline import align_documents
+    from align.writers import to_tmx
+    from api.cli.output import write_text
+
+    if args.zh_lang is not None:
+        check_zh_tag(args.zh_lang)  # before the work, not after it
     src = load_document(args.src, split_lines=args.split_lines, simplified=args.simplified)
     tgt = load_document(args.tgt, split_lines=args.split_lines, simplified=args.simplified)
     encoder = load_encoder(args.model, progress=not args.quiet)
     alignment = align_documents(src, tgt, mode=args.mode, encoder=encoder)
-    write_text(WRITERS[args.format](alignment), args.output)
+    if args.format == "tmx":
+        text = to_tmx(alignment, zh_lang=args.zh_lang)
+    else:
+        text = WRITERS[args.format](alignment)
+    write_text(text, args.output)
     if not args.quiet:
         for note in alignment.notes:
             print(note, file=sys.stderr)

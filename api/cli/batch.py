@@ -14,20 +14,16 @@ import time
 from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tqdm import tqdm
-
-from align.batch import BatchSettings, Engine, LocalEngine, PairSpec, read_manifest, run_batch
-from align.batch.outputs import SUMMARY, load_alignment
-from align.batch.runner import PairResult
 from align.encoders import DEFAULT_MODEL
 from align.pipeline import MODES
-from align.types import Alignment
-from api.aligning import document_records
 from api.cli.glossary import add_corpus_options, check_terms_file
-from glossary.build import merge_terms, record_alignment
 from glossary.corpus import check_corpus_id, default_corpus_id, document_id
+
+if TYPE_CHECKING:  # imported in the functions: the store and the batch engines are slow
+    from align.batch import BatchSettings, Engine, PairSpec
+    from align.batch.runner import PairResult
 
 
 def register(sub: Any) -> None:
@@ -71,6 +67,11 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from align.batch import BatchSettings, read_manifest, run_batch
+    from align.batch.outputs import SUMMARY
+
     if args.address and args.engine != "ray":
         print("duiqi batch: --address is for --engine ray; ignored", file=sys.stderr)
     for option in ("corpus_id", "terms"):
@@ -92,7 +93,8 @@ def run(args: argparse.Namespace) -> int:
     finished: list[tuple[PairSpec, PairResult]] = []
     by_id = {spec.id: spec for spec in specs}
     with tqdm(
-        total=len(specs), unit="pair", file=sys.stderr, disable=args.quiet, dynamic_ncols=True
+        total=len(specs), unit="pair", file=sys.stderr, dynamic_ncols=True,
+        disable=args.quiet or not sys.stderr.isatty(),  # a redrawn bar is noise in a log
     ) as bar:
         start, sentences = time.perf_counter(), 0
         for result in run_batch(specs, out_dir, engine=engine):
@@ -116,6 +118,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _engine(args: argparse.Namespace, settings: BatchSettings) -> Engine:
+    from align.batch import LocalEngine
+
     if args.engine == "ray":
         from align.batch.ray_engine import RayEngine
 
@@ -134,7 +138,11 @@ def _feed_glossary(
     Pairs are recorded one at a time from the files on disk; term extraction compares every
     Chinese sentence with the whole English side, so it needs all documents at once.
     """
+    from align.batch.outputs import load_alignment
     from align.encoders import load_encoder
+    from align.types import Alignment
+    from api.aligning import document_records
+    from glossary.build import merge_terms, record_alignment
     from glossary.formats.importing import load_curated_terms
     from glossary.store.engine import open_store
     from glossary.store.recording import record_documents

@@ -11,13 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from align.encoders import load_encoder
-from api.cli.glossary import print_terms
-from glossary.build import build_glossary, default_terms
 from glossary.corpus import BUNDLED
-from glossary.store.concordance import list_pairs
-from glossary.store.engine import open_store
-from glossary.store.lookups import lookup
 
 HEADLINE_TERMS = ("稳岗", "一生一困", "渝创渝新")
 
@@ -32,6 +26,13 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from align.encoders import load_encoder
+    from api.cli.glossary import print_terms
+    from glossary.build import build_glossary, default_terms
+    from glossary.store.concordance import list_pairs
+    from glossary.store.engine import open_store
+    from glossary.store.lookups import lookup
+
     with tempfile.TemporaryDirectory() as scratch:
         store = open_store(path=args.db or Path(scratch) / "demo.sqlite3")
         report = build_glossary(

@@ -7,10 +7,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from align.document import load_document
-from align.evaluation import score_alignment, text_metrics
-from align.gold import load_beads
-
 
 def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
@@ -26,6 +22,10 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from align.document import load_document
+    from align.evaluation import score_alignment, text_metrics  # sacrebleu: 0.1 s
+    from align.gold import load_beads
+
     gold = load_beads(args.gold)
     pred = load_beads(args.pred)
     result: dict[str, float] = score_alignment(gold, pred).as_dict()

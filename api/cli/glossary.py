@@ -6,15 +6,18 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from align.errors import InputError
 from api.cli.output import write_bytes
 from glossary.corpus import BUNDLED
-from glossary.store.engine import Store, open_store
-from glossary.store.views import TermView
 
-FORMATS = ("csv", "tsv", "tbx", "tmx")
+if TYPE_CHECKING:  # imported where used: a lookup should not pay for every command's imports
+    from glossary.store.engine import Store
+    from glossary.store.views import TermView
+
+FORMATS = ("csv", "xlsx", "tsv", "tbx", "tbx3", "tmx")
+IMPORT_FORMATS = ("csv", "xlsx", "tbx", "tmx")
 STATUSES = ("proposed", "preferred", "admitted", "deprecated", "rejected")
 
 
@@ -52,14 +55,35 @@ def register(sub: Any) -> None:
     lookup.add_argument("--limit", type=int, default=10)
     lookup.set_defaults(func=run_lookup)
 
-    export = commands.add_parser("export", help="write the glossary as CSV, TSV, TBX or TMX")
-    export.add_argument("--format", choices=FORMATS, default="csv")
+    export = commands.add_parser(
+        "export", help="write the glossary as CSV, XLSX, OmegaT TSV, TBX 2008, TBX v3, or "
+        "the aligned pairs as TMX",
+    )
+    export.add_argument(
+        "--format", choices=FORMATS, default="csv",
+        help="tbx: TBX-Basic 2008 (martif: OmegaT, MultiTerm, memoQ); tbx3: TBX v3 "
+        "(ISO 30042:2019); tsv: OmegaT glossary (name the file .txt or .tab)",
+    )
+    export.add_argument(
+        "--status", metavar="LIST",
+        help="only equivalents with these statuses, e.g. preferred,admitted",
+    )
+    export.add_argument(
+        "--zh-lang", metavar="TAG",
+        help="language tag for Chinese in TBX/TMX (default: zh-Hans or zh-Hant by script)",
+    )
     export.add_argument("-o", "--output", type=Path, help="output file (default: stdout)")
     export.set_defaults(func=run_export)
 
-    importer = commands.add_parser("import", help="import a reviewed glossary CSV")
+    importer = commands.add_parser(
+        "import", help="import a reviewed glossary (CSV or XLSX export, or any TBX) "
+        "or a translation memory (TMX) as concordance examples",
+    )
     importer.add_argument("file", type=Path)
-    importer.add_argument("--reviewer", default="csv import")
+    importer.add_argument(
+        "--format", choices=IMPORT_FORMATS, help="default: from the file name's suffix"
+    )
+    importer.add_argument("--reviewer", default="file import")
     importer.set_defaults(func=run_import)
 
     review = commands.add_parser("review", help="set the status of an equivalent")
@@ -103,6 +127,8 @@ def check_terms_file(path: Path | None) -> None:
 
 
 def _store(args: argparse.Namespace) -> Store:
+    from glossary.store.engine import open_store
+
     return open_store(path=args.db) if args.db else open_store()
 
 
@@ -195,9 +221,11 @@ def print_terms(terms: list[TermView], *, examples: int) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from glossary.formats.exports import export
+    from glossary.formats.exports import checked_zh_lang, export, parse_statuses
 
-    data = export(_store(args), args.format)
+    statuses = parse_statuses(args.status) if args.status is not None else None
+    zh_lang = checked_zh_lang(args.zh_lang)  # both checked before the store is opened
+    data = export(_store(args), args.format, statuses=statuses, zh_lang=zh_lang)
     if args.output:
         write_bytes(data, args.output)
     else:
@@ -206,12 +234,30 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from glossary.formats.importing import import_csv_file
+    from glossary.formats.importing import import_glossary_file
 
-    report = import_csv_file(_store(args), args.file, reviewer=args.reviewer)
+    if (args.format or args.file.suffix.lower().lstrip(".")) == "tmx":
+        return _import_memory(args)
+    report = import_glossary_file(
+        _store(args), args.file, reviewer=args.reviewer, fmt=args.format
+    )
     print(
         f"imported {report.rows} rows: {report.terms_added} new terms, "
-        f"{report.equivalents_added} new equivalents, {report.equivalents_changed} changed"
+        f"{report.equivalents_added} new equivalents, {report.equivalents_changed} changed, "
+        f"{report.unchanged} unchanged, {len(report.conflicts)} conflicts"
+    )
+    for conflict in report.conflicts:
+        print(f"duiqi glossary import: conflict: {conflict}", file=sys.stderr)
+    return 1 if report.conflicts else 0
+
+
+def _import_memory(args: argparse.Namespace) -> int:
+    from glossary.formats.tmx_reader import import_tmx
+
+    report = import_tmx(_store(args), args.file.read_bytes(), source=str(args.file))
+    print(
+        f"imported {report.units} translation units as corpus {report.corpus_id!r}: "
+        f"{report.pairs_added} new pairs, {report.skipped} units without Chinese and English"
     )
     return 0
 

@@ -7,8 +7,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-from api.service.settings import ENV_DB
-
 
 def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
@@ -25,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.service.app import create_app
-    from api.service.settings import get_settings
+    from api.service.settings import ENV_DB, get_settings
 
     if args.db is not None:
         os.environ[ENV_DB] = str(args.db)  # read by get_settings, the one settings source

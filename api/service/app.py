@@ -24,6 +24,7 @@ from api.jobs.queue import JobNotFound
 from api.jobs.runner import JobRunner
 from api.jobs.worker import FixedEncoder, JobEncoder
 from api.service.deps import AuthError, get_encoder
+from api.service.docs import mount_docs
 from api.service.reads import StoreReads
 from api.service.routers import align, concordance, documents, exports, health, jobs, terms
 from api.service.schemas import ErrorOut
@@ -142,6 +143,8 @@ def create_app() -> FastAPI:
         version="0.1.0",
         lifespan=_lifespan,
         responses=_ERRORS,  # type: ignore[arg-type]
+        docs_url=None,  # served by mount_docs from packaged assets, not a CDN
+        redoc_url=None,
     )
     app.add_exception_handler(DuiqiError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
@@ -150,6 +153,7 @@ def create_app() -> FastAPI:
     for module in (terms, concordance, documents, align, jobs, exports, health):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    mount_docs(app)
 
     @app.get("/", include_in_schema=False)
     def page() -> FileResponse:

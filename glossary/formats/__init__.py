@@ -1,5 +1,7 @@
-"""Files in and out of the glossary: CSV, OmegaT TSV, TBX and TMX exports; CSV import.
+"""Files in and out of the glossary, one module per format.
 
-Entry points: :func:`glossary.formats.exports.export` and
-:func:`glossary.formats.importing.import_csv`.
+Exports: :func:`glossary.formats.exports.export` (CSV and XLSX in ``spreadsheet``, the OmegaT
+glossary in ``omegat``, TBX 2008 and v3 in ``tbx``, the aligned pairs as TMX in ``tmx``).
+Imports: :func:`glossary.formats.importing.import_glossary` (CSV, XLSX, TBX via
+``tbx_reader``) and :func:`glossary.formats.tmx_reader.import_tmx` (a translation memory).
 """

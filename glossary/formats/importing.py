@@ -1,9 +1,12 @@
-"""Reading a reviewed glossary CSV back in, all or nothing.
+"""Reading a reviewed glossary back in (CSV, XLSX or TBX), all or nothing.
 
-The file is the CSV export (``zh,en,status,frequency,confidence,note,sources``; BOM
-optional) or any CSV with at least ``zh,en,status`` (``definition`` is also read). Every
-row is checked before anything is written, and every problem is reported at once with
-its row number (the header is row 1, as a spreadsheet numbers it).
+A spreadsheet file is the CSV/XLSX export (BOM optional) or any table with at least
+``zh,en,status`` (``definition`` is also read). Every row is checked before anything is
+written, and every problem is reported at once with its row number (the header is row 1,
+as a spreadsheet numbers it). Rows of an export carry their entry's ``revision``, so an
+unchanged row is a no-op and a row whose entry changed in the store since the export is a
+conflict, reported and left alone (``glossary.store.revisions``); the rest is written in
+one transaction. A TBX file (2008 or v3, from any tool) is read by ``glossary.formats.tbx_reader``.
 """
 
 from __future__ import annotations
@@ -14,23 +17,34 @@ from pathlib import Path
 from typing import TypeVar
 
 from align.reading import decode_bytes
-from glossary.errors import ImportFormatError, InvalidStatus
+from glossary.corpus import SEED_TERMS
+from glossary.errors import ImportFormatError, InvalidField, InvalidStatus
+from glossary.formats.spreadsheet import read_xlsx, unguard
 from glossary.store.engine import Store
 from glossary.store.models import MAX_EN_CHARS, MAX_ZH_CHARS
 from glossary.store.reviewing import Decider, ReviewedRow, apply_reviewed_rows
+from glossary.store.revisions import TOKEN
 from glossary.store.validation import check_status, clean_text
 from glossary.store.views import ImportReport
 from glossary.types import Status
 
 REQUIRED_COLUMNS = ("zh", "en", "status")
-OPTIONAL_COLUMNS = ("frequency", "confidence", "note", "definition", "sources")
+OPTIONAL_COLUMNS = (
+    "frequency", "confidence", "note", "definition", "sources", "reviewed_by", "reviewed_at",
+    "revision",
+)
+IMPORT_FORMATS = ("csv", "xlsx", "tbx")
 _N = TypeVar("_N", int, float)
-SEED_TERMS_PATH = Path(__file__).resolve().parents[2] / "corpora" / "glossary" / "seed_terms.csv"
+SEED_TERMS_PATH = SEED_TERMS
 
 
 def parse_glossary_csv(text: str, *, source: str) -> list[ReviewedRow]:
     """The rows of a glossary CSV, or ``ImportFormatError`` listing every malformed row."""
-    records = _records(text, source)
+    return parse_records(_records(text, source), source=source)
+
+
+def parse_records(records: list[list[str]], *, source: str) -> list[ReviewedRow]:
+    """The rows of a glossary table (CSV or XLSX cells), every malformed row reported."""
     if not records:
         raise ImportFormatError(source, ["the file has no header row; expected zh,en,status,…"])
     header = [name.strip().lower() for name in records[0]]
@@ -69,19 +83,49 @@ def parse_glossary_csv(text: str, *, source: str) -> list[ReviewedRow]:
 
 
 def import_csv(store: Store, data: bytes, *, reviewer: str, source: str = "upload") -> ImportReport:
+    """Import a reviewed glossary CSV (see ``import_glossary``)."""
+    return import_glossary(store, data, fmt="csv", reviewer=reviewer, source=source)
+
+
+def import_glossary(
+    store: Store, data: bytes, *, fmt: str, reviewer: str, source: str = "upload"
+) -> ImportReport:
     """Import a reviewed glossary: its rows count as reviewed and outrank rebuilds.
 
-    New equivalents get origin "imported"; every row overrides the stored status and note.
+    New equivalents get origin "imported". A row without a revision (a hand-made file,
+    another tool's TBX) overrides the stored status and note; a row with one changes only
+    what a person changed since the export, and reports conflicts instead of reverting.
     """
-    rows = parse_glossary_csv(decode_bytes(data, name=source), source=source)
+    if fmt == "csv":
+        rows = parse_glossary_csv(decode_bytes(data, name=source), source=source)
+    elif fmt == "xlsx":
+        rows = parse_records(read_xlsx(data, source=source), source=source)
+    elif fmt == "tbx":
+        from glossary.formats.tbx_reader import parse_tbx
+
+        rows = parse_tbx(data, source=source)
+    else:
+        raise InvalidField(
+            f"unknown import format {fmt!r}; use one of: {', '.join(IMPORT_FORMATS)}"
+        )
     return apply_reviewed_rows(
         store, rows, decider=Decider(reviewer=reviewer, source=source, origin="imported")
     )
 
 
-def import_csv_file(store: Store, path: str | Path, *, reviewer: str) -> ImportReport:
+def import_glossary_file(
+    store: Store, path: str | Path, *, reviewer: str, fmt: str | None = None
+) -> ImportReport:
+    """Import a file, its format named or read from its suffix (.csv, .xlsx, .tbx)."""
     file = Path(path)
-    return import_csv(store, file.read_bytes(), reviewer=reviewer, source=str(file))
+    kind = fmt or file.suffix.lower().lstrip(".")
+    if kind not in IMPORT_FORMATS:
+        raise InvalidField(
+            f"{file}: cannot tell the format from the name; name it .csv, .xlsx or .tbx "
+            f"or give --format ({', '.join(IMPORT_FORMATS)})"
+        )
+    return import_glossary(store, file.read_bytes(), fmt=kind, reviewer=reviewer,
+                           source=str(file))
 
 
 def load_curated_terms(store: Store, path: str | Path) -> ImportReport:
@@ -113,7 +157,7 @@ def _records(text: str, source: str) -> list[list[str]]:
 
 def _row(fields: dict[str, str], number: int) -> tuple[ReviewedRow | None, list[str]]:
     problems: list[str] = []
-    zh, en = clean_text(fields["zh"]), clean_text(fields["en"])
+    zh, en = clean_text(unguard(fields["zh"])), clean_text(unguard(fields["en"]))
     for name, value, limit in (("zh", zh, MAX_ZH_CHARS), ("en", en, MAX_EN_CHARS)):
         if not value:
             problems.append(f"row {number}: {name} is empty")
@@ -130,17 +174,24 @@ def _row(fields: dict[str, str], number: int) -> tuple[ReviewedRow | None, list[
         problems.append(f"row {number}: frequency {frequency} is negative")
     if confidence is not None and not 0.0 <= confidence <= 1.0:
         problems.append(f"row {number}: confidence {confidence} is outside [0, 1]")
+    revision = fields.get("revision", "").strip() or None
+    if revision is not None and not TOKEN.fullmatch(revision):
+        problems.append(
+            f"row {number}: revision {revision!r} is not one an export wrote; "
+            "leave the revision column as exported (or empty for a new row)"
+        )
     if problems or status is None:
         return None, problems
-    definition = fields.get("definition", "").strip()
+    definition = unguard(fields.get("definition", "")).strip()
     row = ReviewedRow(
         zh=zh,
         en=en,
         status=status,
-        note=fields["note"].strip() if "note" in fields else None,
+        note=unguard(fields["note"]).strip() if "note" in fields else None,
         definition=definition or None,  # blank: the term's definition is on another row
         frequency=frequency,
         confidence=confidence,
+        revision=revision,
     )
     return row, problems
 

@@ -19,6 +19,7 @@ from glossary.store.engine import CHUNK, Store
 from glossary.store.evidence import refresh_figures, set_contribution
 from glossary.store.merging import terms_by_zh
 from glossary.store.models import IMPORTED_CORPUS, Equivalent, ReviewEvent, Term
+from glossary.store.revisions import Decision, verdict
 from glossary.store.validation import required
 from glossary.store.views import ImportReport
 from glossary.types import Status
@@ -41,6 +42,8 @@ class ReviewedRow:
     definition: str | None = None
     frequency: int | None = None
     confidence: float | None = None
+    revision: str | None = None
+    """The entry's revision when the file was exported (``glossary.store.revisions``)."""
 
 
 @dataclass(frozen=True)
@@ -68,11 +71,14 @@ def apply_reviewed_rows(
     New equivalents get ``decider.origin``. A person's rows set status, note, definition
     and their name on every row they touch; a curated list's rows skip equivalents a
     person reviewed and definitions a person edited, and mark the rows they decide
-    "curated" without naming a reviewer.
+    "curated" without naming a reviewer. A row that carries a revision (an exported file
+    coming back) changes its entry only if a person edited the row and the entry is as
+    exported; if both changed, it is reported in ``conflicts`` and left alone.
     """
     person = None if decider.reviewer is None else required(decider.reviewer, "reviewer", 120)
     audit_name = person or required(decider.source, "curated list name", 120)
-    terms_added = equivalents_added = changed = 0
+    terms_added = equivalents_added = changed = unchanged = 0
+    conflicts: list[str] = []
     with store.writing() as session:
         now = datetime.now(UTC)
         for start in range(0, len(rows), CHUNK):
@@ -80,6 +86,14 @@ def apply_reviewed_rows(
             terms = terms_by_zh(session, [r.zh for r in chunk], with_equivalents=True)
             for row in chunk:
                 term = terms.get(row.zh)
+                if row.revision is not None:
+                    outcome = _revised(row.revision, row, term)
+                    if outcome in ("same", "stale"):
+                        unchanged += 1
+                        continue
+                    if outcome == "conflict":
+                        conflicts.append(_conflict(row, term))
+                        continue
                 if term is None:
                     term = Term.create(row.zh, definition="", note="")
                     session.add(term)
@@ -110,8 +124,30 @@ def apply_reviewed_rows(
             session.flush()
     return ImportReport(
         rows=len(rows), terms_added=terms_added, equivalents_added=equivalents_added,
-        equivalents_changed=changed,
+        equivalents_changed=changed, unchanged=unchanged, conflicts=tuple(conflicts),
     )
+
+
+def _stored(row: ReviewedRow, term: Term | None) -> Equivalent | None:
+    return None if term is None else next((e for e in term.equivalents if e.en == row.en), None)
+
+
+def _revised(token: str, row: ReviewedRow, term: Term | None) -> str:
+    stored = _stored(row, term)
+    decision = None if stored is None else Decision(
+        zh=row.zh, en=stored.en, status=stored.status, note=stored.note,
+        reviewed_by=stored.reviewed_by, reviewed_at=stored.reviewed_at,
+    )
+    return verdict(token, zh=row.zh, en=row.en, status=row.status, note=row.note,
+                   stored=decision)
+
+
+def _conflict(row: ReviewedRow, term: Term | None) -> str:
+    stored = _stored(row, term)
+    now = stored.status if stored else "?"
+    by = f" by {stored.reviewed_by}" if stored and stored.reviewed_by else ""
+    return (f"{row.zh} → {row.en}: changed in the glossary since the export (now "
+            f"{now}{by}); the file's {row.status} was not applied")
 
 
 def decide(

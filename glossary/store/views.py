@@ -146,9 +146,15 @@ class MergeReport:
 
 @dataclass(frozen=True)
 class ImportReport:
-    """What one CSV import changed."""
+    """What one glossary import changed, and what it left alone.
+
+    ``unchanged``: rows of an exported file that no person edited (no-ops); ``conflicts``:
+    edited rows whose entry also changed in the store since the export, one line each.
+    """
 
     rows: int
     terms_added: int
     equivalents_added: int
     equivalents_changed: int
+    unchanged: int = 0
+    conflicts: tuple[str, ...] = ()

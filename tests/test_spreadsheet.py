@@ -1,0 +1,166 @@
+"""CSV and XLSX that survive a spreadsheet: formula guard, XLSX, and revision round trips."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from glossary.errors import ImportFormatError
+from glossary.formats.importing import import_glossary, load_seed_terms
+from glossary.formats.spreadsheet import CSV_HEADER, guard, to_csv, to_xlsx, unguard
+from glossary.store.editing import review, review_history
+from glossary.store.engine import Store, open_store
+from glossary.store.lookups import list_terms, lookup
+from glossary.store.merging import merge_entries
+from glossary.types import Status
+from tests.store_helpers import entry, snapshot
+
+HOSTILE = ("=1+1", '=HYPERLINK("http://x","y")', "+1", "-based", "@SUM(A1)", "'=quoted")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = open_store(path=tmp_path / "glossary.sqlite3")
+    load_seed_terms(opened)
+    merge_entries(opened, [entry()], corpus_id="seeds")
+    yield opened
+    opened.close()
+
+
+def _rows(data: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def _csv(rows: list[dict[str, str]]) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=CSV_HEADER, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _status(store: Store, zh: str, en: str) -> tuple[Status, str | None]:
+    [view] = lookup(store, zh)
+    eq = next(e for e in view.equivalents if e.en == en)
+    return eq.status, eq.reviewed_by
+
+
+@given(st.text(max_size=12))
+def test_guard_round_trips_and_never_starts_a_formula(text: str) -> None:
+    guarded = guard(text)
+    assert unguard(guarded) == text
+    assert not guarded.startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+def test_formula_cells_are_neutralised_in_csv_and_read_back_intact(
+    store: Store, tmp_path: Path
+) -> None:
+    for text in HOSTILE:
+        review(store, zh="稳岗", en="stabilize jobs", status="preferred", reviewer="ana",
+               note=text)
+        data = to_csv(list_terms(store))
+        [row] = [r for r in _rows(data) if r["en"] == "stabilize jobs"]
+        assert row["note"] == "'" + text
+        fresh = open_store(path=tmp_path / f"fresh{HOSTILE.index(text)}.db")
+        try:
+            import_glossary(fresh, data, fmt="csv", reviewer="bo")
+            [view] = lookup(fresh, "稳岗")
+            assert view.equivalents[0].note == text
+        finally:
+            fresh.close()
+
+
+def test_xlsx_keeps_chinese_and_formula_text_as_text(store: Store) -> None:
+    from openpyxl import load_workbook
+
+    review(store, zh="稳岗", en="stabilize jobs", status="preferred", reviewer="ana",
+           note="=1+1")
+    book = load_workbook(io.BytesIO(to_xlsx(list_terms(store))))
+    sheet = book.active
+    assert sheet is not None
+    header = [c.value for c in sheet[1]]
+    assert tuple(header) == CSV_HEADER
+    cells = {(r[0].value, r[1].value): r for r in sheet.iter_rows(min_row=2)}
+    note = cells[("稳岗", "stabilize jobs")][5]
+    assert (note.value, note.data_type) == ("=1+1", "s")
+    assert cells[("稳岗", "stabilize jobs")][3].value == 2  # numbers stay numbers
+    assert ("渝创渝新", "Chongqing Create Chongqing New") in cells
+
+
+def test_an_exported_file_saved_unchanged_changes_nothing(store: Store) -> None:
+    """The issue's case: re-importing an untouched export marked every proposal reviewed."""
+    data = to_csv(list_terms(store))
+    before = snapshot(store)
+    history = len(review_history(store, zh="稳岗"))
+    report = import_glossary(store, data, fmt="csv", reviewer="csv import")
+    assert report.equivalents_changed == 0 and report.conflicts == ()
+    assert report.unchanged == report.rows
+    assert snapshot(store) == before
+    assert _status(store, "稳岗", "post-retention") == ("proposed", None)
+    assert len(review_history(store, zh="稳岗")) == history
+
+
+def test_a_stale_untouched_row_does_not_revert_a_newer_review(store: Store) -> None:
+    data = to_csv(list_terms(store))
+    review(store, zh="稳岗", en="post-retention", status="rejected", reviewer="page")
+    report = import_glossary(store, data, fmt="csv", reviewer="csv import")
+    assert report.conflicts == () and report.equivalents_changed == 0
+    assert _status(store, "稳岗", "post-retention") == ("rejected", "page")
+
+
+def test_an_edited_row_applies_and_a_row_changed_on_both_sides_is_a_conflict(
+    store: Store,
+) -> None:
+    rows = _rows(to_csv(list_terms(store)))
+    for row in rows:
+        if row["en"] == "post-retention":
+            row["status"] = "deprecated"
+        if row["zh"] == "渝创渝新":
+            row["status"], row["note"] = "admitted", "from the file"
+    review(store, zh="稳岗", en="post-retention", status="rejected", reviewer="page")
+    for xlsx in (False, True):
+        data = _csv(rows) if not xlsx else _xlsx(rows)
+        report = import_glossary(store, data, fmt="xlsx" if xlsx else "csv", reviewer="bo")
+        assert len(report.conflicts) == 1
+        assert "稳岗 → post-retention: changed in the glossary since the export" in (
+            report.conflicts[0]
+        )
+        assert "now rejected by page" in report.conflicts[0]
+        assert _status(store, "稳岗", "post-retention") == ("rejected", "page")
+    [view] = lookup(store, "渝创渝新")
+    edited = next(e for e in view.equivalents if e.note == "from the file")
+    assert (edited.status, edited.reviewed_by) == ("admitted", "bo")
+
+
+def _xlsx(rows: list[dict[str, str]]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(list(CSV_HEADER))
+    for row in rows:
+        sheet.append([row[name] for name in CSV_HEADER])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_tampered_revision_is_a_row_error_and_nothing_is_imported(store: Store) -> None:
+    rows = _rows(to_csv(list_terms(store)))
+    rows[0]["status"], rows[1]["revision"] = "rejected", "edited-by-hand"
+    before = snapshot(store)
+    with pytest.raises(ImportFormatError, match="row 3: revision 'edited-by-hand' is not one"):
+        import_glossary(store, _csv(rows), fmt="csv", reviewer="bo", source="g.csv")
+    assert snapshot(store) == before
+
+
+def test_a_file_that_is_not_xlsx_is_a_clear_error(store: Store) -> None:
+    with pytest.raises(ImportFormatError, match="not an XLSX workbook"):
+        import_glossary(store, b"zh,en,status\n", fmt="xlsx", reviewer="bo", source="g.xlsx")
