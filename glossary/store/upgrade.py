@@ -15,13 +15,22 @@ _LEGACY_SEED_REVIEWER = "seed glossary"
 
 
 def upgrade(engine: Engine) -> None:
-    """Add the columns an older store lacks; a current store is left as it is."""
-    columns = {c["name"] for c in inspect(engine).get_columns("term")}
-    if "edited_by" in columns:
+    """Add the columns an older store lacks; a current store is left as it is.
+
+    Checked again inside the writing transaction (SQLite: ``BEGIN IMMEDIATE``), so two
+    processes opening the same old store upgrade it once.
+    """
+    if _current(engine):
         return
-    with engine.begin() as connection:
+    with engine.execution_options(duiqi_begin="BEGIN IMMEDIATE").begin() as connection:
+        if _current(connection):
+            return
         _add_person_columns(connection)
         _mark_people(connection)
+
+
+def _current(bind: Engine | Connection) -> bool:
+    return "edited_by" in {c["name"] for c in inspect(bind).get_columns("term")}
 
 
 def _add_person_columns(connection: Connection) -> None:
