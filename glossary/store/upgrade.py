@@ -46,13 +46,14 @@ def _mark_people(connection: Connection) -> None:
 
     Older stores marked the seed's equivalents ``reviewed_by = 'seed glossary'``, a name a
     person could also type. The audit action tells them apart: the seed's events are
-    "curated", a person's are "review" or an import. A term's definition or note counts
+    "curated", a person's are "review" or an import. What only the seed decided becomes a
+    curated row with no reviewer, as the seed writes it now. A term's definition or note counts
     as a person's edit when a person's event changed it.
     """
     connection.execute(
         text(
-            "UPDATE equivalent SET reviewed_by = NULL, reviewed_at = NULL "
-            "WHERE reviewed_by = :seed AND origin = 'curated' AND NOT EXISTS ("
+            "UPDATE equivalent SET reviewed_by = NULL, reviewed_at = NULL, origin = 'curated' "
+            "WHERE reviewed_by = :seed AND NOT EXISTS ("
             " SELECT 1 FROM review_event e JOIN term t ON t.zh = e.zh"
             " WHERE t.id = equivalent.term_id AND e.en = equivalent.en"
             " AND e.action <> 'curated')"
@@ -66,7 +67,7 @@ def _mark_people(connection: Connection) -> None:
             "OR (action = 'definition' AND reviewer <> :seed) ORDER BY id"
         ),
         {"seed": _LEGACY_SEED_REVIEWER},
-    )
+    ).fetchall()
     for zh, reviewer, at in edits:
         connection.execute(
             text("UPDATE term SET edited_by = :who, edited_at = :at WHERE zh = :zh"),
