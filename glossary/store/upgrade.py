@@ -15,13 +15,22 @@ _LEGACY_SEED_REVIEWER = "seed glossary"
 
 
 def upgrade(engine: Engine) -> None:
-    """Add the columns an older store lacks; a current store is left as it is."""
-    columns = {c["name"] for c in inspect(engine).get_columns("term")}
-    if "edited_by" in columns:
+    """Add the columns an older store lacks; a current store is left as it is.
+
+    Checked again inside the writing transaction (SQLite: ``BEGIN IMMEDIATE``), so two
+    processes opening the same old store upgrade it once.
+    """
+    if _current(engine):
         return
-    with engine.begin() as connection:
+    with engine.execution_options(duiqi_begin="BEGIN IMMEDIATE").begin() as connection:
+        if _current(connection):
+            return
         _add_person_columns(connection)
         _mark_people(connection)
+
+
+def _current(bind: Engine | Connection) -> bool:
+    return "edited_by" in {c["name"] for c in inspect(bind).get_columns("term")}
 
 
 def _add_person_columns(connection: Connection) -> None:
@@ -37,13 +46,14 @@ def _mark_people(connection: Connection) -> None:
 
     Older stores marked the seed's equivalents ``reviewed_by = 'seed glossary'``, a name a
     person could also type. The audit action tells them apart: the seed's events are
-    "curated", a person's are "review" or an import. A term's definition or note counts
+    "curated", a person's are "review" or an import. What only the seed decided becomes a
+    curated row with no reviewer, as the seed writes it now. A term's definition or note counts
     as a person's edit when a person's event changed it.
     """
     connection.execute(
         text(
-            "UPDATE equivalent SET reviewed_by = NULL, reviewed_at = NULL "
-            "WHERE reviewed_by = :seed AND origin = 'curated' AND NOT EXISTS ("
+            "UPDATE equivalent SET reviewed_by = NULL, reviewed_at = NULL, origin = 'curated' "
+            "WHERE reviewed_by = :seed AND NOT EXISTS ("
             " SELECT 1 FROM review_event e JOIN term t ON t.zh = e.zh"
             " WHERE t.id = equivalent.term_id AND e.en = equivalent.en"
             " AND e.action <> 'curated')"
@@ -57,7 +67,7 @@ def _mark_people(connection: Connection) -> None:
             "OR (action = 'definition' AND reviewer <> :seed) ORDER BY id"
         ),
         {"seed": _LEGACY_SEED_REVIEWER},
-    )
+    ).fetchall()
     for zh, reviewer, at in edits:
         connection.execute(
             text("UPDATE term SET edited_by = :who, edited_at = :at WHERE zh = :zh"),
