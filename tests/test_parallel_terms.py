@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import pytest
 
+from align.encoders import Encoder
 from align.scripts import to_simplified
 from align.types import Alignment, Bead, Document, Lang, Sentence, Signature, join_sentences
 from glossary.extraction.bitext import SentencePair, Token
@@ -62,7 +63,12 @@ def corpus() -> tuple[list[Document], list[Document], list[Alignment]]:
 @pytest.fixture(scope="module")
 def entries() -> tuple[TermEntry, ...]:
     zh_docs, en_docs, alignments = corpus()
-    return extract_terms(zh_docs, en_docs, encoder=None, alignments=alignments)  # type: ignore[arg-type]
+    return extract_terms(zh_docs, en_docs, encoder=_no_model, alignments=alignments)
+
+
+def _no_model() -> Encoder:
+    """Translations never need the sentence encoder: loading one would be wasted time."""
+    raise AssertionError("the parallel path asked for a sentence encoder")
 
 
 def _entry(entries: tuple[TermEntry, ...], zh: str) -> TermEntry:
