@@ -114,7 +114,7 @@ def merge_terms(
     store: Store,
     alignments: Sequence[Alignment],
     *,
-    encoder: Encoder,
+    encoder: Encoder | Callable[[], Encoder],
     doc_ids: Mapping[str, str],
     corpus_id: str,
 ) -> tuple[int, MergeReport]:
@@ -122,7 +122,8 @@ def merge_terms(
 
     All at once, not pair by pair: an equivalent's support and association are counted across
     every article, and each Chinese sentence is compared with the whole English side.
-    Returns the number of entries extracted and what the merge changed.
+    Returns the number of entries extracted and what the merge changed. ``encoder`` may be
+    a function that loads one, called only if some pair needs the comparable path.
     """
     docs = {d.name: d for a in alignments for d in (a.src, a.tgt)}
     entries = extract_terms(

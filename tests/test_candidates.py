@@ -94,3 +94,14 @@ def test_known_half_of_a_quoted_name_is_a_candidate() -> None:
     found = _by_zh(find_candidates({(0, 0): "建立“川渝通办”服务平台。"}))
     assert "part" in found["川渝"].kinds
     assert "通办" not in found  # no dictionary knows it: not a word of its own
+
+
+def test_title_marks_are_left_out_of_the_term() -> None:
+    found = _by_zh(find_candidates({(0, 0): "根據《銀行業條例》，金管局可以發出指引。"}))
+    assert "quoted" in found["銀行業條例"].kinds
+    assert not any("《" in term or "》" in term for term in found)
+
+
+def test_traditional_text_is_cut_as_its_simplified_form() -> None:
+    text = "離岸人民幣市場"  # jieba alone cuts 離岸/人民/幣市場
+    assert [text[a:b] for a, b in segment(text)] == ["離岸", "人民幣", "市場"]

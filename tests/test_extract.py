@@ -12,14 +12,10 @@ from align.document import load_document
 from align.encoders import Encoder, Vectors, normalise_rows
 from align.errors import InputError, LanguageError
 from align.types import Alignment, Bead, Document, Lang, Sentence, Signature, join_sentences
-from glossary.extraction.comparable import (
-    _choose,
-    _EnglishSide,
-    _outlinked,
-    _Top,
-    span_evidence,
-)
+from glossary.extraction.choosing import Top, choose, outlinked
+from glossary.extraction.comparable import span_evidence
 from glossary.extraction.dictionary import content_stems
+from glossary.extraction.english_index import EnglishSide
 from glossary.extraction.equivalents import Evidence, span_key
 from glossary.extraction.extract import extract_terms
 from glossary.types import TermEntry
@@ -198,15 +194,15 @@ def test_span_evidence_lists_every_weighed_span() -> None:
 
 
 def _choose_between(*spans: tuple[str, float], vocabulary: frozenset[str]) -> list[str]:
-    """Keys ``_choose`` keeps from spans given best first with their confidences."""
-    english = _EnglishSide(
+    """Keys ``choose`` keeps from spans given best first with their confidences."""
+    english = EnglishSide(
         texts={}, spans={}, span_vectors={}, stems={k: content_stems(k) for k, _ in spans},
         vectors=np.zeros((0, 1)), sentence_count={k: 1 for k, _ in spans}, by_stem={},
         placed={}, quoted_keys=frozenset(),
     )  # fmt: skip
     evidence = Evidence(0.5, 0.5, False, False, 0.0, 0.5, 1.0, 1, 0.5, 2)
     scored = [(key, evidence, score, []) for key, score in spans]
-    return [key for key, *_ in _choose(scored, english, vocabulary, 0.5, 3)]
+    return [key for key, *_ in choose(scored, english, vocabulary, 0.5, 3)]
 
 
 def test_a_nested_span_wins_only_where_the_dictionary_backs_its_boundary() -> None:
@@ -226,12 +222,12 @@ def test_a_shared_top_rendering_goes_to_the_term_the_dictionary_explains_better(
     keys = ("special action", "wage arrears", "people in difficulty")
     stems = {key: content_stems(key) for key in keys}
     tops = [
-        _Top("special action", dictionary=1.0, confidence=0.95),  # 专项行动
-        _Top("special action", dictionary=0.5, confidence=0.90),  # 专项活动: 活动 is "activity"
-        _Top("wage arrears", dictionary=1.0, confidence=0.90),  # 欠薪
-        _Top("wage arrears", dictionary=1.0, confidence=0.80),  # 工资拖欠: glossed as well
-        _Top("people in difficulty", dictionary=0.5, confidence=0.90),
-        _Top("people in difficulty", dictionary=1.0, confidence=0.60),  # less confident
+        Top("special action", dictionary=1.0, confidence=0.95),  # 专项行动
+        Top("special action", dictionary=0.5, confidence=0.90),  # 专项活动: 活动 is "activity"
+        Top("wage arrears", dictionary=1.0, confidence=0.90),  # 欠薪
+        Top("wage arrears", dictionary=1.0, confidence=0.80),  # 工资拖欠: glossed as well
+        Top("people in difficulty", dictionary=0.5, confidence=0.90),
+        Top("people in difficulty", dictionary=1.0, confidence=0.60),  # less confident
         None,
     ]
-    assert _outlinked(tops, stems) == [None, "special action", None, None, None, None, None]
+    assert outlinked(tops, stems) == [None, "special action", None, None, None, None, None]

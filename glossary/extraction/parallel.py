@@ -11,6 +11,7 @@ ordinary: the evidence from the translation side decides.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -36,16 +37,20 @@ from glossary.extraction.word_alignment import Link, align_words
 from glossary.types import Equivalent, Example, Span, TermEntry
 
 _MIN_OCCURRENCES = 2
+_RELATIVE = (1, 4)  # consistency and Dice, compared with the term's best rendering
 _MAX_EXAMPLES = 10
 
 FEATURES = (
     "bias", "consistency", "support", "reverse", "dice", "dictionary", "frequency",
-    "single_word", "length", "capitalised", "fragment",
+    "single_word", "length", "capitalised", "fragment", "consistency_share", "dice_share",
 )  # fmt: skip
 
 # Fitted by ``fit_logistic`` on the HKMA dev years (``bench/glossary_bench.py --fit``); the
 # bench reports leave-one-year-out folds, each year scored with weights fitted on the others.
-WEIGHTS: Weights = (-3.031, 1.506, 1.034, 1.634, 1.275, 0.375, 0.326, -0.428, -0.085, 0.463, -1.234)
+WEIGHTS: Weights = (
+    -3.277, 1.067, 0.525, 1.297, 0.306, 0.355, 0.283, -0.744, -0.683, 0.547, -1.594, 0.156,
+    2.061,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -144,13 +149,34 @@ def parallel_candidates(
                 key=key,
                 zh=written.most_common(1)[0][0],
                 occurrences=len(found),
-                renderings=tuple(
-                    _rendering(key, en_key, seen_all, context, pairs, texts)
-                    for en_key, seen_all in sorted(renderings.items())
+                renderings=_against_rivals(
+                    [
+                        _rendering(key, en_key, seen_all, context, pairs, texts)
+                        for en_key, seen_all in sorted(renderings.items())
+                    ]
                 ),
             )
         )
     return tuple(sorted(out, key=lambda c: c.key))
+
+
+def _against_rivals(renderings: Sequence[Rendering]) -> tuple[Rendering, ...]:
+    """Each rendering's consistency and Dice also as a share of the best among the term's
+    renderings: the choice is between rivals, and an absolute figure hides how close they are."""
+    best = [max((r.values[i] for r in renderings), default=0.0) for i in _RELATIVE]
+    return tuple(
+        dataclasses.replace(
+            r,
+            values=(
+                *r.values,
+                *(
+                    r.values[i] / top if top else 0.0
+                    for i, top in zip(_RELATIVE, best, strict=True)
+                ),
+            ),
+        )
+        for r in renderings
+    )
 
 
 @dataclass(frozen=True)

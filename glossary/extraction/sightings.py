@@ -32,8 +32,11 @@ _ZH_EDGE_STOP = frozenset(
     "时 年 月 日 亦 会 能 可 可以 要".split()
 )
 EN_FUNCTION = frozenset(
-    "a an the of to in on at for by with and or as is are was were be been its their "  # noqa: SIM905
-    "this that these those which who from into than also such per".split()
+    "a an the of to in on at for by with and or as is are was were be been being its their "  # noqa: SIM905
+    "this that these those which who whom whose from into than also such per it they we "
+    "has have had will would shall should can could may might must do does did not no "
+    "under over after before since while during through within about between among "
+    "against towards via upon so then there here".split()
 )
 _WORDLIKE = regex.compile(r"^(?:\p{Han}+|[A-Za-z][A-Za-z0-9]*|\d+)$")
 _BREAK = regex.compile(r"[()（）\[\],;:，；：]")
