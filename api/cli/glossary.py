@@ -62,7 +62,8 @@ def register(sub: Any) -> None:
     export.add_argument(
         "--format", choices=FORMATS, default="csv",
         help="tbx: TBX-Basic 2008 (martif: OmegaT, MultiTerm, memoQ); tbx3: TBX v3 "
-        "(ISO 30042:2019); tsv: OmegaT glossary (name the file .txt or .tab)",
+        "(ISO 30042:2019); tsv: OmegaT glossary (name the file .txt: OmegaT reads *.tsv not "
+        "at all and *.tab in the system encoding)",
     )
     export.add_argument(
         "--status", metavar="LIST",

@@ -1,7 +1,8 @@
 """OmegaT's glossary format: ``source<TAB>target<TAB>comment``, no header.
 
-OmegaT reads glossary files named ``*.txt`` or ``*.tab`` (``*.utf8`` too), not ``*.tsv``;
-the export is named ``glossary.txt`` for that reason. Rejected equivalents are left out
+OmegaT reads a tab-separated glossary only by its name: ``*.txt`` and ``*.utf8`` as UTF-8,
+``*.tab`` in the system encoding (GBK on a Chinese Windows), ``*.tsv`` not at all. The
+download is named ``glossary.txt`` for that reason. Rejected equivalents are left out
 (OmegaT would offer them for insertion); deprecated ones stay, their comment says not to
 use them.
 """

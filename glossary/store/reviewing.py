@@ -19,7 +19,7 @@ from glossary.store.engine import CHUNK, Store
 from glossary.store.evidence import refresh_figures, set_contribution
 from glossary.store.merging import terms_by_zh
 from glossary.store.models import IMPORTED_CORPUS, Equivalent, ReviewEvent, Term
-from glossary.store.revisions import Decision, verdict
+from glossary.store.revisions import Decision, Verdict, verdict
 from glossary.store.validation import required
 from glossary.store.views import ImportReport
 from glossary.types import Status
@@ -132,7 +132,7 @@ def _stored(row: ReviewedRow, term: Term | None) -> Equivalent | None:
     return None if term is None else next((e for e in term.equivalents if e.en == row.en), None)
 
 
-def _revised(token: str, row: ReviewedRow, term: Term | None) -> str:
+def _revised(token: str, row: ReviewedRow, term: Term | None) -> Verdict:
     stored = _stored(row, term)
     decision = None if stored is None else Decision(
         zh=row.zh, en=stored.en, status=stored.status, note=stored.note,
