@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the test suite with the services some tests drive: Debian's chromium and a CJK font
-# (browser tests) and a throwaway PostgreSQL server (the glossary store against a real server).
+# Runs the test suite with the services some tests drive: Debian's chromium, a CJK font and
+# axe-core from npm (browser and accessibility tests) and a throwaway PostgreSQL server (the
+# glossary store against a real server).
 # Installs what is missing (apt-get, as root or through sudo) and stops what it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,11 +11,14 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+
+[ -f node_modules/axe-core/axe.min.js ] || npm ci --no-audit --no-fund --silent
 
 pgbin=$(dirname "$(compgen -G "/usr/lib/postgresql/*/bin/initdb" | sort -V | tail -n 1)")
 pgdata=$(mktemp -d /tmp/duiqi-pg.XXXXXX)

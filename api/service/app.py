@@ -23,6 +23,7 @@ from align.errors import DuiqiError, GoldFormatError, InputError, LanguageError,
 from api.jobs.queue import JobNotFound
 from api.jobs.runner import JobRunner
 from api.jobs.worker import FixedEncoder, JobEncoder
+from api.service.cache import ClearOnWrite, ReadCache
 from api.service.deps import AuthError, get_encoder
 from api.service.docs import mount_docs
 from api.service.reads import StoreReads
@@ -99,6 +100,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
                        nice=settings.job_nice)
     runner.start()
     app.state.store, app.state.jobs, app.state.reads = store, runner, StoreReads()
+    app.state.cache = ReadCache(ttl_s=settings.read_cache_ms / 1000)
     try:
         yield
     finally:
@@ -146,6 +148,7 @@ def create_app() -> FastAPI:
         docs_url=None,  # served by mount_docs from packaged assets, not a CDN
         redoc_url=None,
     )
+    app.add_middleware(ClearOnWrite, cache=lambda: getattr(app.state, "cache", None))
     app.add_exception_handler(DuiqiError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)

@@ -19,6 +19,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from align.encoders import Encoder, Vectors, load_encoder
 from align.errors import DuiqiError
 from api.jobs.runner import JobRunner
+from api.service.cache import ReadCache
 from api.service.reads import StoreReads
 from api.service.settings import Settings, get_settings
 from glossary.store.engine import Store
@@ -70,6 +71,11 @@ def get_reads(request: Request) -> StoreReads:
     return reads
 
 
+def get_cache(request: Request) -> ReadCache:
+    cache: ReadCache = request.app.state.cache
+    return cache
+
+
 def get_jobs(request: Request) -> JobRunner:
     runner: JobRunner = request.app.state.jobs
     return runner
@@ -96,4 +102,5 @@ StoreDep = Annotated[Store, Depends(get_store)]
 EncoderDep = Annotated[Encoder, Depends(get_encoder)]
 JobsDep = Annotated[JobRunner, Depends(get_jobs)]
 ReadsDep = Annotated[StoreReads, Depends(get_reads)]
+CacheDep = Annotated[ReadCache, Depends(get_cache)]
 ReviewerDep = Annotated[str, Depends(require_reviewer)]

@@ -25,6 +25,7 @@ ENV_MODEL = "DUIQI_MODEL"
 ENV_MAX_UPLOAD = "DUIQI_MAX_UPLOAD_BYTES"
 ENV_JOB_NICE = "DUIQI_JOB_NICE"
 ENV_JOB_THREADS = "DUIQI_JOB_THREADS"
+ENV_READ_CACHE_MS = "DUIQI_READ_CACHE_MS"
 MIN_KEY_LENGTH = 16
 PLACEHOLDER_KEYS = frozenset(
     {"changethis", "changeme", "secret", "password", "apikey", "api-key", "test", "admin"}
@@ -43,6 +44,8 @@ class Settings:
     ``database_url`` wins over ``db_path``; with neither, the store's default is used.
     ``job_nice`` and ``job_threads`` are the batch-job worker process's scheduling
     niceness and compute threads: jobs take what lookups leave of the cores.
+    ``read_cache_ms`` is how long a lookup or concordance answer is reused (0: never; see
+    ``api.service.cache``).
     """
 
     api_keys: Mapping[str, str] = field(default_factory=dict)
@@ -56,6 +59,7 @@ class Settings:
     examples_per_equivalent: int = 3
     job_nice: int = 10
     job_threads: int = 1
+    read_cache_ms: int = 2000
 
     def __post_init__(self) -> None:
         for key, name in self.api_keys.items():
@@ -66,6 +70,8 @@ class Settings:
             raise ConfigError(f"job_nice must be in 0..19 (got {self.job_nice})")
         if self.job_threads < 1:
             raise ConfigError(f"job_threads must be ≥ 1 (got {self.job_threads})")
+        if self.read_cache_ms < 0:
+            raise ConfigError(f"read_cache_ms must be ≥ 0 (got {self.read_cache_ms})")
 
 
 def check_key(name: str, key: str) -> None:
@@ -122,6 +128,7 @@ def settings_from_env(env: Mapping[str, str]) -> Settings:
         max_upload_bytes=_int(env, ENV_MAX_UPLOAD, 2_000_000),
         job_nice=_int(env, ENV_JOB_NICE, 10),
         job_threads=_int(env, ENV_JOB_THREADS, 1),
+        read_cache_ms=_int(env, ENV_READ_CACHE_MS, 2000),
     )
 
 

@@ -8,6 +8,7 @@ from glossary.errors import InvalidField, TermNotFound
 from glossary.store.engine import CHUNK, Store
 from glossary.store.models import Term
 from glossary.store.search_tiers import (
+    count_statement,
     probe_params,
     search_params,
     tiers,
@@ -42,25 +43,38 @@ def lookup_page(
     matches come first. Only when the query as typed finds nothing does the search
     forgive: the other Chinese script, the other English spelling, the other number,
     then one typo; each result says which tier found it (``match``) and with what form
-    of the query (``matched``). Term ids are cheap index reads, so up to
-    ``COUNT_LIMIT`` of them are collected for the total; views are built for the page only.
+    of the query (``matched``). The total is the number found when the page is not
+    full, else a count over the same index ranges that stops past ``COUNT_LIMIT``.
     """
     q = clean_text(query)
     if not q:
         raise InvalidField("the query is empty; type a Chinese term or an English phrase")
     check_page(limit, offset)
-    reach = max(offset + limit, COUNT_LIMIT + 1)
+    wanted = offset + limit
     chinese = is_chinese(q)
     found: dict[int, tuple[Match, str]] = {}
     with store.reading() as session:
         connection = session.connection()
-        _search(connection, q, chinese=chinese, wanted=reach, found=found, tier=None)
+        _search(connection, q, chinese=chinese, wanted=wanted, found=found, tier=None)
+        total, exact = len(found), True
         if not found:
-            _forgive(connection, q, chinese=chinese, wanted=reach, found=found)
-        page = list(found)[offset : offset + limit]
+            _forgive(connection, q, chinese=chinese, wanted=wanted, found=found)
+            total, exact = len(found), len(found) < wanted
+        elif len(found) >= wanted:  # a full page: there may be more than it holds
+            total = _count(connection, q, chinese=chinese)
+            exact = total <= COUNT_LIMIT
+        page = list(found)[offset:wanted]
         views = {v.id: v for v in term_views(session, page, examples=examples)}
     items = tuple(_with_match(views[i], *found[i]) for i in page if i in views)
-    return LookupPage(query=q, total=len(found), total_exact=len(found) < reach, items=items)
+    return LookupPage(query=q, total=max(total, len(found)), total_exact=exact, items=items)
+
+
+def _count(connection: Connection, q: str, *, chinese: bool) -> int:
+    """Terms matching ``q`` as typed, counted up to ``COUNT_LIMIT`` + 1."""
+    params = search_params(q, chinese=chinese, wanted=0)
+    statement = count_statement(chinese=chinese, bounded="hi" in params)
+    counted: int = connection.execute(statement, {**params, "cap": COUNT_LIMIT + 1}).scalar_one()
+    return counted
 
 
 def _search(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 
-from api.service.deps import ReadsDep, StoreDep
+from api.service.deps import CacheDep, ReadsDep, StoreDep
 from api.service.schemas import ConcordancePage, PairPublic, SpanOut
 from api.service.schemas import DocumentPublic as Doc
 from glossary.store.concordance import PairFilter, Sort, concordance
@@ -18,8 +19,10 @@ Date = Annotated[str | None, Query(max_length=32, description="YYYY, YYYY-MM or 
 
 @router.get("", response_model=ConcordancePage)
 async def search_pairs(
+    request: Request,
     store: StoreDep,
     reads: ReadsDep,
+    cache: CacheDep,
     q: Annotated[str, Query(min_length=1, max_length=200, description="Chinese or English")],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
@@ -30,14 +33,22 @@ async def search_pairs(
     date_from: Date = None,
     date_to: Date = None,
     min_score: Annotated[float, Query(ge=0.0, le=1.0)] = 0.0,
-) -> ConcordancePage:
+) -> Response:
     """Pairs through the full-text index, filtered, sorted, one page of them and the total."""
-    where = PairFilter(doc=doc or None, source=source or None, date_from=date_from or None,
-                       date_to=date_to or None, min_score=min_score)
-    page = await reads.run(concordance, store, q, limit=limit, offset=offset, sort=sort,
-                           where=where)
-    return ConcordancePage(query=q, total=page.total, limit=limit, offset=offset,
-                           index=page.index, items=[public_pair(v) for v in page.items])
+    key = f"{request.url.path}?{request.url.query}"
+    body = cache.get(key)
+    if body is None:
+        generation = cache.generation
+        where = PairFilter(doc=doc or None, source=source or None, date_from=date_from or None,
+                           date_to=date_to or None, min_score=min_score)
+        page = await reads.run(concordance, store, q, limit=limit, offset=offset, sort=sort,
+                               where=where)
+        body = ConcordancePage(
+            query=q, total=page.total, limit=limit, offset=offset, index=page.index,
+            items=[public_pair(v) for v in page.items],
+        ).model_dump_json().encode()
+        cache.put(key, body, generation)
+    return Response(body, media_type="application/json")
 
 
 def public_pair(v: PairView) -> PairPublic:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
 
-from api.service.deps import ReadsDep, ReviewerDep, SettingsDep, StoreDep
+from api.service.deps import CacheDep, ReadsDep, ReviewerDep, SettingsDep, StoreDep
 from api.service.schemas import (
     EquivalentReview,
     ReviewEventPublic,
@@ -27,19 +28,28 @@ TermId = Annotated[int, Path(ge=1, le=2**62, description="the id a lookup return
 
 @router.get("", response_model=TermPage)
 async def search_terms(
+    request: Request,
     store: StoreDep,
     settings: SettingsDep,
     reads: ReadsDep,
+    cache: CacheDep,
     q: Annotated[str, Query(min_length=1, max_length=200, description="Chinese or English")],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
-) -> TermPage:
+) -> Response:
     """Exact, prefix, substring matches, then forgiving ones; equivalents best first."""
-    page = await reads.run(lookup_page, store, q, limit=limit, offset=offset,
-                           examples=settings.examples_per_equivalent)
-    items = [TermPublic.model_validate(v) for v in page.items]
-    return TermPage(query=q, total=page.total, total_exact=page.total_exact, limit=limit,
-                    offset=offset, items=items)
+    key = f"{request.url.path}?{request.url.query}"
+    body = cache.get(key)
+    if body is None:
+        generation = cache.generation
+        page = await reads.run(lookup_page, store, q, limit=limit, offset=offset,
+                               examples=settings.examples_per_equivalent)
+        items = [TermPublic.model_validate(v) for v in page.items]
+        body = TermPage(query=q, total=page.total, total_exact=page.total_exact, limit=limit,
+                        offset=offset, items=items).model_dump_json().encode()
+        cache.put(key, body, generation)
+    # Built and checked against TermPage above; returned as bytes so it is not checked twice.
+    return Response(body, media_type="application/json")
 
 
 @router.get("/{term_id}", response_model=TermDetail)
