@@ -26,7 +26,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(path=tmp_path / "glossary.sqlite3")
+    opened = open_store(path=tmp_path / "glossary.sqlite3", create=True)
     load_seed_terms(opened)
     merge_entries(opened, [entry()], corpus_id="seeds")
     review(opened, zh="稳岗", en="post-retention", status="rejected", reviewer="ana",
@@ -110,7 +110,7 @@ def test_tbx_strips_characters_xml_cannot_carry() -> None:
 
 
 def test_proposed_term_has_no_status_and_a_note(tmp_path: Path) -> None:
-    opened = open_store(path=tmp_path / "p.db")
+    opened = open_store(path=tmp_path / "p.db", create=True)
     try:
         merge_entries(opened, [entry("渝创渝新")], corpus_id="seeds")
         root = ET.fromstring(to_tbx(list_terms(opened, examples=1)))

@@ -45,7 +45,7 @@ def store() -> Iterator[Store]:
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    opened = open_store(url.render_as_string(hide_password=False))
+    opened = open_store(url.render_as_string(hide_password=False), create=True)
     try:
         yield opened
     finally:

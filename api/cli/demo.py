@@ -33,7 +33,7 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory() as scratch:
-        store = open_store(path=args.db or Path(scratch) / "demo.sqlite3")
+        store = open_store(path=args.db or Path(scratch) / "demo.sqlite3", create=True)
         report = build_glossary(
             store,
             args.corpus,

@@ -66,15 +66,16 @@ def register(sub: Any) -> None:
         )
 
 
-def _store(args: argparse.Namespace) -> Store:
-    return open_store(path=args.db) if args.db else open_store()
+def _store(args: argparse.Namespace, *, create: bool = False) -> Store:
+    """The glossary named by --db (or the default); only build and import may create it."""
+    return open_store(path=args.db, create=create) if args.db else open_store(create=create)
 
 
 def run_build(args: argparse.Namespace) -> int:
     from align.encoders import load_encoder
     from glossary.build import build_glossary
 
-    store = _store(args)
+    store = _store(args, create=True)
     encoder = load_encoder(args.model, progress=not args.quiet)
 
     def say(message: str) -> None:
@@ -159,7 +160,7 @@ def run_export(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace) -> int:
     from glossary.formats.importing import import_csv_file
 
-    report = import_csv_file(_store(args), args.file, reviewer=args.reviewer)
+    report = import_csv_file(_store(args, create=True), args.file, reviewer=args.reviewer)
     print(
         f"imported {report.rows} rows: {report.terms_added} new terms, "
         f"{report.equivalents_added} new equivalents, {report.equivalents_changed} changed"
