@@ -24,6 +24,8 @@ from glossary.store.lookups import list_terms, lookup
 from glossary.store.merging import merge_entries
 from glossary.types import TermEntry
 from tests.store_helpers import (
+    check_concurrent_promotions_leave_one_preferred,
+    check_database_refuses_a_second_preferred,
     check_merge_is_idempotent,
     check_rebuild_keeps_review,
     entry,
@@ -57,6 +59,14 @@ def store() -> Iterator[Store]:
 
 def test_merge_is_idempotent(store: Store) -> None:
     check_merge_is_idempotent(store)
+
+
+def test_concurrent_promotions_leave_one_preferred(store: Store) -> None:
+    check_concurrent_promotions_leave_one_preferred(store)
+
+
+def test_database_refuses_a_second_preferred(store: Store) -> None:
+    check_database_refuses_a_second_preferred(store)
 
 
 def test_rebuild_keeps_reviewed_decisions(store: Store) -> None:

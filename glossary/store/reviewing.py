@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from glossary.store.engine import CHUNK, Store
@@ -77,6 +78,8 @@ def apply_reviewed_rows(
                     audit(session, reviewer, "definition", term.zh, "",
                            {"definition": term.definition}, {"definition": row.definition})
                     term.definition = row.definition
+                if not overwrite_reviewed and _person_prefers_another(term, row):
+                    continue  # the seed never demotes a person's preferred rendering
                 equivalent = next((e for e in term.equivalents if e.en == row.en), None)
                 if equivalent is None:
                     equivalent = Equivalent.create(
@@ -97,6 +100,13 @@ def apply_reviewed_rows(
     )
 
 
+def _person_prefers_another(term: Term, row: ReviewedRow) -> bool:
+    return row.status == "preferred" and any(
+        e.status == "preferred" and e.en != row.en and e.reviewed_by not in (None, SEED_REVIEWER)
+        for e in term.equivalents
+    )
+
+
 def decide(
     session: Session,
     row: Equivalent,
@@ -106,6 +116,8 @@ def decide(
     decided: ReviewedRow,
     now: datetime,
 ) -> bool:
+    if decided.status == "preferred":
+        demote_other_preferred(session, row, zh, reviewer, now)
     before = {"status": row.status, "note": row.note}
     after = {
         "status": decided.status,
@@ -122,6 +134,32 @@ def decide(
     row.reviewed_by, row.reviewed_at = reviewer, now
     audit(session, reviewer, action, zh, row.en, before, after)
     return True
+
+
+def demote_other_preferred(
+    session: Session, row: Equivalent, zh: str, reviewer: str, now: datetime
+) -> None:
+    """Make the term's other preferred equivalents admitted, in the caller's transaction.
+
+    The term's row is locked first (``FOR UPDATE``; SQLite's writers are already one at a
+    time), and the other preferred rows are read again after the lock, so two concurrent
+    promotions on PostgreSQL run one after the other instead of each demoting what it saw
+    before the other committed. Flushed before the promotion, because the database allows
+    one preferred row per term at every statement.
+    """
+    session.flush()
+    session.execute(select(Term.id).where(Term.id == row.term_id).with_for_update())
+    others = session.scalars(
+        select(Equivalent)
+        .where(Equivalent.term_id == row.term_id, Equivalent.status == "preferred",
+               Equivalent.id != row.id)
+        .execution_options(populate_existing=True)
+    )
+    for other in others:
+        audit(session, reviewer, "review", zh, other.en, {"status": other.status,
+              "note": other.note}, {"status": "admitted", "note": other.note})
+        other.status, other.reviewed_by, other.reviewed_at = "admitted", reviewer, now
+    session.flush()
 
 
 def audit(
