@@ -82,7 +82,7 @@ def synthetic_entries(count: int, seed: int = 7) -> list[TermEntry]:
 def build_store(path: Path, entries: int) -> tuple[list[str], float]:
     """The glossary file and the queries to ask of it; returns (queries, seconds to build)."""
     began = time.perf_counter()
-    store = open_store(path=path)
+    store = open_store(path=path, create=True, create=True)
     try:
         load_seed_terms(store)
         merge_entries(store, synthetic_entries(entries), corpus_id="synthetic")
@@ -164,7 +164,7 @@ def time_lookups(path: Path, queries: list[str], rounds: int = 3) -> list[Lookup
     """Median and p99 of ``lookup`` per kind of query (issue 3 asks < 10 ms at the median)."""
     kinds = {"zh exact": queries[:100], "zh prefix": queries[100:200],
              "en prefix": queries[200:300], "named": queries[300:]}
-    store = open_store(path=path)
+    store = open_store(path=path, create=True)
     try:
         for q in queries:  # warm the page cache and the statement cache
             lookup(store, q, limit=10, examples=3)

@@ -213,7 +213,7 @@ def load_alignments(year: Year, model: str) -> list[Alignment]:
 
 def store_top(database: Path) -> dict[str, str]:
     """The top equivalent of every term in the store, as a lookup ranks them."""
-    store = open_store(path=database)
+    store = open_store(path=database, create=True)
     try:
         return {v.zh: v.equivalents[0].en for v in list_terms(store) if v.equivalents}
     finally:

@@ -54,7 +54,7 @@ def seeded_store(path: Path, env: dict[str, str]) -> None:
     code = (
         "from glossary.formats.importing import load_seed_terms;"
         "from glossary.store.engine import open_store;"
-        f"s = open_store(path={str(path)!r}); load_seed_terms(s); s.close()"
+        f"s = open_store(path={str(path)!r}, create=True); load_seed_terms(s); s.close()"
     )
     subprocess.run([sys.executable, "-c", code], env=env, check=True)
 

@@ -1,7 +1,7 @@
 """Errors of the glossary store, review and import, each saying what to fix.
 
 The HTTP service maps each class to a status once (not found → 404, invalid → 422,
-unavailable → 503); the command line prints the message on one line.
+conflict → 409, unavailable → 503); the command line prints the message on one line.
 """
 
 from __future__ import annotations
@@ -33,6 +33,10 @@ class InvalidField(GlossaryError):
 
 class StoreUnavailable(GlossaryError):
     """The database is locked, missing, unwritable or unreachable."""
+
+
+class StoreConflict(GlossaryError):
+    """A change broke a database constraint because another change raced it; retry it."""
 
 
 class ImportFormatError(GlossaryError):

@@ -93,7 +93,7 @@ EXTRACTED = (
 
 def seed_store(path: Path) -> None:
     """The curated seed glossary plus two aligned pairs with provenance."""
-    store = open_store(path=path)
+    store = open_store(path=path, create=True)
     try:
         load_seed_terms(store)
         record_documents(store, [
@@ -123,8 +123,16 @@ def settings_for(db: Path, **overrides: object) -> Settings:
     return Settings(**values)  # type: ignore[arg-type]
 
 
+def ensure_glossary(settings: Settings) -> None:
+    """An empty glossary at the settings' path if none is there: the service never creates
+    one (``glossary build`` or ``import`` does), so a test standing in for them makes it."""
+    if settings.db_path is not None and not settings.db_path.exists():
+        open_store(path=settings.db_path, create=True).close()
+
+
 @contextmanager
 def client_for(settings: Settings, encoder: Encoder | None = None) -> Iterator[TestClient]:
+    ensure_glossary(settings)
     app = create_app()
     app.dependency_overrides[get_settings] = lambda: settings
     fake = encoder or HashEncoder()
@@ -150,6 +158,7 @@ class Server:
 
         import uvicorn
 
+        ensure_glossary(settings)
         self.app = create_app()
         self.app.dependency_overrides[get_settings] = lambda: settings
         if encoder is not None:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
+from glossary.errors import StoreConflict
 from glossary.store.editing import review
 from glossary.store.engine import Store
 from glossary.store.lookups import lookup
 from glossary.store.merging import merge_entries
 from glossary.store.models import Contribution, Equivalent, Example, Term
+from glossary.store.queries import set_statuses
 from glossary.types import Equivalent as Extracted
 from glossary.types import Example as ExtractedExample
 from glossary.types import Span, TermEntry
@@ -92,3 +96,48 @@ def check_rebuild_keeps_review(store: Store) -> None:
     assert by_en["post-retention"].reviewed_by == "ana"
     assert by_en["stabilize jobs"].frequency == 5
     assert [eq.en for eq in view.equivalents] == ["stabilize jobs", "post-retention"]
+
+
+def preferred_per_term(store: Store) -> dict[str, int]:
+    """How many preferred equivalents each term has (the invariant: never more than one)."""
+    with store.reading() as session:
+        rows = session.execute(
+            select(Term.zh, func.count()).join(Equivalent)
+            .where(Equivalent.status == "preferred").group_by(Term.zh)
+        )
+        return {zh: count for zh, count in rows}
+
+
+def check_concurrent_promotions_leave_one_preferred(store: Store, *, workers: int = 20) -> None:
+    """20 "make rendering N preferred" at once, as the issue's probe sent them: one wins last."""
+    merge_entries(store, [entry(renderings=tuple(
+        (f"rendering {n}", 1, 0.5, (example("000", n),)) for n in range(workers)
+    ))], corpus_id="seeds")
+    barrier = threading.Barrier(workers)
+    failures: list[BaseException] = []
+
+    def promote(n: int) -> None:
+        barrier.wait()
+        try:
+            set_statuses(store, zh="稳岗", decisions=[(f"rendering {n}", "preferred", None)],
+                         reviewer=f"reviewer {n}")
+        except BaseException as error:  # collected: the test reports them all
+            failures.append(error)
+
+    threads = [threading.Thread(target=promote, args=(n,)) for n in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert preferred_per_term(store) == {"稳岗": 1}
+
+
+def check_database_refuses_a_second_preferred(store: Store) -> None:
+    merge_entries(store, [entry()], corpus_id="seeds")
+    review(store, zh="稳岗", en="stabilize jobs", status="preferred", reviewer="ana")
+    with pytest.raises(StoreConflict, match="conflicts with another one"), \
+            store.writing() as session:
+        other = session.scalars(select(Equivalent).where(Equivalent.en == "post-retention")).one()
+        other.status = "preferred"  # behind the review functions' back
+    assert preferred_per_term(store) == {"稳岗": 1}

@@ -87,7 +87,7 @@ def test_job_input_errors(tmp_path: Path) -> None:
 
 def test_interrupted_job_is_resumed_at_start(tmp_path: Path) -> None:
     db = tmp_path / "g.sqlite3"
-    store = open_store(path=db)
+    store = open_store(path=db, create=True)
     ensure_tables(store)
     pair = PairInput(name="p", src_text=ZH, tgt_text=EN)
     job = create_job(store, pairs=[pair], mode="parallel", submitted_by="alice")
@@ -102,7 +102,7 @@ def test_interrupted_job_is_resumed_at_start(tmp_path: Path) -> None:
 
 def test_job_interrupted_too_often_is_marked_failed(tmp_path: Path) -> None:
     db = tmp_path / "g.sqlite3"
-    store = open_store(path=db)
+    store = open_store(path=db, create=True)
     ensure_tables(store)
     job = create_job(store, pairs=[PairInput(name="p", src_text=ZH, tgt_text=EN)],
                      mode="auto", submitted_by="alice")

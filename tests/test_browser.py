@@ -37,7 +37,7 @@ Page = Any  # playwright's Page; the module may be missing, so its type is not i
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     db = tmp_path_factory.mktemp("browser") / "g.sqlite3"
     seed_store(db)
-    store = open_store(path=db)
+    store = open_store(path=db, create=True)
     record_pairs(store, [
         PairRecord("seed-002-zh", "seed-002-en", (10 + i,), (10 + i,),
                    f"第{i}项援企稳岗措施已经落实到位，惠及{i}万家企业。",

@@ -17,7 +17,7 @@ from glossary.store.engine import open_store
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     path = tmp_path / "g.sqlite3"
-    store = open_store(path=path)
+    store = open_store(path=path, create=True)
     load_seed_terms(store)
     store.close()
     return path
@@ -55,7 +55,7 @@ def test_import_round_trip_reports_conflicts_and_exits_1(
     assert " 0 changed, " in capsys.readouterr().out
     rows = list(csv.DictReader(io.StringIO(exported.read_text(encoding="utf-8-sig"))))
     rows[0]["status"] = "rejected"
-    store = open_store(path=db)
+    store = open_store(path=db, create=True)
     review(store, zh=rows[0]["zh"], en=rows[0]["en"], status="deprecated", reviewer="page")
     store.close()
     edited = tmp_path / "edited.csv"
@@ -95,7 +95,7 @@ def test_a_translation_memory_imports_as_concordance_pairs(
     for _ in range(2):  # importing again updates, it does not double
         assert main(["glossary", "import", "--db", str(db), str(memory)]) == 0
         assert "1 translation units as corpus 'tmx:old_memory'" in capsys.readouterr().out
-    store = open_store(path=db)
+    store = open_store(path=db, create=True)
     try:
         [pair] = list_pairs(store)
     finally:
@@ -110,7 +110,7 @@ def test_our_tmx_reads_back(db: Path, tmp_path: Path) -> None:
     from glossary.store.recording import record_pairs
     from glossary.store.views import PairRecord
 
-    store = open_store(path=db)
+    store = open_store(path=db, create=True)
     try:
         record_pairs(store, [PairRecord("a", "b", (0,), (1,), "落实稳岗。", "Jobs kept.", 0.81)],
                      corpus_id="seeds")
@@ -137,7 +137,7 @@ def test_a_bad_memory_is_one_line_and_stores_nothing(
     assert main(["glossary", "import", "--db", str(db), str(bad)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and message in err[0]
-    store = open_store(path=db)
+    store = open_store(path=db, create=True)
     try:
         assert list_pairs(store) == []
     finally:

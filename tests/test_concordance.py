@@ -36,7 +36,7 @@ PAIRS = [
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(path=tmp_path / "glossary.sqlite3")
+    opened = open_store(path=tmp_path / "glossary.sqlite3", create=True)
     record_documents(opened, DOCS)
     record_pairs(opened, PAIRS, corpus_id="c")
     yield opened
@@ -126,7 +126,7 @@ def test_without_the_trigram_tokenizer_the_concordance_scans_and_says_why(
     unsupported = (fulltext._SQLITE[0].replace("'trigram'", "'no_such_tokenizer'"),)
     monkeypatch.setattr(fulltext, "_SQLITE", unsupported)
     with caplog.at_level(logging.WARNING, logger="glossary.store.fulltext"):
-        opened = open_store(path=tmp_path / "old.sqlite3")
+        opened = open_store(path=tmp_path / "old.sqlite3", create=True)
     try:
         assert "needs SQLite >= 3.34 with FTS5" in caplog.text
         record_pairs(opened, PAIRS, corpus_id="c")

@@ -78,7 +78,7 @@ def _manifest(folder: Path, zh: Path, en: Path, zh_lines: slice, en_lines: slice
 
 
 def _evidence(db: Path) -> set[tuple[str, str, str, int]]:
-    store = open_store(path=db)
+    store = open_store(path=db, create=True)
     try:
         with store.reading() as session:
             rows = session.execute(
@@ -109,7 +109,7 @@ def test_two_batches_named_pairs_csv_keep_each_others_evidence(
     assert {corpus for *_, corpus, _ in after_second} == {
         default_corpus_id(first), default_corpus_id(second)
     }
-    store = open_store(path=db)
+    store = open_store(path=db, create=True)
     try:
         with store.reading() as session:
             docs = set(session.scalars(select(Document.id).where(Document.lang == "zh")))
@@ -156,7 +156,7 @@ def test_batch_simplified_stores_simplified_chinese(tmp_path: Path, in_process: 
     argv = ["batch", str(manifest), "-o", str(tmp_path / "out"), "--glossary", "--db", str(db),
             "--quiet", "--split-lines", "--simplified"]
     assert main(argv) == 0
-    store = open_store(path=db)
+    store = open_store(path=db, create=True)
     try:
         texts = {p.pair.zh_text for p in list_pairs(store)}
     finally:

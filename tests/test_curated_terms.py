@@ -31,7 +31,7 @@ def corpus(tmp_path: Path) -> Path:
 
 
 def _rows(db: Path, origin: str) -> set[tuple[str, str, str, int, float]]:
-    store = open_store(path=db)
+    store = open_store(path=db, create=True)
     try:
         with store.reading() as session:
             rows = session.execute(
@@ -109,7 +109,7 @@ def test_glossary_build_simplified(tmp_path: Path) -> None:
     )
     db = tmp_path / "g.sqlite3"
     _build(folder, db, "--simplified", "--corpus", "hk")
-    store = open_store(path=db)
+    store = open_store(path=db, create=True)
     try:
         with store.reading() as session:
             texts = " ".join(session.scalars(select(AlignedPair.zh_text)))

@@ -28,7 +28,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(path=tmp_path / "glossary.sqlite3")
+    opened = open_store(path=tmp_path / "glossary.sqlite3", create=True)
     load_seed_terms(opened)
     merge_entries(opened, [entry()], corpus_id="seeds")
     review(opened, zh="稳岗", en="post-retention", status="rejected", reviewer="ana",

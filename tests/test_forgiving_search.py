@@ -17,7 +17,7 @@ from tests.store_helpers import entry
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(path=tmp_path / "glossary.sqlite3")
+    opened = open_store(path=tmp_path / "glossary.sqlite3", create=True)
     load_seed_terms(opened)
     yield opened
     opened.close()

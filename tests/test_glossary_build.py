@@ -21,7 +21,7 @@ from tests.conftest import SEEDS
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory, use_encoder: Encoder) -> tuple[Store, Path]:
     db = tmp_path_factory.mktemp("glossary") / "g.sqlite3"
-    store = open_store(path=db)
+    store = open_store(path=db, create=True)
     build_glossary(store, BUNDLED, encoder=use_encoder, terms=default_terms(BUNDLED))
     return store, db
 

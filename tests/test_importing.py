@@ -20,7 +20,7 @@ HEADER = "zh,en,status,frequency,confidence,note,sources\r\n"
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(path=tmp_path / "glossary.sqlite3")
+    opened = open_store(path=tmp_path / "glossary.sqlite3", create=True)
     yield opened
     opened.close()
 
@@ -28,7 +28,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 def test_export_reads_back_as_reviewed(store: Store, tmp_path: Path) -> None:
     merge_entries(store, [entry()], corpus_id="seeds")
     exported = to_csv(list_terms(store))
-    other = open_store(path=tmp_path / "other.db")
+    other = open_store(path=tmp_path / "other.db", create=True)
     try:
         report = import_csv(other, exported, reviewer="ana", source="glossary.csv")
         assert (report.rows, report.terms_added, report.equivalents_added) == (2, 1, 2)

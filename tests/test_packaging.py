@@ -78,7 +78,7 @@ def test_an_installed_copy_reads_its_own_corpus_and_seed_glossary(
         "articles = read_manifest(BUNDLED)\n"
         "assert all(a.path.is_file() for a in articles)\n"
         "with tempfile.TemporaryDirectory() as d:\n"
-        "    store = open_store(path=Path(d) / 'g.sqlite3')\n"
+        "    store = open_store(path=Path(d) / 'g.sqlite3', create=True)\n"
         "    report = load_seed_terms(store)\n"
         "    store.close()\n"
         "print(corpora.__file__, SEED_TERMS, len(articles), report.rows)\n"

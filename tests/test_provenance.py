@@ -20,7 +20,7 @@ from tests.store_helpers import entry
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(path=tmp_path / "glossary.sqlite3")
+    opened = open_store(path=tmp_path / "glossary.sqlite3", create=True)
     yield opened
     opened.close()
 
@@ -104,7 +104,7 @@ def test_lookup_json_says_where_each_row_came_from(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = tmp_path / "g.sqlite3"
-    store = open_store(path=db)
+    store = open_store(path=db, create=True)
     load_seed_terms(store)
     merge_entries(store, [entry()], corpus_id="seeds")
     review(store, zh="稳岗", en="post-retention", status="rejected", reviewer="ana")
@@ -130,7 +130,7 @@ def _legacy(path: Path) -> None:
 
 def test_an_older_store_is_upgraded_in_place(tmp_path: Path) -> None:
     db = tmp_path / "old.sqlite3"
-    store = open_store(path=db)
+    store = open_store(path=db, create=True)
     load_seed_terms(store)
     [view] = lookup(store, "稳岗")
     update_term(store, view.id, definition="", reviewer="ana")
@@ -138,7 +138,7 @@ def test_an_older_store_is_upgraded_in_place(tmp_path: Path) -> None:
            reviewer="seed glossary")
     store.close()
     _legacy(db)
-    upgraded = open_store(path=db)
+    upgraded = open_store(path=db, create=True)
     try:
         load_seed_terms(upgraded)
         [after] = lookup(upgraded, "稳岗")

@@ -26,7 +26,7 @@ HOSTILE = ("=1+1", '=HYPERLINK("http://x","y")', "+1", "-based", "@SUM(A1)", "'=
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(path=tmp_path / "glossary.sqlite3")
+    opened = open_store(path=tmp_path / "glossary.sqlite3", create=True)
     load_seed_terms(opened)
     merge_entries(opened, [entry()], corpus_id="seeds")
     yield opened
@@ -67,7 +67,7 @@ def test_formula_cells_are_neutralised_in_csv_and_read_back_intact(
         data = to_csv(list_terms(store))
         [row] = [r for r in _rows(data) if r["en"] == "stabilize jobs"]
         assert row["note"] == "'" + text
-        fresh = open_store(path=tmp_path / f"fresh{HOSTILE.index(text)}.db")
+        fresh = open_store(path=tmp_path / f"fresh{HOSTILE.index(text)}.db", create=True)
         try:
             import_glossary(fresh, data, fmt="csv", reviewer="bo")
             [view] = lookup(fresh, "稳岗")

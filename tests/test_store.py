@@ -37,7 +37,7 @@ from tests.store_helpers import (
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(path=tmp_path / "glossary.sqlite3")
+    opened = open_store(path=tmp_path / "glossary.sqlite3", create=True)
     yield opened
     opened.close()
 
@@ -47,7 +47,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 def test_database_url_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DUIQI_DATABASE_URL", f"sqlite:///{tmp_path / 'env.db'}")
-    opened = open_store()
+    opened = open_store(create=True)
     try:
         assert opened.url.endswith("env.db")
         assert (tmp_path / "env.db").exists()
@@ -60,7 +60,7 @@ def test_default_database_is_a_file_under_xdg_data_home(
 ) -> None:
     monkeypatch.delenv("DUIQI_DATABASE_URL", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
-    opened = open_store()
+    opened = open_store(create=True)
     opened.close()
     assert (tmp_path / "duiqi" / "glossary.sqlite3").exists()
 
@@ -77,7 +77,7 @@ def test_bad_url_is_store_unavailable() -> None:
 
 def test_locked_database_is_store_unavailable(tmp_path: Path) -> None:
     path = tmp_path / "locked.db"
-    open_store(path=path).close()
+    open_store(path=path, create=True).close()
     blocker = sqlite3.connect(path, isolation_level=None)
     blocker.execute("BEGIN EXCLUSIVE")
     locked = open_store(path=path, busy_timeout_s=0.05)
@@ -100,7 +100,7 @@ def test_locked_database_is_store_unavailable(tmp_path: Path) -> None:
 
 def test_read_only_database_is_store_unavailable(tmp_path: Path) -> None:
     path = tmp_path / "ro.db"
-    open_store(path=path).close()
+    open_store(path=path, create=True).close()
     readonly = open_store(f"sqlite:///file:{path}?mode=ro&uri=true")
     try:
         assert list_terms(readonly) == []  # lookups still work

@@ -27,6 +27,8 @@ from glossary.store.recording import record_documents, record_pairs
 from glossary.store.views import DocumentRecord, PairRecord
 from glossary.types import TermEntry
 from tests.store_helpers import (
+    check_concurrent_promotions_leave_one_preferred,
+    check_database_refuses_a_second_preferred,
     check_merge_is_idempotent,
     check_rebuild_keeps_review,
     entry,
@@ -48,7 +50,7 @@ def store() -> Iterator[Store]:
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    opened = open_store(url.render_as_string(hide_password=False))
+    opened = open_store(url.render_as_string(hide_password=False), create=True)
     try:
         yield opened
     finally:
@@ -60,6 +62,14 @@ def store() -> Iterator[Store]:
 
 def test_merge_is_idempotent(store: Store) -> None:
     check_merge_is_idempotent(store)
+
+
+def test_concurrent_promotions_leave_one_preferred(store: Store) -> None:
+    check_concurrent_promotions_leave_one_preferred(store)
+
+
+def test_database_refuses_a_second_preferred(store: Store) -> None:
+    check_database_refuses_a_second_preferred(store)
 
 
 def test_rebuild_keeps_reviewed_decisions(store: Store) -> None:

@@ -30,7 +30,7 @@ DIALECTS = {
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(path=tmp_path / "glossary.sqlite3")
+    opened = open_store(path=tmp_path / "glossary.sqlite3", create=True)
     load_seed_terms(opened)
     merge_entries(opened, [entry()], corpus_id="seeds")
     review(opened, zh="稳岗", en="post-retention", status="rejected", reviewer="ana",
@@ -143,7 +143,7 @@ def test_our_tbx_reads_back_to_the_same_decisions(
     for row in rows:
         assert row.status == exported[(row.zh, row.en)].status
         assert row.note == exported[(row.zh, row.en)].note
-    other = open_store(path=tmp_path / "other.db")
+    other = open_store(path=tmp_path / "other.db", create=True)
     try:
         report = import_glossary(other, writer(terms).encode(), fmt="tbx", reviewer="ana")
         assert report.equivalents_added == len(rows)

@@ -17,7 +17,7 @@ def test_examples_are_best_first_without_repeats_and_weak_ones_marked(tmp_path: 
     same_zh_worse_en = replace(example("000", 9, "Fees were cut."), pair_score=0.3)
     weak = replace(example("002", 2, "Jobs, jobs."), sent_zh=7, pair_score=0.2)
     good = replace(example("003", 1, "Posts were kept."), sent_zh=8, pair_score=0.6)
-    store = open_store(path=tmp_path / "g.sqlite3")
+    store = open_store(path=tmp_path / "g.sqlite3", create=True)
     try:
         merge_entries(store, [entry(renderings=(("stabilize jobs", 5, 0.9, (
             weak, same_zh_worse_en, good, same_texts_other_copy, best)),))], corpus_id="c")

@@ -147,7 +147,7 @@ def _feed_glossary(
     from glossary.store.engine import open_store
     from glossary.store.recording import record_documents
 
-    store = open_store(path=args.db) if args.db else open_store()
+    store = open_store(path=args.db, create=True) if args.db else open_store(create=True)
     corpus = args.corpus_id or default_corpus_id(args.manifest)
     doc_ids = _doc_ids([spec for spec, _ in finished], corpus)
     alignments: list[Alignment] = []

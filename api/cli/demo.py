@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from glossary.store.lookups import lookup
 
     with tempfile.TemporaryDirectory() as scratch:
-        store = open_store(path=args.db or Path(scratch) / "demo.sqlite3")
+        store = open_store(path=args.db or Path(scratch) / "demo.sqlite3", create=True)
         report = build_glossary(
             store,
             args.corpus,

@@ -127,10 +127,11 @@ def check_terms_file(path: Path | None) -> None:
         raise InputError(f"--terms {path}: no such file; give a CSV with columns zh,en,status")
 
 
-def _store(args: argparse.Namespace) -> Store:
+def _store(args: argparse.Namespace, *, create: bool = False) -> Store:
+    """The glossary named by --db (or the default); only build and import may create it."""
     from glossary.store.engine import open_store
 
-    return open_store(path=args.db) if args.db else open_store()
+    return open_store(path=args.db, create=create) if args.db else open_store(create=create)
 
 
 def run_build(args: argparse.Namespace) -> int:
@@ -142,7 +143,7 @@ def run_build(args: argparse.Namespace) -> int:
         check_corpus_id(args.corpus_id)
     terms = None if args.no_terms else args.terms or default_terms(args.corpus)
     check_terms_file(terms)
-    store = _store(args)
+    store = _store(args, create=True)
     encoder = load_encoder(args.model, progress=not args.quiet)
 
     def say(message: str) -> None:
@@ -240,7 +241,7 @@ def run_import(args: argparse.Namespace) -> int:
     if (args.format or args.file.suffix.lower().lstrip(".")) == "tmx":
         return _import_memory(args)
     report = import_glossary_file(
-        _store(args), args.file, reviewer=args.reviewer, fmt=args.format
+        _store(args, create=True), args.file, reviewer=args.reviewer, fmt=args.format
     )
     print(
         f"imported {report.rows} rows: {report.terms_added} new terms, "
@@ -255,7 +256,7 @@ def run_import(args: argparse.Namespace) -> int:
 def _import_memory(args: argparse.Namespace) -> int:
     from glossary.formats.tmx_reader import import_tmx
 
-    report = import_tmx(_store(args), args.file.read_bytes(), source=str(args.file))
+    report = import_tmx(_store(args, create=True), args.file.read_bytes(), source=str(args.file))
     print(
         f"imported {report.units} translation units as corpus {report.corpus_id!r}: "
         f"{report.pairs_added} new pairs, {report.skipped} units without Chinese and English"

@@ -24,10 +24,14 @@ def run(args: argparse.Namespace) -> int:
 
     from api.service.app import create_app
     from api.service.settings import ENV_DB, get_settings
+    from glossary.store.engine import open_store
 
     if args.db is not None:
         os.environ[ENV_DB] = str(args.db)  # read by get_settings, the one settings source
         get_settings.cache_clear()
-    get_settings()  # refuse a bad configuration before binding the port
+    settings = get_settings()  # refuse a bad configuration before binding the port
+    # Likewise a missing, mistyped or non-SQLite --db: one line now, not a traceback from
+    # the server's start-up (the service never creates a glossary; build or import does).
+    open_store(settings.database_url, path=settings.db_path).close()
     uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info")
     return 0

@@ -22,6 +22,7 @@ from multiprocessing.synchronize import Event
 from align.encoders import Encoder
 from api.jobs.queue import ensure_tables, recover_jobs
 from api.jobs.worker import WorkerConfig, worker_main
+from glossary.errors import StoreUnavailable
 from glossary.store.engine import Store
 
 _log = logging.getLogger(__name__)
@@ -161,7 +162,11 @@ class JobRunner:
             _log.error("the job worker exited with status %s; recovering its jobs", dead.exitcode)
             self._forget_worker()
             self._outstanding.clear()
-            pending = recover_jobs(self.store)
+            try:
+                pending = recover_jobs(self.store)
+            except StoreUnavailable as error:  # gone or locked: the next start recovers them
+                _log.error("jobs not recovered: %s", error)
+                pending = []
             if pending:
                 inbox = self._worker()
                 self._outstanding.update(pending)

@@ -93,7 +93,11 @@ def worker_main(
 
     factory: Callable[[], Encoder] = pickle.loads(config.encoder)
     encoder = _Once(factory)
-    store = open_store(config.database_url)
+    try:
+        store = open_store(config.database_url)  # never create: a deleted store stays gone
+    except DuiqiError as error:
+        _log.error("the job worker cannot open the glossary: %s", error)
+        return
     try:
         while not stopping.is_set() and (job_id := inbox.get()) is not None:
             try:

@@ -36,6 +36,7 @@ from glossary.errors import (
     ImportFormatError,
     InvalidField,
     InvalidStatus,
+    StoreConflict,
     StoreUnavailable,
     TermNotFound,
 )
@@ -49,6 +50,7 @@ STATUS: tuple[tuple[type[DuiqiError], int], ...] = (
     (DocumentNotFound, 404),
     (JobNotFound, 404),
     (DuplicateTerm, 409),
+    (StoreConflict, 409),
     (PayloadTooLarge, 413),
     (InvalidBody, 422),
     (LanguageError, 422),

@@ -245,7 +245,6 @@ class JobPublic(Public):
 
 class Health(BaseModel):
     status: Literal["ok"]
-    database: str
     terms: int
     equivalents: int
     pairs: int

@@ -157,6 +157,17 @@ Index(
 )
 
 
+# At most one preferred equivalent per term, enforced by the database (a partial unique
+# index, on SQLite and PostgreSQL alike): a race between two "make this one preferred"
+# requests then fails one of them instead of leaving two preferred renderings.
+ONE_PREFERRED = "uq_equivalent_one_preferred"
+Index(
+    ONE_PREFERRED, Equivalent.term_id, unique=True,
+    sqlite_where=Equivalent.status == "preferred",
+    postgresql_where=Equivalent.status == "preferred",
+)
+
+
 class SearchKey(Base):
     """A suffix of a term or an equivalent, so that a substring search is an index range.
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, inspect, or_, select, text
+from sqlalchemy.orm import Session
 from sqlalchemy.schema import CreateIndex
 
 from glossary.errors import GlossaryError, InvalidField
@@ -19,10 +20,14 @@ from glossary.store.concordance import pair_views
 from glossary.store.editing import add_term, rename_equivalent, review, update_term
 from glossary.store.engine import Store
 from glossary.store.lookups import get_term
-from glossary.store.models import AlignedPair, Base, Document, Equivalent, Term
+from glossary.store.models import ONE_PREFERRED, AlignedPair, Base, Document, Equivalent, Term
+from glossary.store.reviewing import audit
 from glossary.store.validation import check_page
 from glossary.store.views import DocumentRecord, PairView, TermView
 from glossary.types import Status
+
+REPAIR_REVIEWER = "duiqi (one preferred per term)"
+"""The reviewer recorded when opening an old glossary demotes a second preferred equivalent."""
 
 
 class DocumentNotFound(GlossaryError):
@@ -50,11 +55,34 @@ def ensure_indexes(store: Store) -> list[str]:
     added = [str(index.name) for index in missing]
     if missing or unindexed:
         with store.writing() as session:
+            if any(index.name == ONE_PREFERRED for index in missing):
+                _keep_one_preferred(session)
             for index in missing:
                 session.connection().execute(CreateIndex(index, if_not_exists=True))
             if unindexed and fulltext.install(session.connection()) != "scan":
                 added.append(fulltext.FTS_TABLE)
     return added
+
+
+def _keep_one_preferred(session: Session) -> None:
+    """Before the one-preferred index exists: keep each term's latest preferred decision.
+
+    A glossary written before the constraint may hold several preferred equivalents of one
+    term (concurrent reviews raced); the others become admitted, each change audited.
+    """
+    rows = session.scalars(
+        select(Equivalent).join(Term)
+        .where(Equivalent.status == "preferred")
+        .order_by(Equivalent.term_id, Equivalent.reviewed_at.desc(), Equivalent.id.desc())
+    )
+    seen: set[int] = set()
+    for row in rows:
+        if row.term_id in seen:
+            audit(session, REPAIR_REVIEWER, "review", row.term.zh, row.en,
+                  {"status": "preferred"}, {"status": "admitted"})
+            row.status = "admitted"
+        seen.add(row.term_id)
+    session.flush()
 
 
 def _index_names(connection: Connection) -> set[str] | None:
@@ -172,19 +200,9 @@ def set_statuses(
 ) -> None:
     """Apply several reviews of one term's equivalents, in order.
 
-    Making one equivalent preferred demotes the term's other preferred ones to admitted,
-    so a term has one preferred rendering as a translator expects.
+    Making one equivalent preferred demotes the term's other preferred ones to admitted in
+    the same transaction (``reviewing.decide``), so a term has one preferred rendering as
+    a translator expects.
     """
     for en, status, note in decisions:
-        if status == "preferred":
-            with store.reading() as session:
-                others = list(
-                    session.scalars(
-                        select(Equivalent.en).join(Term)
-                        .where(Term.zh == zh, Equivalent.status == "preferred",
-                               Equivalent.en != en)
-                    )
-                )
-            for other in others:
-                review(store, zh=zh, en=other, status="admitted", reviewer=reviewer)
         review(store, zh=zh, en=en, status=status, note=note, reviewer=reviewer)

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from glossary.store.engine import CHUNK, Store
@@ -107,6 +108,8 @@ def apply_reviewed_rows(
                     term.definition = row.definition
                     if person is not None:
                         term.edited_by, term.edited_at = person, now
+                if person is None and _person_prefers_another(term, row):
+                    continue  # a curated list never demotes a person's preferred rendering
                 equivalent = next((e for e in term.equivalents if e.en == row.en), None)
                 if equivalent is None:
                     equivalent = Equivalent.create(
@@ -150,6 +153,13 @@ def _conflict(row: ReviewedRow, term: Term | None) -> str:
             f"{now}{by}); the file's {row.status} was not applied")
 
 
+def _person_prefers_another(term: Term, row: ReviewedRow) -> bool:
+    return row.status == "preferred" and any(
+        e.status == "preferred" and e.en != row.en and e.reviewed_by is not None
+        for e in term.equivalents
+    )
+
+
 def decide(
     session: Session,
     row: Equivalent,
@@ -166,6 +176,10 @@ def decide(
     ``reviewer`` is the deciding person, None for a curated list (``audit_name`` then
     names the list in the audit trail).
     """
+    if decided.status == "preferred":
+        demote_other_preferred(
+            session, row, zh, reviewer, now, audit_name=reviewer or audit_name or CURATED_ACTION
+        )
     before = {"status": row.status, "note": row.note}
     after = {
         "status": decided.status,
@@ -183,6 +197,42 @@ def decide(
         row.reviewed_by, row.reviewed_at = reviewer, now
     audit(session, reviewer or audit_name or CURATED_ACTION, action, zh, row.en, before, after)
     return True
+
+
+def demote_other_preferred(
+    session: Session,
+    row: Equivalent,
+    zh: str,
+    reviewer: str | None,
+    now: datetime,
+    *,
+    audit_name: str | None = None,
+) -> None:
+    """Make the term's other preferred equivalents admitted, in the caller's transaction.
+
+    The term's row is locked first (``FOR UPDATE``; SQLite's writers are already one at a
+    time), and the other preferred rows are read again after the lock, so two concurrent
+    promotions on PostgreSQL run one after the other instead of each demoting what it saw
+    before the other committed. Flushed before the promotion, because the database allows
+    one preferred row per term at every statement. ``reviewer`` None (a curated list) names
+    no person on the demoted rows; ``audit_name`` then names the list in the audit trail.
+    """
+    session.flush()
+    session.execute(select(Term.id).where(Term.id == row.term_id).with_for_update())
+    others = session.scalars(
+        select(Equivalent)
+        .where(Equivalent.term_id == row.term_id, Equivalent.status == "preferred",
+               Equivalent.id != row.id)
+        .execution_options(populate_existing=True)
+    )
+    for other in others:
+        audit(session, audit_name or reviewer or CURATED_ACTION, "review", zh, other.en,
+              {"status": other.status, "note": other.note},
+              {"status": "admitted", "note": other.note})
+        other.status = "admitted"
+        if reviewer is not None:
+            other.reviewed_by, other.reviewed_at = reviewer, now
+    session.flush()
 
 
 def audit(
