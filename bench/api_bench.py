@@ -82,7 +82,7 @@ def synthetic_entries(count: int, seed: int = 7) -> list[TermEntry]:
 def build_store(path: Path, entries: int) -> tuple[list[str], float]:
     """The glossary file and the queries to ask of it; returns (queries, seconds to build)."""
     began = time.perf_counter()
-    store = open_store(path=path, create=True, create=True)
+    store = open_store(path=path, create=True)
     try:
         load_seed_terms(store)
         merge_entries(store, synthetic_entries(entries), corpus_id="synthetic")
