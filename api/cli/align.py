@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from align.document import load_document
 from align.encoders import DEFAULT_MODEL, load_encoder
 from align.pipeline import MODES, align_documents
 from align.writers import WRITERS
+from api.cli.inputs import load_inputs
 from api.cli.output import write_text
 
 
@@ -18,7 +18,7 @@ def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
         "align", help="align two articles (Chinese and English, in either order)"
     )
-    parser.add_argument("src", type=Path, help="source article (zh or en)")
+    parser.add_argument("src", type=Path, help="source article (zh or en; '-': stdin)")
     parser.add_argument("tgt", type=Path, help="target article (the other language)")
     parser.add_argument("--mode", choices=MODES, default="auto")
     parser.add_argument(
@@ -35,14 +35,15 @@ def register(sub: Any) -> None:
         "--simplified", action="store_true", help="convert traditional Chinese to simplified first"
     )
     parser.add_argument("--format", choices=sorted(WRITERS), default="jsonl")
-    parser.add_argument("-o", "--output", type=Path, help="output file (default: stdout)")
+    parser.add_argument("-o", "--output", type=Path, help="output file (default or '-': stdout)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or notes")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    src = load_document(args.src, split_lines=args.split_lines, simplified=args.simplified)
-    tgt = load_document(args.tgt, split_lines=args.split_lines, simplified=args.simplified)
+    src, tgt = load_inputs(
+        args.src, args.tgt, split_lines=args.split_lines, simplified=args.simplified
+    )
     encoder = load_encoder(args.model, progress=not args.quiet)
     alignment = align_documents(src, tgt, mode=args.mode, encoder=encoder)
     write_text(WRITERS[args.format](alignment), args.output)

@@ -25,6 +25,7 @@ from align.encoders import DEFAULT_MODEL
 from align.pipeline import MODES
 from align.types import Alignment
 from api.aligning import document_records
+from api.cli.stores import open_cli_store
 from glossary.build import merge_terms, record_alignment
 
 
@@ -67,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
     out_dir: Path = args.output or Path(f"{args.manifest.stem}-aligned")
     settings = BatchSettings(model=args.model, mode=args.mode, split_lines=args.split_lines)
     engine = _engine(args, settings)
+    if args.glossary:  # a bad --db fails now, not after the whole batch is aligned
+        open_cli_store(args.db).close()
     counts: Counter[str] = Counter()
     finished: list[tuple[PairSpec, PairResult]] = []
     by_id = {spec.id: spec for spec in specs}
@@ -114,10 +117,9 @@ def _feed_glossary(
     Chinese sentence with the whole English side, so it needs all documents at once.
     """
     from align.encoders import load_encoder
-    from glossary.store.engine import open_store
     from glossary.store.recording import record_documents
 
-    store = open_store(path=args.db) if args.db else open_store()
+    store = open_cli_store(args.db)
     corpus = args.manifest.stem
     doc_ids = _doc_ids([spec for spec, _ in finished])
     alignments: list[Alignment] = []

@@ -8,13 +8,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from api.cli.arguments import bounded_int
+from api.cli.inputs import input_name, read_input
 from api.cli.output import write_bytes
+from api.cli.stores import open_cli_store
 from glossary.corpus import BUNDLED
-from glossary.store.engine import Store, open_store
+from glossary.store.engine import Store
 from glossary.store.views import TermView
 
 FORMATS = ("csv", "tsv", "tbx", "tmx")
 STATUSES = ("proposed", "preferred", "admitted", "deprecated", "rejected")
+MAX_LIMIT = 1000  # terms one lookup prints
 
 
 def register(sub: Any) -> None:
@@ -36,16 +40,18 @@ def register(sub: Any) -> None:
     lookup = commands.add_parser("lookup", help="equivalents of a Chinese or English term")
     lookup.add_argument("term")
     lookup.add_argument("--json", action="store_true", help="one JSON object on stdout")
-    lookup.add_argument("--limit", type=int, default=10)
+    lookup.add_argument("--limit", type=bounded_int(1, MAX_LIMIT), default=10)
     lookup.set_defaults(func=run_lookup)
 
     export = commands.add_parser("export", help="write the glossary as CSV, TSV, TBX or TMX")
     export.add_argument("--format", choices=FORMATS, default="csv")
-    export.add_argument("-o", "--output", type=Path, help="output file (default: stdout)")
+    export.add_argument(
+        "-o", "--output", type=Path, help="output file (default or '-': stdout)"
+    )
     export.set_defaults(func=run_export)
 
     importer = commands.add_parser("import", help="import a reviewed glossary CSV")
-    importer.add_argument("file", type=Path)
+    importer.add_argument("file", type=Path, help="the CSV file ('-': stdin)")
     importer.add_argument("--reviewer", default="csv import")
     importer.set_defaults(func=run_import)
 
@@ -67,7 +73,7 @@ def register(sub: Any) -> None:
 
 
 def _store(args: argparse.Namespace) -> Store:
-    return open_store(path=args.db) if args.db else open_store()
+    return open_cli_store(args.db)
 
 
 def run_build(args: argparse.Namespace) -> int:
@@ -148,18 +154,15 @@ def print_terms(terms: list[TermView], *, examples: int) -> None:
 def run_export(args: argparse.Namespace) -> int:
     from glossary.formats.exports import export
 
-    data = export(_store(args), args.format)
-    if args.output:
-        write_bytes(data, args.output)
-    else:
-        sys.stdout.buffer.write(data)
+    write_bytes(export(_store(args), args.format), args.output)
     return 0
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from glossary.formats.importing import import_csv_file
+    from glossary.formats.importing import import_csv
 
-    report = import_csv_file(_store(args), args.file, reviewer=args.reviewer)
+    data = read_input(args.file)  # a missing file must not create the store first
+    report = import_csv(_store(args), data, reviewer=args.reviewer, source=input_name(args.file))
     print(
         f"imported {report.rows} rows: {report.terms_added} new terms, "
         f"{report.equivalents_added} new equivalents, {report.equivalents_changed} changed"

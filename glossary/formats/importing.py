@@ -13,7 +13,7 @@ import io
 from pathlib import Path
 from typing import TypeVar
 
-from align.reading import decode_bytes
+from align.reading import decode_bytes, read_file
 from glossary.errors import ImportFormatError, InvalidStatus
 from glossary.store.engine import Store
 from glossary.store.models import MAX_EN_CHARS, MAX_ZH_CHARS
@@ -24,6 +24,8 @@ from glossary.types import Status
 
 REQUIRED_COLUMNS = ("zh", "en", "status")
 OPTIONAL_COLUMNS = ("frequency", "confidence", "note", "definition", "sources")
+#: The largest count an INTEGER column holds on every supported database (PostgreSQL's 32 bits).
+MAX_FREQUENCY = 2**31 - 1
 _N = TypeVar("_N", int, float)
 SEED_TERMS_PATH = Path(__file__).resolve().parents[2] / "corpora" / "glossary" / "seed_terms.csv"
 
@@ -81,7 +83,7 @@ def import_csv(store: Store, data: bytes, *, reviewer: str, source: str = "uploa
 
 def import_csv_file(store: Store, path: str | Path, *, reviewer: str) -> ImportReport:
     file = Path(path)
-    return import_csv(store, file.read_bytes(), reviewer=reviewer, source=str(file))
+    return import_csv(store, read_file(file), reviewer=reviewer, source=str(file))
 
 
 def load_seed_terms(store: Store, path: str | Path = SEED_TERMS_PATH) -> ImportReport:
@@ -121,6 +123,8 @@ def _row(fields: dict[str, str], number: int) -> tuple[ReviewedRow | None, list[
     confidence = _number(fields.get("confidence", ""), float, "confidence", number, problems)
     if frequency is not None and frequency < 0:
         problems.append(f"row {number}: frequency {frequency} is negative")
+    elif frequency is not None and frequency > MAX_FREQUENCY:
+        problems.append(f"row {number}: frequency {frequency} is above {MAX_FREQUENCY:,}")
     if confidence is not None and not 0.0 <= confidence <= 1.0:
         problems.append(f"row {number}: confidence {confidence} is outside [0, 1]")
     if problems or status is None:
