@@ -230,14 +230,23 @@ def test_a_huge_frequency_in_an_import_is_a_row_problem(
     assert "row 2: frequency 1" + "0" * 23 + " is above 2,147,483,647" in _err_line(capsys)
 
 
-@pytest.mark.parametrize("limit", ["1e20", "1" + "0" * 20, "0"])
-def test_a_limit_out_of_range_is_a_usage_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], limit: str
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["glossary", "lookup", "稳岗", "--limit", "1e20"], "from 1 to 1,000, got '1e20'"),
+        (["glossary", "lookup", "稳岗", "--limit", "1" + "0" * 20], "from 1 to 1,000, got 1"),
+        (["glossary", "lookup", "稳岗", "--limit", "0"], "from 1 to 1,000, got 0"),
+        (["batch", "m.csv", "--workers", "1" + "0" * 20], "from 1 to 1,024"),
+        (["serve", "--port", "70000"], "from 1 to 65,535, got 70000"),
+    ],
+)
+def test_a_number_out_of_range_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], argv: list[str], expected: str
 ) -> None:
     with pytest.raises(SystemExit) as exit_:
-        main(["glossary", "lookup", "稳岗", "--limit", limit, "--db", str(tmp_path / "g.db")])
+        main(argv)
     assert exit_.value.code == 2
-    assert "expected a whole number from 1 to 1,000" in capsys.readouterr().err
+    assert f"expected a whole number {expected}" in capsys.readouterr().err
 
 
 def test_a_db_that_is_not_sqlite_fails_before_any_alignment(

@@ -25,6 +25,7 @@ from align.encoders import DEFAULT_MODEL
 from align.pipeline import MODES
 from align.types import Alignment
 from api.aligning import document_records
+from api.cli.arguments import bounded_int
 from api.cli.stores import open_cli_store
 from glossary.build import merge_terms, record_alignment
 
@@ -41,7 +42,9 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "-o", "--output", type=Path, help="output folder (default: ./<manifest name>-aligned)"
     )
-    parser.add_argument("--workers", type=int, default=1, help="processes or Ray actors")
+    parser.add_argument(
+        "--workers", type=bounded_int(1, 1024), default=1, help="processes or Ray actors"
+    )
     parser.add_argument("--engine", choices=("local", "ray"), default="local")
     parser.add_argument(
         "--address", help="Ray cluster address (ray://HEAD:10001 or auto); --engine ray only"
