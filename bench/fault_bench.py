@@ -1,9 +1,10 @@
 """Random kills of ``duiqi batch`` and ``duiqi glossary build``: ``bench/results/faults.json``.
 
-Each trial starts the real command in its own process group, sends SIGKILL to the whole group
-at a random moment (seeded) of the span in which a clean run, measured first in the same
-session, wrote its results (a batch from its first finished pair on; a build throughout,
-since it writes the store from the start), and then checks what a crash may never leave:
+Each trial starts the real command in its own process group and sends SIGKILL to the whole
+group at a random moment (seeded): a batch's, a random fraction of a pair's time (measured in a
+clean run first, in the same session) after a random number of its pairs are finished, so the
+kill lands while results are being written; a build's, anywhere in a clean run's time, since
+it writes the store from its start. Then it checks what a crash may never leave behind:
 
 * batch: every ``<id>.done.json`` marker is valid and matches its outputs; every ``.tmx`` and
   ``.jsonl`` present is byte-identical to the clean run's (whole, never half-written); no
@@ -63,9 +64,11 @@ class Scenario:
     check_killed: Callable[[Scenario, Any], list[str]]
     snapshot: Callable[[Scenario], Any]
     reset: Callable[[], None]
-    #: True once the command has begun to write its results: kills fall from then on, since
-    #: one during the model's loading can only show that nothing was written.
-    writing: Callable[[Scenario], bool] = lambda _: True
+    #: Units of work whose completion shows on disk (a batch's pairs), and how many are done:
+    #: a kill is aimed at a random unit, so it lands while results are being written however
+    #: fast the shared machine runs that day. A build's store is written throughout: 0 units.
+    units: int = 0
+    done_units: Callable[[Scenario], int] = lambda _: 0
 
 
 @dataclass
@@ -77,42 +80,48 @@ class Tally:
     stale_temporaries: int = 0
     messages: list[str] = field(default_factory=list)
     clean_seconds: float = 0.0
-    writing_from_seconds: float = 0.0
+    seconds_per_unit: float = 0.0
 
 
-def run(
-    scenario: Scenario, env: dict[str, str], timeout: float = 900
-) -> tuple[float, float]:
-    """Run the command to its end: its wall time and when it began writing results.
+def run(scenario: Scenario, env: dict[str, str], timeout: float = 900) -> tuple[float, float]:
+    """Run the command to its end: its wall time, and the seconds per unit once one is done.
 
     A failure is raised: the rerun of a killed command must succeed like a clean one.
     """
     start = time.perf_counter()
-    writing = None
+    first = None
     process = subprocess.Popen(
         [sys.executable, "-c", ENTRY, *scenario.argv], env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     while process.poll() is None:
-        if writing is None and scenario.writing(scenario):
-            writing = time.perf_counter() - start
+        if first is None and scenario.units and scenario.done_units(scenario):
+            first = time.perf_counter() - start
         if time.perf_counter() - start > timeout:
             process.kill()
-        time.sleep(0.05)
+        time.sleep(0.02)
     assert process.stderr is not None
     err = process.stderr.read()
     if process.returncode != 0:
         raise RuntimeError(f"{scenario.name} exited {process.returncode}: {err[-2000:]!r}")
     seconds = time.perf_counter() - start
-    return seconds, seconds if writing is None else writing
+    per_unit = (seconds - (first or 0.0)) / max(scenario.units - 1, 1)
+    return seconds, per_unit
 
 
-def kill_at(argv: tuple[str, ...], env: dict[str, str], delay: float) -> bool:
-    """Start the command, SIGKILL its process group after ``delay`` s; False if it ended first."""
+def kill_at(
+    scenario: Scenario, env: dict[str, str], *, after_units: int, delay: float
+) -> bool:
+    """Start the command; once ``after_units`` units are done, SIGKILL its process group
+    ``delay`` seconds later. False if it ended before."""
     process = subprocess.Popen(
-        [sys.executable, "-c", ENTRY, *argv], env=env, start_new_session=True,
+        [sys.executable, "-c", ENTRY, *scenario.argv], env=env, start_new_session=True,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
+    while scenario.done_units(scenario) < after_units:
+        if process.poll() is not None:
+            return False
+        time.sleep(0.02)
     try:
         process.wait(timeout=delay)
         return False
@@ -125,7 +134,7 @@ def kill_at(argv: tuple[str, ...], env: dict[str, str], delay: float) -> bool:
 def trial(
     scenario: Scenario,
     clean: Any,
-    delay: float,
+    rng: random.Random,
     env: dict[str, str],
     tally: Tally,
     *,
@@ -133,12 +142,18 @@ def trial(
 ) -> None:
     """One kill, its checks, the rerun to the end and its comparison with the clean run."""
     scenario.reset()
-    killed = kill_at(scenario.argv, env, delay)
+    if scenario.units:
+        after = rng.randrange(1, scenario.units)
+        delay = rng.uniform(0.0, 1.5 * tally.seconds_per_unit)
+    else:
+        after, delay = 0, rng.uniform(0.0, tally.clean_seconds)
+    killed = kill_at(scenario, env, after_units=after, delay=delay)
     tally.runs += 1
     if killed:
         tally.kills += 1
     else:
         tally.finished_before_kill += 1
+    where = f"{after} units + {delay:.2f} s" if scenario.units else f"{delay:.2f} s"
     problems = scenario.check_killed(scenario, clean) if killed else []
     tally.stale_temporaries += sum(1 for _ in scenario.work.rglob(".*.part"))
     tally.runs += 1
@@ -151,11 +166,10 @@ def trial(
             problems.append("the rerun's outputs differ from the clean run's")
     for problem in problems:
         tally.violations += 1
-        tally.messages.append(f"{scenario.name} killed at {delay:.2f} s: {problem}")
+        tally.messages.append(f"{scenario.name} killed at {where}: {problem}")
     if verbose:
         outcome = "killed" if killed else "ended before the kill"
-        print(f"  {scenario.name} at {delay:.1f} s: {outcome}; {len(problems)} violations",
-              flush=True)
+        print(f"  {scenario.name} at {where}: {outcome}; violations: {problems}", flush=True)
 
 
 # --------------------------------------------------------------------------- batch
@@ -187,7 +201,8 @@ def batch_scenario(work: Path, *, pairs: int = 12) -> Scenario:
         check_killed=_check_batch,
         snapshot=_batch_snapshot,
         reset=reset,
-        writing=lambda _: out.is_dir() and any(out.glob("*.done.json")),
+        units=pairs,
+        done_units=lambda _: sum(1 for _ in out.glob("*.done.json")) if out.is_dir() else 0,
     )
 
 
@@ -211,17 +226,22 @@ def _check_batch(scenario: Scenario, clean: dict[str, Any]) -> list[str]:
         return []
     problems = []
     settings = BatchSettings(split_lines=True)
+    complete = 0
     for spec in read_manifest(scenario.work / "inputs" / "pairs.csv"):
-        if (out / f"{spec.id}.done.json").exists() and load_completed(
-            out, spec.id, settings
-        ) is None:
+        if load_completed(out, spec.id, settings) is not None:
+            complete += 1
+        elif (out / f"{spec.id}.done.json").exists():
             problems.append(f"{spec.id}.done.json does not match the outputs")
     for path in out.iterdir():
         whole = clean["files"].get(path.name)
         if path.suffix in (".tmx", ".jsonl") and path.read_bytes() != whole:
             problems.append(f"{path.name} is not the whole file")
-    if (out / SUMMARY).exists():
-        problems.append("summary.csv written by a run that did not finish")
+    # summary.csv describes one whole run: it may exist (a kill after the batch ended, while
+    # the process was exiting) only if every pair is complete and it is the clean one.
+    if (out / SUMMARY).exists() and (
+        complete < len(clean["summary"]) or _batch_snapshot(scenario) != clean
+    ):
+        problems.append("summary.csv of a run that did not finish")
     return problems
 
 
@@ -305,14 +325,13 @@ def measure(
     tally = Tally()
     for _ in range(2):
         scenario.reset()
-        tally.clean_seconds, tally.writing_from_seconds = run(scenario, env)
+        tally.clean_seconds, tally.seconds_per_unit = run(scenario, env)
         tally.runs += 1
     clean = scenario.snapshot(scenario)
     # A run can be quicker than the reference (the machine is shared); one that ends before
     # its kill counts as such, and trials go on until ``kills`` kills have landed.
     while tally.kills < kills and tally.finished_before_kill < 2 * kills:
-        delay = rng.uniform(tally.writing_from_seconds * 0.9, tally.clean_seconds)
-        trial(scenario, clean, delay, env, tally, verbose=verbose)
+        trial(scenario, clean, rng, env, tally, verbose=verbose)
     return tally
 
 
@@ -345,8 +364,7 @@ def main() -> None:
                 f"{name}: {tally.runs} runs, {tally.kills} kills "
                 f"({tally.finished_before_kill} ended before the kill), "
                 f"{tally.violations} violations, {tally.stale_temporaries} stale .part files; "
-                f"clean run {tally.clean_seconds:.1f} s, writing from "
-                f"{tally.writing_from_seconds:.1f} s"
+                f"clean run {tally.clean_seconds:.1f} s"
             )
             for message in tally.messages:
                 print("  " + message)

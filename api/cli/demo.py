@@ -13,6 +13,7 @@ from typing import Any
 
 from align.encoders import load_encoder
 from api.cli.glossary import print_terms
+from api.cli.stores import check_sqlite_file
 from glossary.build import build_glossary
 from glossary.corpus import BUNDLED
 from glossary.store.concordance import list_pairs
@@ -32,6 +33,8 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.db is not None:
+        check_sqlite_file(args.db)
     with tempfile.TemporaryDirectory() as scratch:
         store = open_store(path=args.db or Path(scratch) / "demo.sqlite3")
         report = build_glossary(

@@ -15,6 +15,8 @@ from api.cli.output import STDIO
 def read_input(path: Path) -> bytes:
     """The bytes of ``path``, or of standard input for ``-``."""
     if str(path) == STDIO:
+        if sys.stdin is None:  # started with stdin closed (`<&-`)
+            raise InputError("'-' names standard input, but it is closed")
         return read_stream(sys.stdin.buffer, name="standard input")
     return read_file(path)
 
