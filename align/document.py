@@ -13,7 +13,7 @@ from pathlib import Path
 
 from align.errors import InputError
 from align.language import detect_language
-from align.reading import decode_bytes, normalize_text
+from align.reading import MAX_BYTES, decode_bytes, normalize_text, read_file
 from align.scripts import to_simplified
 from align.splitting import split_sentences
 from align.types import Document, Lang, Sentence
@@ -49,25 +49,25 @@ def load_document(
     lang: Lang | None = None,
     split_lines: bool = False,
     simplified: bool = False,
-    max_bytes: int = 20_000_000,
+    max_bytes: int = MAX_BYTES,
 ) -> Document:
     """Read, decode and split a file; every problem is an :class:`InputError` naming it."""
-    name = str(path)
-    file = Path(path)
-    try:
-        size = file.stat().st_size
-        if size > max_bytes:  # refuse before reading a huge file into memory
-            raise InputError(
-                f"{name}: the file has {size:,} bytes, more than the limit of {max_bytes:,}; "
-                "split it or raise the limit"
-            )
-        data = file.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{name}: is a directory, not a text file") from None
-    except PermissionError:
-        raise InputError(f"{name}: permission denied; check that the file is readable") from None
+    data = read_file(path, max_bytes=max_bytes)
+    return document_from_bytes(
+        data, name=str(path), lang=lang, split_lines=split_lines, simplified=simplified
+    )
+
+
+def document_from_bytes(
+    data: bytes,
+    *,
+    name: str,
+    lang: Lang | None = None,
+    split_lines: bool = False,
+    simplified: bool = False,
+    max_bytes: int = MAX_BYTES,
+) -> Document:
+    """Decode and split bytes read elsewhere (standard input, an upload)."""
     text = decode_bytes(data, name=name, max_bytes=max_bytes)
     return make_document(text, name=name, lang=lang, split_lines=split_lines, simplified=simplified)
 

@@ -23,3 +23,7 @@ class GoldFormatError(DuiqiError):
 
 class ModelError(DuiqiError):
     """An encoder cannot be loaded: unknown name, missing package, bad path."""
+
+
+class CacheError(DuiqiError):
+    """The embedding cache cannot be used: its folder is a file, or it cannot be written."""

@@ -12,7 +12,8 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from align.errors import GoldFormatError, InputError
+from align.errors import GoldFormatError
+from align.reading import read_file
 
 BeadPair = tuple[tuple[int, ...], tuple[int, ...]]
 
@@ -67,23 +68,24 @@ def parse_beads(text: str, *, name: str = "") -> list[BeadPair]:
 
 def load_beads(path: str | Path) -> list[BeadPair]:
     """Read a bead file; errors name the file so a batch run says which one is bad."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as error:
-        raise InputError(f"{path}: no such alignment file") from error
-    except IsADirectoryError as error:
-        raise InputError(f"{path}: is a directory, expected an alignment file") from error
-    except PermissionError as error:
-        raise InputError(f"{path}: not readable (permission denied)") from error
+    return decode_beads(read_file(path), name=str(path))
+
+
+def decode_beads(data: bytes, *, name: str) -> list[BeadPair]:
+    """Parse a bead file's bytes; a file without a single bead cannot be scored."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise GoldFormatError(
-            f"{path}: not UTF-8 text (byte {error.start}); an alignment file holds only "
+            f"{name}: not UTF-8 text (byte {error.start}); an alignment file holds only "
             f"lines like '[0, 1]:[2]'"
         ) from error
-    return parse_beads(text, name=str(path))
+    beads = parse_beads(text, name=name)
+    if not beads:
+        raise GoldFormatError(
+            f"{name}: the file holds no beads; an alignment file has lines like '[0, 1]:[2]'"
+        )
+    return beads
 
 
 def _parse_side(side: str, where: str, line: str) -> tuple[int, ...]:

@@ -12,13 +12,21 @@ words compare equal across files, but it would also turn 。，！？；：（�
 punctuation. Those are kept as they are: Chinese typography uses them, the splitter keys on
 them, and an ASCII "..." in Chinese text would read as three periods. The splitter accepts the
 ASCII forms too, so text normalised elsewhere still splits.
+
+Reading is bounded: only regular files are opened as files (a FIFO would block, ``/dev/zero``
+never ends), and the size limit is checked while reading, since a file can grow after its
+size was looked up and ``/proc`` files report none. A stream (stdin) is read the same way.
 """
 
 from __future__ import annotations
 
 import codecs
+import os
+import stat
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
+from typing import BinaryIO
 
 import regex
 
@@ -43,15 +51,76 @@ _LEGACY = ("gb18030", "big5")
 MIN_PLAUSIBLE = 0.9
 #: Share of control characters above which the bytes are taken for a binary file.
 MAX_CONTROL = 0.05
+#: The default bound on one input file.
+MAX_BYTES = 20_000_000
+_CHUNK = 1 << 20
+# O_NONBLOCK makes opening a FIFO return at once, so fstat can refuse it instead of hanging.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 
-def decode_bytes(data: bytes, *, name: str, max_bytes: int = 20_000_000) -> str:
+def read_file(path: str | Path, *, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``; any problem is an InputError."""
+    name = str(path)
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{name}: is a directory, not a text file") from None
+    except PermissionError:
+        raise InputError(f"{name}: permission denied; check that the file is readable") from None
+    except OSError as error:
+        raise InputError(f"{name}: cannot read it ({error.strerror or error})") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError(f"{name}: is a directory, not a text file")
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(
+                f"{name}: is {_kind(info.st_mode)}, not a regular file; save the text to a "
+                "file (or give '-' to read standard input)"
+            )
+        if info.st_size > max_bytes:  # refused before reading; the stream check covers growth
+            raise InputError(_too_large(name, max_bytes, info.st_size))
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        return read_stream(handle, name=name, max_bytes=max_bytes)
+
+
+def read_stream(stream: BinaryIO, *, name: str, max_bytes: int = MAX_BYTES) -> bytes:
+    """Read ``stream`` to its end, refusing it as soon as it passes ``max_bytes``."""
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while chunk := stream.read(min(_CHUNK, max_bytes + 1 - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > max_bytes:
+                raise InputError(_too_large(name, max_bytes))
+    except OSError as error:
+        raise InputError(f"{name}: cannot read it ({error.strerror or error})") from None
+    return b"".join(chunks)
+
+
+def _too_large(name: str, max_bytes: int, size: int | None = None) -> str:
+    has = "it has more" if size is None else f"the file has {size:,} bytes, more"
+    return f"{name}: {has} than the limit of {max_bytes:,} bytes; split it or raise the limit"
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
+
+
+def decode_bytes(data: bytes, *, name: str, max_bytes: int = MAX_BYTES) -> str:
     """Decode a text file's bytes and normalise the text (NFKC, ``\\n`` line ends)."""
     if len(data) > max_bytes:
-        raise InputError(
-            f"{name}: the file has {len(data):,} bytes, more than the limit of {max_bytes:,}; "
-            "split it or raise the limit"
-        )
+        raise InputError(_too_large(name, max_bytes, len(data)))
     if not data:
         raise InputError(f"{name}: the file is empty")
     text = _decode(data, name)

@@ -153,6 +153,24 @@ def test_a_bad_pair_is_reported_and_the_batch_goes_on(
     assert not (out / "gone.tmx").exists()
 
 
+def test_an_endless_or_blocking_input_fails_its_row_only(
+    manifest: Path, tmp_path: Path, use_encoder: Encoder
+) -> None:
+    os.mkfifo(tmp_path / "fifo.txt")
+    with manifest.open("a", encoding="utf-8") as handle:
+        handle.write("zero,/dev/zero,a_zh.txt,device\nfifo,fifo.txt,a_zh.txt,pipe\n")
+    out = tmp_path / "out"
+    engine = InProcess(use_encoder, BatchSettings(model=use_encoder.name))
+    results = {r.id: r.status for r in run_batch(read_manifest(manifest), out, engine=engine)}
+    assert results == {
+        "gen-a": "aligned", "gen-b": "aligned", "seed": "aligned",
+        "gone": "failed", "zero": "failed", "fifo": "failed",
+    }
+    summary = _summary(out)
+    assert "/dev/zero: is a device, not a regular file" in summary["zero"]["error"]
+    assert "fifo.txt: is a pipe (FIFO), not a regular file" in summary["fifo"]["error"]
+
+
 def test_a_rerun_skips_complete_pairs_and_redoes_damaged_ones(
     manifest: Path, tmp_path: Path, use_encoder: Encoder
 ) -> None:

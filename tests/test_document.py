@@ -99,10 +99,10 @@ def test_unreadable_file_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyP
     path = tmp_path / "locked.txt"
     path.write_text("Stable employment.")
 
-    def refuse(self: Path) -> bytes:  # chmod 0 does not stop root, so refuse the read itself
-        raise PermissionError(13, "Permission denied", str(self))
+    def refuse(file: object, *_: object) -> int:  # chmod 0 does not stop root: refuse the open
+        raise PermissionError(13, "Permission denied", str(file))
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr("align.reading.os.open", refuse)
     with pytest.raises(InputError, match=r"locked\.txt: permission denied"):
         load_document(path)
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from align.encoders import CachedEncoder, Encoder, Vectors, load_encoder
-from align.errors import ModelError
+from align.errors import CacheError, ModelError
 
 
 def _tiny_model(path: Path) -> Path:
@@ -80,3 +80,30 @@ def test_auto_mode_encodes_each_document_once_and_keeps_nothing_after() -> None:
     assert sorted(inner.seen) == sorted([*zh.texts, *en.texts])
     auto.align(zh, en)  # a new call encodes again: no vectors outlive the call
     assert len(inner.seen) == 2 * (len(zh) + len(en))
+
+
+def test_a_damaged_cache_file_is_rebuilt_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "c.sqlite"
+    path.write_bytes(b"\x13not a database" * 300)
+    inner = _Counting()
+    vectors = CachedEncoder(inner, path).encode(["a", "bb"])
+    assert vectors.tolist() == [[1.0, 1.0], [2.0, 1.0]]
+    assert "is damaged (file is not a database): rebuilding it" in caplog.text
+    assert CachedEncoder(inner, path).encode(["a"]).tolist() == [[1.0, 1.0]]
+    assert inner.seen == ["a", "bb"]  # the rebuilt cache serves the second instance
+
+
+def test_a_cache_damaged_while_in_use_is_rebuilt(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite"
+    encoder = CachedEncoder(_Counting(), path)
+    encoder.encode(["a"])
+    path.write_bytes(b"\x13not a database" * 300)
+    assert encoder.encode(["a", "ccc"]).tolist() == [[1.0, 1.0], [3.0, 1.0]]
+
+
+def test_a_cache_folder_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(CacheError, match=r"file is a file, not a folder; point DUIQI_CACHE_DIR"):
+        load_encoder("no-such-model-is-loaded", cache=tmp_path / "file" / "c.sqlite")

@@ -75,22 +75,22 @@ def test_load_beads_reads_the_bible_fixture() -> None:
 
 
 def test_load_beads_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match=r"nope\.align: no such alignment file"):
+    with pytest.raises(InputError, match=r"nope\.align: no such file"):
         load_beads(tmp_path / "nope.align")
 
 
 def test_load_beads_directory(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match=r"is a directory, expected an alignment file"):
+    with pytest.raises(InputError, match=r"is a directory, not a text file"):
         load_beads(tmp_path)
 
 
 def test_load_beads_unreadable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # chmod does not stop root, so the refusal is simulated where the file is read.
-    def refuse(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    # chmod does not stop root, so the refusal is simulated where the file is opened.
+    def refuse(file: object, *_: object) -> int:
+        raise PermissionError(13, "Permission denied", str(file))
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
-    with pytest.raises(InputError, match=r"locked\.align: not readable \(permission denied\)"):
+    monkeypatch.setattr("align.reading.os.open", refuse)
+    with pytest.raises(InputError, match=r"locked\.align: permission denied"):
         load_beads(tmp_path / "locked.align")
 
 

@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
+from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
 from typing import Literal, Protocol
 
@@ -154,23 +155,27 @@ _worker_encoder: Encoder | None = None
 _worker_settings: BatchSettings | None = None
 
 
-def _init_worker(settings: BatchSettings, threads: int, parent: int) -> None:
-    """Load the encoder once per process; leave Ctrl-C to the parent; die with the parent.
+def _init_worker(
+    settings: BatchSettings, threads: int, parent: int, stop: EventType
+) -> None:
+    """Load the encoder once per process; leave Ctrl-C to the parent; stop with the parent.
 
     Ctrl-C reaches the whole process group; a worker interrupted between tasks would crash the
-    pool with a traceback, so only the parent handles it. A parent killed with ``kill -9``
-    cannot stop its workers, so each one watches for that and exits rather than linger.
+    pool with a traceback, so only the parent handles it, and sets ``stop`` when the batch
+    ends early: the pair a worker is on would be thrown away anyway, so it exits at once
+    instead of finishing it. A parent killed with ``kill -9`` cannot set anything, so each
+    worker also watches for that and exits rather than linger.
     """
     global _worker_encoder, _worker_settings
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+    threading.Thread(target=_exit_with_parent, args=(parent, stop), daemon=True).start()
     _worker_settings = settings
     _worker_encoder = settings.load_encoder(threads=threads)
 
 
-def _exit_with_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(1.0)
+def _exit_with_parent(parent: int, stop: EventType) -> None:
+    while os.getppid() == parent and not stop.wait(0.5):
+        pass
     os._exit(1)
 
 
@@ -197,11 +202,13 @@ class LocalEngine:
     def run(self, specs: Iterable[PairSpec]) -> Iterator[PairOutcome]:
         todo = iter(specs)
         threads = max(1, (os.cpu_count() or 1) // self.workers)
+        context = multiprocessing.get_context("spawn")
+        stop = context.Event()
         pool = ProcessPoolExecutor(
             max_workers=self.workers,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=context,
             initializer=_init_worker,
-            initargs=(self.settings, threads, os.getpid()),
+            initargs=(self.settings, threads, os.getpid(), stop),
         )
         pending: set[Future[PairOutcome]] = set()
         finished = False
@@ -218,6 +225,8 @@ class LocalEngine:
                 for future in done:
                     yield future.result()
         finally:
-            # Interrupted: queued pairs are dropped; those in flight finish in their workers
-            # (Python joins them at exit) but their outcomes are not saved.
+            # Ended early (Ctrl-C, a consumer that stopped): queued pairs are dropped and the
+            # workers exit mid-pair; only pairs already saved count as finished.
+            if not finished:
+                stop.set()
             pool.shutdown(wait=finished, cancel_futures=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 from align.errors import ModelError
 
 from .base import Encoder, Vectors, normalise_rows
-from .cache import CachedEncoder
+from .cache import CachedEncoder, prepare_folder
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -87,12 +87,13 @@ def load_encoder(
     well below one process's.
     """
     threads = threads or os.cpu_count() or 1
+    cache_path = default_cache_path() if cache is True else cache
+    if isinstance(cache_path, Path):
+        prepare_folder(cache_path)  # a bad cache folder fails before seconds of model loading
     if name in NAMED:
         encoder = NAMED[name](progress, threads)
     else:
         encoder = _sentence_transformers(name, progress, threads)
-    if cache is True:
-        return CachedEncoder(encoder, default_cache_path())
-    if isinstance(cache, Path):
-        return CachedEncoder(encoder, cache)
+    if isinstance(cache_path, Path):
+        return CachedEncoder(encoder, cache_path)
     return encoder

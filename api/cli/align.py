@@ -16,7 +16,7 @@ def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
         "align", help="align two articles (Chinese and English, in either order)"
     )
-    parser.add_argument("src", type=Path, help="source article (zh or en)")
+    parser.add_argument("src", type=Path, help="source article (zh or en; '-': stdin)")
     parser.add_argument("tgt", type=Path, help="target article (the other language)")
     parser.add_argument("--mode", choices=MODES, default="auto")
     parser.add_argument(
@@ -38,23 +38,24 @@ def register(sub: Any) -> None:
         help="language tag for Chinese in TMX (default: zh-Hans or zh-Hant by the text's "
         "script; e.g. zh-CN to match a CAT project set up so)",
     )
-    parser.add_argument("-o", "--output", type=Path, help="output file (default: stdout)")
+    parser.add_argument("-o", "--output", type=Path, help="output file (default or '-': stdout)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or notes")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from align.document import load_document
     from align.encoders import load_encoder
     from align.langtags import check_zh_tag
     from align.pipeline import align_documents
     from align.writers import to_tmx
+    from api.cli.inputs import load_inputs
     from api.cli.output import write_text
 
     if args.zh_lang is not None:
         check_zh_tag(args.zh_lang)  # before the work, not after it
-    src = load_document(args.src, split_lines=args.split_lines, simplified=args.simplified)
-    tgt = load_document(args.tgt, split_lines=args.split_lines, simplified=args.simplified)
+    src, tgt = load_inputs(
+        args.src, args.tgt, split_lines=args.split_lines, simplified=args.simplified
+    )
     encoder = load_encoder(args.model, progress=not args.quiet)
     alignment = align_documents(src, tgt, mode=args.mode, encoder=encoder)
     if args.format == "tmx":

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from align.encoders import DEFAULT_MODEL
 from align.pipeline import MODES
+from api.cli.arguments import bounded_int
 from api.cli.glossary import add_corpus_options, check_terms_file
 from glossary.corpus import check_corpus_id, default_corpus_id, document_id
 
@@ -38,7 +39,9 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "-o", "--output", type=Path, help="output folder (default: ./<manifest name>-aligned)"
     )
-    parser.add_argument("--workers", type=int, default=1, help="processes or Ray actors")
+    parser.add_argument(
+        "--workers", type=bounded_int(1, 1024), default=1, help="processes or Ray actors"
+    )
     parser.add_argument("--engine", choices=("local", "ray"), default="local")
     parser.add_argument(
         "--address", help="Ray cluster address (ray://HEAD:10001 or auto); --engine ray only"
@@ -89,6 +92,10 @@ def run(args: argparse.Namespace) -> int:
         simplified=args.simplified,
     )
     engine = _engine(args, settings)
+    if args.glossary:  # a bad --db fails now, not after the whole batch is aligned
+        from api.cli.stores import open_cli_store
+
+        open_cli_store(args.db, create=True).close()
     counts: Counter[str] = Counter()
     finished: list[tuple[PairSpec, PairResult]] = []
     by_id = {spec.id: spec for spec in specs}
@@ -142,12 +149,12 @@ def _feed_glossary(
     from align.encoders import load_encoder
     from align.types import Alignment
     from api.aligning import document_records
+    from api.cli.stores import open_cli_store
     from glossary.build import merge_terms, record_alignment
     from glossary.formats.importing import load_curated_terms
-    from glossary.store.engine import open_store
     from glossary.store.recording import record_documents
 
-    store = open_store(path=args.db, create=True) if args.db else open_store(create=True)
+    store = open_cli_store(args.db, create=True)
     corpus = args.corpus_id or default_corpus_id(args.manifest)
     doc_ids = _doc_ids([spec for spec, _ in finished], corpus)
     alignments: list[Alignment] = []

@@ -28,11 +28,14 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from align.encoders import load_encoder
     from api.cli.glossary import print_terms
+    from api.cli.stores import check_sqlite_file
     from glossary.build import build_glossary, default_terms
     from glossary.store.concordance import list_pairs
     from glossary.store.engine import open_store
     from glossary.store.lookups import lookup
 
+    if args.db is not None:
+        check_sqlite_file(args.db)
     with tempfile.TemporaryDirectory() as scratch:
         store = open_store(path=args.db or Path(scratch) / "demo.sqlite3", create=True)
         report = build_glossary(

@@ -9,7 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from align.errors import InputError
+from api.cli.arguments import bounded_int
+from api.cli.inputs import input_name, read_input
 from api.cli.output import write_bytes
+from api.cli.stores import open_cli_store
 from glossary.corpus import BUNDLED
 
 if TYPE_CHECKING:  # imported where used: a lookup should not pay for every command's imports
@@ -19,6 +22,7 @@ if TYPE_CHECKING:  # imported where used: a lookup should not pay for every comm
 FORMATS = ("csv", "xlsx", "tsv", "tbx", "tbx3", "tmx")
 IMPORT_FORMATS = ("csv", "xlsx", "tbx", "tmx")
 STATUSES = ("proposed", "preferred", "admitted", "deprecated", "rejected")
+MAX_LIMIT = 1000  # terms one lookup prints
 
 
 def register(sub: Any) -> None:
@@ -52,7 +56,7 @@ def register(sub: Any) -> None:
     lookup = commands.add_parser("lookup", help="equivalents of a Chinese or English term")
     lookup.add_argument("term")
     lookup.add_argument("--json", action="store_true", help="one JSON object on stdout")
-    lookup.add_argument("--limit", type=int, default=10)
+    lookup.add_argument("--limit", type=bounded_int(1, MAX_LIMIT), default=10)
     lookup.set_defaults(func=run_lookup)
 
     export = commands.add_parser(
@@ -73,14 +77,16 @@ def register(sub: Any) -> None:
         "--zh-lang", metavar="TAG",
         help="language tag for Chinese in TBX/TMX (default: zh-Hans or zh-Hant by script)",
     )
-    export.add_argument("-o", "--output", type=Path, help="output file (default: stdout)")
+    export.add_argument(
+        "-o", "--output", type=Path, help="output file (default or '-': stdout)"
+    )
     export.set_defaults(func=run_export)
 
     importer = commands.add_parser(
         "import", help="import a reviewed glossary (CSV or XLSX export, or any TBX) "
         "or a translation memory (TMX) as concordance examples",
     )
-    importer.add_argument("file", type=Path)
+    importer.add_argument("file", type=Path, help="the file to import ('-': stdin, with --format)")
     importer.add_argument(
         "--format", choices=IMPORT_FORMATS, help="default: from the file name's suffix"
     )
@@ -129,9 +135,7 @@ def check_terms_file(path: Path | None) -> None:
 
 def _store(args: argparse.Namespace, *, create: bool = False) -> Store:
     """The glossary named by --db (or the default); only build and import may create it."""
-    from glossary.store.engine import open_store
-
-    return open_store(path=args.db, create=create) if args.db else open_store(create=create)
+    return open_cli_store(args.db, create=create)
 
 
 def run_build(args: argparse.Namespace) -> int:
@@ -228,20 +232,26 @@ def run_export(args: argparse.Namespace) -> int:
     statuses = parse_statuses(args.status) if args.status is not None else None
     zh_lang = checked_zh_lang(args.zh_lang)  # both checked before the store is opened
     data = export(_store(args), args.format, statuses=statuses, zh_lang=zh_lang)
-    if args.output:
-        write_bytes(data, args.output)
-    else:
-        sys.stdout.buffer.write(data)
+    write_bytes(data, args.output)
     return 0
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from glossary.formats.importing import import_glossary_file
+    from glossary.formats.importing import IMPORT_FORMATS as GLOSSARY_FORMATS
+    from glossary.formats.importing import import_glossary
 
-    if (args.format or args.file.suffix.lower().lstrip(".")) == "tmx":
-        return _import_memory(args)
-    report = import_glossary_file(
-        _store(args, create=True), args.file, reviewer=args.reviewer, fmt=args.format
+    data = read_input(args.file)  # a missing file must not create the store first
+    name = input_name(args.file)
+    kind = args.format or args.file.suffix.lower().lstrip(".")
+    if kind == "tmx":
+        return _import_memory(args, data, name)
+    if kind not in GLOSSARY_FORMATS:
+        raise InputError(
+            f"{name}: cannot tell the format from the name; name it .csv, .xlsx, .tbx or "
+            f".tmx, or give --format ({', '.join(IMPORT_FORMATS)})"
+        )
+    report = import_glossary(
+        _store(args, create=True), data, fmt=kind, reviewer=args.reviewer, source=name
     )
     print(
         f"imported {report.rows} rows: {report.terms_added} new terms, "
@@ -253,10 +263,10 @@ def run_import(args: argparse.Namespace) -> int:
     return 1 if report.conflicts else 0
 
 
-def _import_memory(args: argparse.Namespace) -> int:
+def _import_memory(args: argparse.Namespace, data: bytes, name: str) -> int:
     from glossary.formats.tmx_reader import import_tmx
 
-    report = import_tmx(_store(args, create=True), args.file.read_bytes(), source=str(args.file))
+    report = import_tmx(_store(args, create=True), data, source=name)
     print(
         f"imported {report.units} translation units as corpus {report.corpus_id!r}: "
         f"{report.pairs_added} new pairs, {report.skipped} units without Chinese and English"

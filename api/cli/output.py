@@ -1,4 +1,4 @@
-"""Writing command output without ever leaving a half-written file behind."""
+"""Command output: to a file (never left half-written) or, for no path or ``-``, to stdout."""
 
 from __future__ import annotations
 
@@ -6,14 +6,20 @@ import sys
 from pathlib import Path
 
 from align import atomic
-from align.atomic import write_bytes
 
-__all__ = ["write_bytes", "write_text"]
+#: The file name that means standard input or output, as in most Unix tools.
+STDIO = "-"
+
+
+def write_bytes(data: bytes, path: Path | None) -> None:
+    """Write to ``path`` through :mod:`align.atomic`, or to stdout."""
+    if path is None or str(path) == STDIO:
+        sys.stdout.flush()  # text printed before keeps its place
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    atomic.write_bytes(data, path)
 
 
 def write_text(text: str, path: Path | None) -> None:
-    """Write to ``path`` atomically (temporary file, then rename), or to stdout."""
-    if path is None:
-        sys.stdout.write(text)
-        return
-    atomic.write_text(text, path)
+    write_bytes(text.encode("utf-8"), path)

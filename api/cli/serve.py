@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from api.cli.arguments import bounded_int
+
 
 def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
@@ -15,7 +17,7 @@ def register(sub: Any) -> None:
     parser.add_argument("--db", type=Path, help="SQLite glossary file (default: $DUIQI_DB or "
                         "the store's default)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--port", type=bounded_int(1, 65535), default=8000)
     parser.set_defaults(func=run)
 
 

@@ -16,7 +16,7 @@ import io
 from pathlib import Path
 from typing import TypeVar
 
-from align.reading import decode_bytes
+from align.reading import decode_bytes, read_file
 from glossary.corpus import SEED_TERMS
 from glossary.errors import ImportFormatError, InvalidField, InvalidStatus
 from glossary.formats.spreadsheet import read_xlsx, unguard
@@ -34,6 +34,8 @@ OPTIONAL_COLUMNS = (
     "revision",
 )
 IMPORT_FORMATS = ("csv", "xlsx", "tbx")
+#: The largest count an INTEGER column holds on every supported database (PostgreSQL's 32 bits).
+MAX_FREQUENCY = 2**31 - 1
 _N = TypeVar("_N", int, float)
 SEED_TERMS_PATH = SEED_TERMS
 
@@ -124,7 +126,7 @@ def import_glossary_file(
             f"{file}: cannot tell the format from the name; name it .csv, .xlsx or .tbx "
             f"or give --format ({', '.join(IMPORT_FORMATS)})"
         )
-    return import_glossary(store, file.read_bytes(), fmt=kind, reviewer=reviewer,
+    return import_glossary(store, read_file(file), fmt=kind, reviewer=reviewer,
                            source=str(file))
 
 
@@ -172,6 +174,8 @@ def _row(fields: dict[str, str], number: int) -> tuple[ReviewedRow | None, list[
     confidence = _number(fields.get("confidence", ""), float, "confidence", number, problems)
     if frequency is not None and frequency < 0:
         problems.append(f"row {number}: frequency {frequency} is negative")
+    elif frequency is not None and frequency > MAX_FREQUENCY:
+        problems.append(f"row {number}: frequency {frequency} is above {MAX_FREQUENCY:,}")
     if confidence is not None and not 0.0 <= confidence <= 1.0:
         problems.append(f"row {number}: confidence {confidence} is outside [0, 1]")
     revision = fields.get("revision", "").strip() or None
