@@ -264,7 +264,7 @@ def test_a_db_that_is_not_sqlite_fails_before_any_alignment(
     def no_work(*_: object, **__: object) -> None:
         raise AssertionError("aligned before checking the store")
 
-    monkeypatch.setattr("api.cli.batch.run_batch", no_work)
+    monkeypatch.setattr("align.batch.run_batch", no_work)  # imported when the command runs
     monkeypatch.setattr("glossary.build.build_glossary", no_work)
     out = tmp_path / "out"
     assert main(["batch", str(manifest), "-o", str(out), "--glossary", "--db", str(db)]) == 2

@@ -247,8 +247,8 @@ def run_import(args: argparse.Namespace) -> int:
         return _import_memory(args, data, name)
     if kind not in GLOSSARY_FORMATS:
         raise InputError(
-            f"{name}: cannot tell the format from the name; name it .csv, .xlsx, .tbx or "
-            f".tmx, or give --format ({', '.join(IMPORT_FORMATS)})"
+            f"{name}: cannot tell the format from the name; name it .csv, .xlsx or .tbx (.tmx "
+            f"for a translation memory), or give --format ({', '.join(IMPORT_FORMATS)})"
         )
     report = import_glossary(
         _store(args, create=True), data, fmt=kind, reviewer=args.reviewer, source=name
