@@ -14,7 +14,7 @@ from glossary.extraction.bitext import SentencePair, Token
 from glossary.extraction.equivalents import span_key
 from glossary.extraction.extract import extract_terms, merge_found
 from glossary.extraction.phrases import LinkIndex, phrase_pairs, tight_phrase
-from glossary.extraction.sightings import term_shaped, trim
+from glossary.extraction.sightings import term_shaped, trim, whole_words
 from glossary.extraction.word_alignment import align_words, dictionary_priors, grow_diag_final_and
 from glossary.types import Equivalent, TermEntry
 
@@ -191,3 +191,16 @@ def test_merge_found_keeps_one_equivalent_per_rendering_best_first() -> None:
     assert len(merged) == 1
     assert [q.en for q in merged[0].equivalents] == ["exchange fund", "fund"]
     assert merged[0].termhood == 0.9
+
+
+def test_renderings_never_stop_inside_a_hyphenated_compound() -> None:
+    text = "the Guangdong-Hong Kong-Macao Greater Bay Area"
+    words = ["the", "guangdong", "hong", "kong", "macao", "greater", "bay", "area"]
+    tokens, position = [], 0
+    for word in words:
+        start = text.lower().index(word, position)
+        tokens.append(Token(word, 0, start, start + len(word)))
+        position = start + len(word)
+    assert whole_words(tokens, 4, 8, text) == (3, 8)  # "Kong-Macao …": Kong joins in
+    assert whole_words(tokens, 2, 4, text) == (1, 5)  # "Hong Kong" → "Guangdong-Hong Kong-Macao"
+    assert whole_words(tokens, 5, 8, text) == (5, 8)
