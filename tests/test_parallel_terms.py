@@ -13,8 +13,8 @@ from align.types import Alignment, Bead, Document, Lang, Sentence, Signature, jo
 from glossary.extraction.bitext import SentencePair, Token
 from glossary.extraction.equivalents import span_key
 from glossary.extraction.extract import extract_terms, merge_found
-from glossary.extraction.phrases import LinkIndex, phrase_pairs, tight_phrase
-from glossary.extraction.sightings import term_shaped, trim
+from glossary.extraction.phrases import LinkIndex, tight_phrase
+from glossary.extraction.sightings import term_shaped, trim, whole_words
 from glossary.extraction.word_alignment import align_words, dictionary_priors, grow_diag_final_and
 from glossary.types import Equivalent, TermEntry
 
@@ -124,7 +124,7 @@ def test_tight_phrase_refuses_a_range_whose_english_leaves_it() -> None:
 def test_tight_phrase_of_unaligned_words_is_none() -> None:
     index = LinkIndex.of(frozenset({(0, 0)}), 2, 2)
     assert tight_phrase(index, 1, 2) is None
-    assert list(phrase_pairs(index, max_zh=2, max_en=2)) == [(0, 1, 0, 1)]
+    assert tight_phrase(index, 0, 2) == (0, 1)  # an unaligned word inside is taken along
 
 
 def test_term_shape_rejects_function_word_edges_and_bare_numbers() -> None:
@@ -191,3 +191,16 @@ def test_merge_found_keeps_one_equivalent_per_rendering_best_first() -> None:
     assert len(merged) == 1
     assert [q.en for q in merged[0].equivalents] == ["exchange fund", "fund"]
     assert merged[0].termhood == 0.9
+
+
+def test_renderings_never_stop_inside_a_hyphenated_compound() -> None:
+    text = "the Guangdong-Hong Kong-Macao Greater Bay Area"
+    words = ["the", "guangdong", "hong", "kong", "macao", "greater", "bay", "area"]
+    tokens, position = [], 0
+    for word in words:
+        start = text.lower().index(word, position)
+        tokens.append(Token(word, 0, start, start + len(word)))
+        position = start + len(word)
+    assert whole_words(tokens, 4, 8, text) == (3, 8)  # "Kong-Macao …": Kong joins in
+    assert whole_words(tokens, 2, 4, text) == (1, 5)  # "Hong Kong" → "Guangdong-Hong Kong-Macao"
+    assert whole_words(tokens, 5, 8, text) == (5, 8)

@@ -10,7 +10,6 @@ renderings over a corpus counts occurrences, never the padded variants of one.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from glossary.extraction.word_alignment import Link
@@ -50,20 +49,3 @@ def tight_phrase(index: LinkIndex, start: int, end: int) -> tuple[int, int] | No
         if any(i < start or i >= end for i in index.by_en[j]):
             return None
     return low, high + 1
-
-
-def phrase_pairs(
-    index: LinkIndex, *, max_zh: int, max_en: int
-) -> Iterator[tuple[int, int, int, int]]:
-    """Every (zh start, zh end, en start, en end) tight pair up to the given token lengths,
-    Chinese ranges starting and ending on a linked token."""
-    zh_len = len(index.by_zh)
-    for start in range(zh_len):
-        if not index.by_zh[start]:
-            continue
-        for end in range(start + 1, min(start + max_zh, zh_len) + 1):
-            if not index.by_zh[end - 1]:
-                continue
-            found = tight_phrase(index, start, end)
-            if found is not None and found[1] - found[0] <= max_en:
-                yield start, end, found[0], found[1]

@@ -36,7 +36,8 @@ EN_FUNCTION = frozenset(
     "this that these those which who whom whose from into than also such per it they we "
     "has have had will would shall should can could may might must do does did not no "
     "under over after before since while during through within about between among "
-    "against towards via upon so then there here".split()
+    "against towards via upon so then there here either neither my your his her our any "
+    "some each every both all".split()
 )
 _WORDLIKE = regex.compile(r"^(?:\p{Han}+|[A-Za-z][A-Za-z0-9]*|\d+)$")
 _BREAK = regex.compile(r"[()（）\[\],;:，；：]")
@@ -107,6 +108,8 @@ def sightings(
             if high + right > len(tokens) or any(index.by_en[j] for j in range(high, high + right)):
                 break
             a, b = trim(tokens, low - left, high + right)
+            if a < b:
+                a, b = whole_words(tokens, a, b, texts[("en", pair.en_doc, tokens[a].sentence)])
             run = tokens[a:b]
             if (
                 a < b
@@ -125,6 +128,26 @@ def trim(tokens: Sequence[Token], a: int, b: int) -> tuple[int, int]:
     while b > a and tokens[b - 1].form in EN_FUNCTION:
         b -= 1
     return a, b
+
+
+def whole_words(tokens: Sequence[Token], a: int, b: int, text: str) -> tuple[int, int]:
+    """The range grown over hyphens to whole words: a rendering never starts or ends inside a
+    hyphenated compound ("Macao Greater Bay Area" → "Guangdong-Hong Kong-Macao Greater Bay Area"
+    stops at the space; "Kong-Macao" takes in "Hong"). ``text`` is the sentence of token ``a``."""
+    sentence = tokens[a].sentence
+    while a > 0 and tokens[a - 1].sentence == sentence and _hyphen(text, tokens[a - 1], tokens[a]):
+        a -= 1
+    while (
+        b < len(tokens)
+        and tokens[b].sentence == sentence
+        and _hyphen(text, tokens[b - 1], tokens[b])
+    ):
+        b += 1
+    return a, b
+
+
+def _hyphen(text: str, left: Token, right: Token) -> bool:
+    return text[left.end : right.start] in ("-", "‐", "–")
 
 
 def phrase_key(run: Sequence[Token]) -> str:
