@@ -10,7 +10,10 @@ before this work, unpacked with ``git archive``) in the same run. Measured:
 - counts: for every extracted equivalent, its ``frequency`` against the stored aligned pairs
   whose Chinese holds the term and whose English holds the equivalent (case folded). An
   honest count is never above that; the share above it and the largest ratio are reported,
-  and 香港 → "Hong Kong" (the issue's 19,881) in full.
+  and 香港 → "Hong Kong" (the issue's 19,881) in full;
+- terms: since the frequency ranks equivalents, precision@1 and coverage of the first batch
+  against its year's dictionary, scored as ``shared/data/hkma-dev/README.md`` says (a check
+  that the counts do not cost quality, not a tuning target: nothing here is fitted).
 
     .venv/bin/python bench/counts_bench.py --data ../shared/data/hkma-dev \
         [--years 2017 2019] [--chapters 3] [--baseline /tmp/duiqi-before]
@@ -22,6 +25,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import sqlite3
 import subprocess
 import sys
@@ -93,10 +97,46 @@ def count_check(db: Path, equivalents: dict[tuple[str, str], int]) -> dict[str, 
     }
 
 
-def measure(checkout: Path, batches: list[Path], work: Path, env: dict[str, str]) -> dict[str, Any]:
+def term_scores(db: Path, year_file: Path, chapters: int) -> dict[str, Any]:
+    """Precision@1 and coverage of the glossary's top equivalent against the dictionary."""
+    lines = [json.loads(line) for line in year_file.read_text(encoding="utf-8").splitlines()]
+    text = "".join(chapter["zh"] for chapter in lines[:chapters])
+    wanted: dict[str, set[str]] = {}
+    for en, renderings in lines[0]["terms_en_zh"].items():
+        for zh in renderings:
+            if len(zh) > 1 and not zh.isdigit() and text.count(zh) >= 2:
+                wanted.setdefault(zh, set()).add(_plain(en))
+    found = right = 0
+    with sqlite3.connect(db) as connection:
+        for zh, english in wanted.items():
+            top = connection.execute(
+                "SELECT e.en FROM equivalent e JOIN term t ON t.id = e.term_id WHERE t.zh = ? "
+                "ORDER BY e.confidence * e.frequency DESC, e.frequency DESC, e.en LIMIT 1",
+                (zh,),
+            ).fetchone()
+            if top is not None:
+                found += 1
+                right += _plain(top[0]) in english
+    return {
+        "terms_tested": len(wanted),
+        "precision_at_1": round(right / max(found, 1), 3),
+        "coverage": round(found / max(len(wanted), 1), 3),
+    }
+
+
+def _plain(text: str) -> str:
+    words = re.sub(r"[^\w\s]", " ", text.lower()).split()
+    return " ".join(words[1:] if words and words[0] in ("the", "a", "an") else words)
+
+
+def measure(
+    checkout: Path, batches: list[Path], work: Path, env: dict[str, str], first_year: Path,
+    chapters: int,
+) -> dict[str, Any]:
     db = work / "glossary.sqlite3"
     seconds = [run_batch(checkout, batches[0], db, env)]
     first = extracted(db)
+    terms = term_scores(db, first_year, chapters)
     for manifest in batches[1:]:
         seconds.append(run_batch(checkout, manifest, db, env))
     final = extracted(db)
@@ -106,6 +146,7 @@ def measure(checkout: Path, batches: list[Path], work: Path, env: dict[str, str]
         "seconds_per_batch": [round(s, 1) for s in seconds],
         "first_batch_equivalents": len(first),
         "kept_after_second_batch": kept,
+        "first_batch_terms": terms,
         "counts": count_check(db, final),
     }
 
@@ -131,7 +172,10 @@ def main() -> int:
                 write_batch(work / year, args.data / f"{year}.jsonl", args.chapters)
                 for year in args.years
             ]
-            results[name] = measure(checkout.resolve(), batches, work, env)
+            results[name] = measure(
+                checkout.resolve(), batches, work, env, args.data / f"{args.years[0]}.jsonl",
+                args.chapters,
+            )
             print(json.dumps({name: results[name]}, ensure_ascii=False, indent=1))
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
