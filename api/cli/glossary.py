@@ -8,8 +8,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from glossary.corpus import BUNDLED
-
 if TYPE_CHECKING:  # imported where used: a lookup should not pay for every command's imports
     from glossary.store.engine import Store
     from glossary.store.views import TermView
@@ -28,7 +26,6 @@ def register(sub: Any) -> None:
         "corpus",
         nargs="?",
         type=Path,
-        default=BUNDLED,
         help="folder with manifest.csv (default: the bundled seed corpus)",
     )
     build.add_argument("--model", default="use-m3")
@@ -99,6 +96,7 @@ def _store(args: argparse.Namespace) -> Store:
 def run_build(args: argparse.Namespace) -> int:
     from align.encoders import load_encoder
     from glossary.build import build_glossary
+    from glossary.corpus import BUNDLED  # resolved here: other commands need not find it
 
     store = _store(args)
     encoder = load_encoder(args.model, progress=not args.quiet)
@@ -107,7 +105,7 @@ def run_build(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(message, file=sys.stderr)
 
-    report = build_glossary(store, args.corpus, encoder=encoder, progress=say)
+    report = build_glossary(store, args.corpus or BUNDLED, encoder=encoder, progress=say)
     say(
         f"{report.articles} articles, {report.pairs} new aligned pairs, {report.terms} terms; "
         f"{report.merge.terms_added} terms and {report.merge.equivalents_added} equivalents "
