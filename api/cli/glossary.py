@@ -13,7 +13,6 @@ from api.cli.arguments import bounded_int
 from api.cli.inputs import input_name, read_input
 from api.cli.output import write_bytes
 from api.cli.stores import open_cli_store
-from glossary.corpus import BUNDLED
 
 if TYPE_CHECKING:  # imported where used: a lookup should not pay for every command's imports
     from glossary.store.engine import Store
@@ -34,7 +33,6 @@ def register(sub: Any) -> None:
         "corpus",
         nargs="?",
         type=Path,
-        default=BUNDLED,
         help="folder with manifest.csv (default: the bundled seed corpus)",
     )
     build.add_argument("--model", default="use-m3")
@@ -141,11 +139,12 @@ def _store(args: argparse.Namespace, *, create: bool = False) -> Store:
 def run_build(args: argparse.Namespace) -> int:
     from align.encoders import load_encoder
     from glossary.build import build_glossary, default_terms
-    from glossary.corpus import check_corpus_id
+    from glossary.corpus import BUNDLED, check_corpus_id  # here: other commands need not find it
 
     if args.corpus_id:
         check_corpus_id(args.corpus_id)
-    terms = None if args.no_terms else args.terms or default_terms(args.corpus)
+    corpus = args.corpus or BUNDLED
+    terms = None if args.no_terms else args.terms or default_terms(corpus)
     check_terms_file(terms)
     store = _store(args, create=True)
     encoder = load_encoder(args.model, progress=not args.quiet)
@@ -155,7 +154,7 @@ def run_build(args: argparse.Namespace) -> int:
             print(message, file=sys.stderr)
 
     report = build_glossary(
-        store, args.corpus, encoder=encoder, corpus_id=args.corpus_id, terms=terms,
+        store, corpus, encoder=encoder, corpus_id=args.corpus_id, terms=terms,
         simplified=args.simplified, progress=say,
     )
     curated = f", {report.curated.rows} curated rows from {terms}" if report.curated else ""

@@ -18,7 +18,8 @@ from typing import Literal
 
 import regex
 
-TOKEN = regex.compile(r"[0-9a-f]{10}-[0-9a-f]{8}")
+TOKEN = regex.compile(r"r[0-9a-f]{10}-[0-9a-f]{8}")
+"""A revision token; the leading letter keeps a spreadsheet from reading it as a number or date."""
 Verdict = Literal["apply", "same", "stale", "conflict"]
 
 
@@ -40,7 +41,7 @@ def revision(decision: Decision) -> str:
         decision.zh, decision.en, decision.status, _note(decision.note),
         decision.reviewed_by or "", _stamp(decision.reviewed_at), size=5,
     )
-    return f"{state}-{_content(decision.zh, decision.en, decision.status, decision.note)}"
+    return f"r{state}-{_content(decision.zh, decision.en, decision.status, decision.note)}"
 
 
 def verdict(
