@@ -56,7 +56,7 @@ def peer_python() -> Path:
         subprocess.run(
             [*pip, "install", "--no-deps", "--ignore-requires-python", str(wheel)], check=True
         )
-    subprocess.run([*pip, "install", "--no-deps", *BERTALIGN_DEPS], check=True)
+    subprocess.run([*pip, "install", *BERTALIGN_DEPS], check=True)
     packages = Path(
         subprocess.run(
             [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
