@@ -56,7 +56,7 @@ def peer_python() -> Path:
         subprocess.run(
             [*pip, "install", "--no-deps", "--ignore-requires-python", str(wheel)], check=True
         )
-    subprocess.run([*pip, "install", "--no-deps", *BERTALIGN_DEPS], check=True)
+    subprocess.run([*pip, "install", *BERTALIGN_DEPS], check=True)
     packages = Path(
         subprocess.run(
             [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
@@ -106,13 +106,18 @@ def main() -> None:
                 )
             row["time_ratio"] = row["duiqi"]["seconds"] / row["bertalign"]["seconds"]
             results["sets"][name] = row
+            _write(results)  # after every set: Bertalign takes long on two shared cores
     for method in ("duiqi", "bertalign"):
         figures = [row[method]["f1_strict"] for row in results["sets"].values()]
         results[f"{method}_macro_f1_strict"] = sum(figures) / len(figures)
         print(f"macro {method}: {results[f'{method}_macro_f1_strict']:.4f}")
+    _write(results)
+    print(f"wrote {RESULTS}")
+
+
+def _write(results: dict[str, Any]) -> None:
     results["measured"] = time.strftime("%Y-%m-%d")
     RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {RESULTS}")
 
 
 if __name__ == "__main__":

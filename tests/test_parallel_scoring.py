@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from align.calibration import SKIP_PERCENTILE
 from align.document import make_document
 from align.parallel import ParallelAligner
 from align.search import Scoring, bead_quality, make_side, random_pair_qualities
@@ -73,6 +74,6 @@ def test_skip_gain_comes_from_the_data_and_the_signature_says_so() -> None:
     encoder = _TableEncoder(table)
     alignment = ParallelAligner(encoder).align(src, tgt)  # type: ignore[arg-type]
     assert [(b.src, b.tgt) for b in alignment.beads] == [((k,), (k,)) for k in range(12)]
-    assert "skip:p10" in str(alignment.signature)
+    assert f"skip:p{SKIP_PERCENTILE:g}" in str(alignment.signature)
     fixed = ParallelAligner(encoder, skip=-0.3).align(src, tgt)  # type: ignore[arg-type]
     assert "skip:-0.3" in str(fixed.signature)
