@@ -14,7 +14,9 @@ user's umask allows (as ``open`` would); a replaced file keeps its own.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
+import re
 import secrets
 import stat
 from pathlib import Path
@@ -22,6 +24,7 @@ from pathlib import Path
 from align.errors import InputError
 
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+_TEMPORARY = re.compile(r"\.[0-9a-f]{8}\.part")  # what follows ".<name>" in a temporary's name
 
 
 def write_bytes(data: bytes, path: Path) -> None:
@@ -62,6 +65,20 @@ def _replace(data: bytes, target: Path, mode: int | None) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def remove_leftovers(path: Path) -> int:
+    """Delete the temporary files a killed writer of ``path`` left beside it; how many.
+
+    Only for a caller that knows no other process is writing ``path`` now.
+    """
+    removed = 0
+    for tmp in path.parent.glob(f".{glob.escape(path.name)}.*.part"):
+        if _TEMPORARY.fullmatch(tmp.name[len(path.name) + 1 :]):
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+                removed += 1
+    return removed
 
 
 def _temporary(target: Path) -> tuple[int, Path]:

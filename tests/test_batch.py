@@ -153,6 +153,17 @@ def test_a_bad_pair_is_reported_and_the_batch_goes_on(
     assert not (out / "gone.tmx").exists()
 
 
+def test_a_rerun_removes_what_a_killed_run_left_half_written(
+    manifest: Path, tmp_path: Path, use_encoder: Encoder
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".gen-a.tmx.0123abcd.part").write_text("<tmx", encoding="utf-8")
+    engine = InProcess(use_encoder, BatchSettings(model=use_encoder.name))
+    list(run_batch(read_manifest(manifest)[:1], out, engine=engine))
+    assert not [name for name in os.listdir(out) if name.endswith(".part")]
+
+
 def test_an_endless_or_blocking_input_fails_its_row_only(
     manifest: Path, tmp_path: Path, use_encoder: Encoder
 ) -> None:

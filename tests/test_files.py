@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from align.atomic import write_bytes
+from align.atomic import remove_leftovers, write_bytes
 from align.errors import InputError
 from align.reading import read_file, read_stream
 
@@ -156,3 +156,12 @@ def test_a_directory_is_not_replaced(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="is a directory"):
         write_bytes(b"x", tmp_path)
     assert tmp_path.is_dir()
+
+
+def test_leftover_temporaries_of_a_killed_writer_are_removed(tmp_path: Path) -> None:
+    target = tmp_path / "p.tmx"
+    (tmp_path / ".p.tmx.0123abcd.part").write_bytes(b"half")
+    (tmp_path / ".p.tmx.notmine.part").write_bytes(b"someone else's")
+    (tmp_path / ".p.tmxx.0123abcd.part").write_bytes(b"another file's")
+    assert remove_leftovers(target) == 1
+    assert sorted(os.listdir(tmp_path)) == [".p.tmx.notmine.part", ".p.tmxx.0123abcd.part"]

@@ -15,7 +15,7 @@ from pathlib import Path
 from align.errors import InputError
 
 from .manifest import ManifestError, PairSpec, metadata_keys, read_manifest
-from .outputs import SummaryWriter, load_completed, pair_paths, save_outcome
+from .outputs import SummaryWriter, load_completed, pair_paths, remove_leftovers, save_outcome
 from .runner import BatchSettings, Engine, LocalEngine, PairOutcome, PairResult, align_pair
 
 __all__ = [
@@ -37,12 +37,14 @@ def run_batch(specs: Sequence[PairSpec], out_dir: Path, *, engine: Engine) -> It
     """Align every pair not already complete in ``out_dir``; yield each result as it lands.
 
     ``summary.csv`` is written when the iterator is exhausted; stopping early keeps the
-    finished pairs (a rerun skips them) and leaves ``summary.csv.part``.
+    finished pairs (a rerun skips them) and leaves ``summary.csv.part``. Temporary files a
+    killed run left for these pairs are removed (one batch writes a folder at a time).
     """
     by_id = {spec.id: spec for spec in specs}
     with SummaryWriter(out_dir, metadata_keys(specs)) as summary:
         todo = []
         for spec in specs:
+            remove_leftovers(out_dir, spec.id)
             done = load_completed(out_dir, spec.id, engine.settings)
             if done is None:
                 todo.append(spec)

@@ -17,6 +17,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TextIO
 
+from align import atomic
 from align.atomic import write_bytes, write_text
 from align.document import load_document
 from align.errors import InputError
@@ -43,6 +44,12 @@ def pair_paths(out_dir: Path, pair_id: str) -> PairPaths:
         jsonl=out_dir / f"{pair_id}.jsonl",
         done=out_dir / f"{pair_id}.done.json",
     )
+
+
+def remove_leftovers(out_dir: Path, pair_id: str) -> None:
+    """Delete the temporaries of a pair's files that a killed run left behind."""
+    for path in dataclasses.astuple(pair_paths(out_dir, pair_id)):
+        atomic.remove_leftovers(path)
 
 
 def save_outcome(out_dir: Path, outcome: PairOutcome, settings: BatchSettings) -> None:
