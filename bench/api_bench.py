@@ -11,8 +11,8 @@ the same client: a FastAPI endpoint returning a constant under the same uvicorn,
 framework's own limit on this machine. Prints a table and writes ``bench/results/api.json``.
 Localhost only; bounded by ``--seconds`` per level.
 
-Each job's articles carry a marker unique to the job in every sentence, so no job is
-answered from the embedding cache a previous job filled.
+Each job's articles carry a marker unique to the job and the run in every sentence, so no
+job is answered from the embedding cache an earlier job filled.
 
 The clients are plain asyncio keep-alive HTTP/1.1 connections, not httpx: httpx's
 connection pool costs grow with the number of connections, and at 64 clients it, not the
@@ -362,6 +362,7 @@ def main() -> int:
                         help="where the built glossary is kept between runs")
     args = parser.parse_args()
     key = secrets.token_urlsafe(24)
+    run = secrets.token_hex(3)  # in every job's markers: no two runs share a sentence
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.sqlite3"
         began = time.perf_counter()
@@ -379,13 +380,14 @@ def main() -> int:
             base = f"http://127.0.0.1:{port}"
             server = start_server(db, key, port, cache_ms=cache_ms)
             try:
-                warm = wait_until_done(base, submit_job(base, key, f"W{len(runs)}"), 600)
+                warm = wait_until_done(base, submit_job(base, key, f"{run}W{len(runs)}"), 600)
                 print(f"warm-up job (loads the model): {job_speed(warm)}", flush=True)
                 if solo is None:
-                    solo = job_speed(wait_until_done(base, submit_job(base, key, "S0"), 600))
+                    solo = job_speed(wait_until_done(base, submit_job(base, key, f"{run}S"), 600))
                     print(f"job alone: {solo['sentences_per_second']:.1f} sentences/s "
                           f"({solo['sentences']} sentences in {solo['seconds']} s)", flush=True)
-                job_id = submit_job(base, key, f"L{len(runs)}", repeats=args.job_repeats)
+                job_id = submit_job(base, key, f"{run}L{len(runs)}",
+                                    repeats=args.job_repeats)
                 job_wait_s = wait_until_running(base, job_id)
                 levels = measure_levels(port, queries, args.seconds, label)
                 loaded = job_speed(httpx.get(f"{base}/api/jobs/{job_id}", timeout=30).json())
