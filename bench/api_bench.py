@@ -243,7 +243,8 @@ def start_server(
 
 def marked(text: str, marker: str) -> str:
     """``text`` with ``marker`` opening every sentence, so no sentence is in the cache."""
-    return re.sub(r"(?<=[。！？.!?])(\s*)(?=\S)", rf"\1{marker} ", f"{marker} {text}")
+    return re.sub(r"(?<=[。！？.!?])(\s*)(?=\S)", lambda m: f"{m.group(1)}{marker} ",
+                  f"{marker} {text}")
 
 
 def submit_job(base: str, key: str, marker: str, repeats: int = 1) -> str:
@@ -362,7 +363,7 @@ def main() -> int:
                         help="where the built glossary is kept between runs")
     args = parser.parse_args()
     key = secrets.token_urlsafe(24)
-    run = secrets.token_hex(3)  # in every job's markers: no two runs share a sentence
+    run = "x" + secrets.token_hex(3)  # in every job's markers: no two runs share a sentence
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.sqlite3"
         began = time.perf_counter()
