@@ -1,11 +1,18 @@
-"""Lookup throughput and latency of the HTTP service while a batch job runs.
+"""Lookup throughput and latency of the HTTP service while a batch job runs, and the job's speed.
 
 Builds a glossary from the curated seeds plus a synthetic 100,000-entry glossary (built
 once and cached, see ``cached_store``), times ``lookup`` itself on it, then starts
-``uvicorn`` on a free localhost port in a subprocess, submits a batch job (the Chinese seed
-article against the English ones, real encoder) and measures ``GET /api/terms`` at 1, 16
-and 64 concurrent clients for a fixed time each. Prints a table and writes
-``bench/results/api.json``. Localhost only; bounded by ``--seconds`` per level.
+``uvicorn`` on a free localhost port in a subprocess and runs a batch job alone (the
+Chinese seed article against the English ones, real encoder) to get its solo speed. Then,
+with the same job running again, it measures ``GET /api/terms`` at 1, 16 and 64 concurrent
+clients for a fixed time each, once with the read cache on (the default) and once with
+it off, and reads how fast the job went meanwhile. The peer, measured in the same run with
+the same client: a FastAPI endpoint returning a constant under the same uvicorn, the
+framework's own limit on this machine. Prints a table and writes ``bench/results/api.json``.
+Localhost only; bounded by ``--seconds`` per level.
+
+Each job's articles carry a marker unique to the job and the run in every sentence, so no
+job is answered from the embedding cache an earlier job filled.
 
 The clients are plain asyncio keep-alive HTTP/1.1 connections, not httpx: httpx's
 connection pool costs grow with the number of connections, and at 64 clients it, not the
@@ -13,6 +20,7 @@ server, set the figure (an endpoint returning a constant measured 96 requests/s 
 httpx and about 1,800/s through this client on the same 2-core machine).
 
 Run from the repository root: ``python bench/api_bench.py [--seconds 8] [--entries 100000]``.
+The machine's load average is recorded: on a shared machine every figure is a lower bound.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ import json
 import os
 import platform
 import random
+import re
 import secrets
 import shutil
 import socket
@@ -192,9 +201,33 @@ def free_port() -> int:
         return port
 
 
-def start_server(db: Path, key: str, port: int) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, DUIQI_DB=str(db), DUIQI_API_KEYS=f"bench:{key}")
-    command = [sys.executable, "-m", "uvicorn", "--factory", "api.service.app:create_app",
+def constant_app() -> Any:
+    """The peer: FastAPI answering a constant, under the same uvicorn as the service."""
+    from fastapi import FastAPI
+
+    app = FastAPI()
+    answer = {"query": "稳岗", "total": 0, "total_exact": True, "limit": 10, "offset": 0,
+              "items": []}
+
+    @app.get("/api/terms")
+    def constant(q: str = "") -> dict[str, Any]:
+        return answer
+
+    @app.get("/healthz")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+def start_server(
+    db: Path, key: str, port: int, *, cache_ms: int = 10_000,
+    factory: str = "api.service.app:create_app",
+) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, DUIQI_DB=str(db), DUIQI_API_KEYS=f"bench:{key}",
+               DUIQI_READ_CACHE_MS=str(cache_ms),
+               PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "bench")]))
+    command = [sys.executable, "-m", "uvicorn", "--factory", factory,
                "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     server = subprocess.Popen(command, cwd=ROOT, env=env)
     deadline = time.monotonic() + 60
@@ -208,18 +241,41 @@ def start_server(db: Path, key: str, port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("the server did not answer /healthz within 60 s")
 
 
-def submit_job(base: str, key: str) -> str:
+def marked(text: str, marker: str) -> str:
+    """``text`` with ``marker`` opening every sentence, so no sentence is in the cache."""
+    return re.sub(r"(?<=[。！？.!?])(\s*)(?=\S)", lambda m: f"{m.group(1)}{marker} ",
+                  f"{marker} {text}")
+
+
+def submit_job(base: str, key: str, marker: str, repeats: int = 1) -> str:
     manifest = [line.split(",")[:3] for line in
                 (SEEDS / "manifest.csv").read_text(encoding="utf-8").splitlines()[1:]]
     zh = [SEEDS / f for _, f, lang in manifest if lang == "zh"]
     en = [SEEDS / f for _, f, lang in manifest if lang == "en"]
-    pairs = [{"name": f"{z.stem}+{e.stem}", "src_text": z.read_text(encoding="utf-8"),
-              "tgt_text": e.read_text(encoding="utf-8")} for z in zh for e in en]
+    pairs = [{"name": f"{z.stem}+{e.stem}",
+              "src_text": marked(z.read_text(encoding="utf-8"), f"{marker}r{r}"),
+              "tgt_text": marked(e.read_text(encoding="utf-8"), f"{marker}r{r}")}
+             for r in range(repeats) for z in zh for e in en]
     response = httpx.post(f"{base}/api/jobs", json={"pairs": pairs, "mode": "auto"},
                           headers={"Authorization": f"Bearer {key}"}, timeout=30)
     response.raise_for_status()
     job_id: str = response.json()["id"]
     return job_id
+
+
+def wait_until_done(base: str, job_id: str, limit_s: float) -> dict[str, Any]:
+    """The job's record once it has finished (or when ``limit_s`` has passed)."""
+    began = time.perf_counter()
+    while True:
+        job: dict[str, Any] = httpx.get(f"{base}/api/jobs/{job_id}", timeout=30).json()
+        if job["state"] in ("done", "failed") or time.perf_counter() - began > limit_s:
+            return job
+        time.sleep(0.5)
+
+
+def job_speed(job: dict[str, Any]) -> dict[str, Any]:
+    keys = ("state", "done", "total", "sentences", "seconds", "sentences_per_second")
+    return {k: (round(job[k], 2) if isinstance(job[k], float) else job[k]) for k in keys}
 
 
 def wait_until_running(base: str, job_id: str, limit_s: float = 120.0) -> float:
@@ -230,6 +286,17 @@ def wait_until_running(base: str, job_id: str, limit_s: float = 120.0) -> float:
             break
         time.sleep(0.2)
     return time.perf_counter() - began
+
+
+def measure_levels(port: int, queries: list[str], seconds: float, label: str) -> list[Any]:
+    rows = []
+    for clients in LEVELS:
+        row = asyncio.run(measure(port, queries, clients, seconds))
+        rows.append(row)
+        print(f"{label:<24} {clients:>3} clients: {row['lookups_per_s']:>7.1f} lookups/s  "
+              f"p50 {row['p50_ms']:>6.1f} ms  p99 {row['p99_ms']:>6.1f} ms  "
+              f"errors {row['errors']}", flush=True)
+    return rows
 
 
 async def measure(port: int, queries: list[str], clients: int, seconds: float) -> dict[str, Any]:
@@ -289,11 +356,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=8.0, help="measuring time per level")
     parser.add_argument("--entries", type=int, default=100_000, help="synthetic glossary size")
+    parser.add_argument("--job-repeats", type=int, default=3,
+                        help="copies of the seed pairs in the job that runs under load")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "api.json")
     parser.add_argument("--cache-dir", type=Path, default=default_cache_path().parent / "bench",
                         help="where the built glossary is kept between runs")
     args = parser.parse_args()
     key = secrets.token_urlsafe(24)
+    run = "x" + secrets.token_hex(3)  # in every job's markers: no two runs share a sentence
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.sqlite3"
         began = time.perf_counter()
@@ -305,37 +375,49 @@ def main() -> int:
         for timing in in_process:
             print(f"lookup() {timing.kind:<10} p50 {timing.p50_ms:>6.2f} ms  "
                   f"p99 {timing.p99_ms:>6.2f} ms", flush=True)
+        solo, runs = None, []
+        for label, cache_ms in (("duiqi, read cache on", 10_000), ("duiqi, read cache off", 0)):
+            port = free_port()
+            base = f"http://127.0.0.1:{port}"
+            server = start_server(db, key, port, cache_ms=cache_ms)
+            try:
+                warm = wait_until_done(base, submit_job(base, key, f"{run}W{len(runs)}"), 600)
+                print(f"warm-up job (loads the model): {job_speed(warm)}", flush=True)
+                if solo is None:
+                    solo = job_speed(wait_until_done(base, submit_job(base, key, f"{run}S"), 600))
+                    print(f"job alone: {solo['sentences_per_second']:.1f} sentences/s "
+                          f"({solo['sentences']} sentences in {solo['seconds']} s)", flush=True)
+                job_id = submit_job(base, key, f"{run}L{len(runs)}",
+                                    repeats=args.job_repeats)
+                job_wait_s = wait_until_running(base, job_id)
+                levels = measure_levels(port, queries, args.seconds, label)
+                loaded = job_speed(httpx.get(f"{base}/api/jobs/{job_id}", timeout=30).json())
+                print(f"job under load: {loaded}", flush=True)
+            finally:
+                server.terminate()
+                server.wait(30)
+            runs.append({"server": label, "read_cache_ms": cache_ms,
+                         "job_started_after_s": round(job_wait_s, 1), "levels": levels,
+                         "job_under_load": loaded})
         port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        server = start_server(db, key, port)
+        server = start_server(db, key, port, factory="api_bench:constant_app")
         try:
-            job_id = submit_job(base, key)
-            job_wait_s = wait_until_running(base, job_id)
-            print(f"job taken up by the worker after {job_wait_s:.1f} s", flush=True)
-            results = []
-            for clients in LEVELS:
-                job = httpx.get(f"{base}/api/jobs/{job_id}", timeout=30).json()
-                row = asyncio.run(measure(port, queries, clients, args.seconds))
-                row["job_state_at_start"] = f"{job['state']} {job['done']}/{job['total']}"
-                results.append(row)
-                print(f"{clients:>3} clients: {row['lookups_per_s']:>7.1f} lookups/s  "
-                      f"p50 {row['p50_ms']:>6.1f} ms  p99 {row['p99_ms']:>6.1f} ms  "
-                      f"errors {row['errors']}  (job {row['job_state_at_start']})", flush=True)
-            job = httpx.get(f"{base}/api/jobs/{job_id}", timeout=30).json()
+            peer = measure_levels(port, queries, args.seconds, "peer: FastAPI constant")
         finally:
             server.terminate()
             server.wait(30)
     report = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform()},
+                    "platform": platform.platform(),
+                    "load_average_at_end": [round(x, 2) for x in os.getloadavg()]},
         "glossary": {"synthetic_entries": args.entries, "build_seconds": round(build_s, 1),
                      "build_cached": cached},
         "lookup_in_process": [asdict(timing) for timing in in_process],
         "client": "asyncio keep-alive HTTP/1.1",
         "seconds_per_level": args.seconds,
-        "job_started_after_s": round(job_wait_s, 1),
-        "job_at_end": {k: job[k] for k in ("state", "done", "total", "sentences_per_second")},
-        "levels": results,
+        "job_alone": solo,
+        "runs": runs,
+        "peer_constant_endpoint": peer,
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

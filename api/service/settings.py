@@ -59,7 +59,7 @@ class Settings:
     examples_per_equivalent: int = 3
     job_nice: int = 10
     job_threads: int = 1
-    read_cache_ms: int = 2000
+    read_cache_ms: int = 10_000
 
     def __post_init__(self) -> None:
         for key, name in self.api_keys.items():
@@ -128,7 +128,7 @@ def settings_from_env(env: Mapping[str, str]) -> Settings:
         max_upload_bytes=_int(env, ENV_MAX_UPLOAD, 2_000_000),
         job_nice=_int(env, ENV_JOB_NICE, 10),
         job_threads=_int(env, ENV_JOB_THREADS, 1),
-        read_cache_ms=_int(env, ENV_READ_CACHE_MS, 2000),
+        read_cache_ms=_int(env, ENV_READ_CACHE_MS, 10_000),
     )
 
 

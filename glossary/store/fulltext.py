@@ -66,8 +66,9 @@ def install(connection: Connection) -> IndexKind:
     Called when the tables are created and when the service starts (for stores made
     before the index existed). Nothing is written when the index is already there.
     """
-    if index_kind(connection) != "scan":
-        return index_kind(connection)
+    present = index_kind(connection)
+    if present != "scan":
+        return present
     dialect = connection.dialect.name
     if dialect == "sqlite":
         return _install_sqlite(connection)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Integer, String, and_, bindparam, func, select, union
+from sqlalchemy import Integer, String, and_, bindparam, func, select
 
 from glossary.store.models import Equivalent, SearchKey, Term
 from glossary.store.views import Match
@@ -148,31 +148,3 @@ def probe_params(probe: str) -> dict[str, Any] | None:
     end = _prefix_end(probe)
     return None if end is None else {"k": probe, "khi": end, "cap": TYPO_CANDIDATES}
 
-
-@lru_cache(maxsize=4)
-def count_statement(*, chinese: bool, bounded: bool) -> Any:
-    """How many terms the exact, prefix and substring tiers hold together, read up to ``cap``.
-
-    One union of index ranges with no ordering, so the database stops after ``cap``
-    distinct ids: a bounded count, cheap even where a prefix matches thousands of terms.
-    Takes the parameters of ``search_params`` plus ``cap``.
-    """
-    q: Any = bindparam("q", type_=String)
-    lq: Any = bindparam("lq", type_=String)
-    hi: Any = bindparam("hi", type_=String) if bounded else None
-    lhi: Any = bindparam("lhi", type_=String) if bounded else None
-    parts = [
-        select(Term.id.label("id")).where(_prefix(Term.zh, q, hi)),
-        select(SearchKey.term_id.label("id")).where(
-            _prefix(SearchKey.key, q, hi), SearchKey.term_id.is_not(None)),
-    ]
-    if not chinese:
-        parts += [
-            select(Equivalent.term_id.label("id")).where(
-                _prefix(func.lower(Equivalent.en), lq, lhi)),
-            select(Equivalent.term_id.label("id"))
-            .join(SearchKey, SearchKey.equivalent_id == Equivalent.id)
-            .where(_prefix(SearchKey.key, lq, lhi)),
-        ]
-    ids = union(*parts).limit(bindparam("cap", type_=Integer)).subquery()
-    return select(func.count()).select_from(ids)

@@ -122,8 +122,8 @@ class TermView:
 class LookupPage:
     """One page of a lookup and the number of matching terms.
 
-    ``total_exact`` is False when counting stopped at ``lookups.COUNT_LIMIT`` (the true
-    number is larger).
+    ``total_exact`` is False when counting stopped at ``lookups.COUNT_LIMIT``: there are
+    more than ``total`` matches.
     """
 
     query: str

@@ -184,7 +184,7 @@ async function search({ termOffset = 0, pairOffset = 0 } = {}) {
 
 function termSummary(page, q) {
   if (!page.total) return `No term matches “${q}”.`;
-  const count = `${page.total}${page.total_exact ? "" : "+"} term${page.total > 1 ? "s" : ""}`;
+  const count = `${page.total_exact ? "" : "more than "}${page.total} term${page.total > 1 ? "s" : ""}`;
   const top = page.items[0];
   const forgiven = top && !["exact", "prefix", "substring"].includes(top.match);
   return forgiven
@@ -215,8 +215,9 @@ function pager(node, page, perPage, go) {
   node.replaceChildren(
     el("button", { type: "button", disabled: page.offset === 0 ? "" : null,
       onclick: () => go(Math.max(0, page.offset - perPage)) }, "← Previous"),
-    el("span", { class: "muted" }, `${page.items.length ? page.offset + 1 : 0}–${last} of ${page.total}`),
-    el("button", { type: "button", disabled: last >= page.total ? "" : null,
+    el("span", { class: "muted" },
+      `${page.items.length ? page.offset + 1 : 0}–${last} of ${page.total_exact === false ? "more than " : ""}${page.total}`),
+    el("button", { type: "button", disabled: last >= page.total && page.total_exact !== false ? "" : null,
       onclick: () => go(page.offset + perPage) }, "Next →"));
 }
 
