@@ -8,6 +8,7 @@ body is ``{"detail": "message"}`` so the page can show any error the same way.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,14 +21,17 @@ from starlette.exceptions import HTTPException
 
 from align.encoders import Encoder
 from align.errors import DuiqiError, GoldFormatError, InputError, LanguageError, ModelError
+from api.aligning import TooManySentences
 from api.jobs.queue import JobNotFound
 from api.jobs.runner import JobRunner
 from api.jobs.worker import FixedEncoder, JobEncoder
-from api.service.deps import AuthError, get_encoder
+from api.service.deps import AuthError, get_encoder, resolve_settings
+from api.service.limits import RequestLimits
 from api.service.reads import StoreReads
 from api.service.routers import align, concordance, exports, health, jobs, terms
+from api.service.routers.align import AlignTimeout
 from api.service.schemas import ErrorOut
-from api.service.settings import ConfigError, Settings, get_settings
+from api.service.settings import ConfigError, Settings
 from api.service.uploads import InvalidBody, PayloadTooLarge
 from glossary.errors import (
     DuplicateTerm,
@@ -50,6 +54,8 @@ STATUS: tuple[tuple[type[DuiqiError], int], ...] = (
     (DuplicateTerm, 409),
     (StoreConflict, 409),
     (PayloadTooLarge, 413),
+    (TooManySentences, 413),
+    (AlignTimeout, 503),
     (InvalidBody, 422),
     (LanguageError, 422),
     (InvalidStatus, 422),
@@ -71,11 +77,6 @@ def status_of(error: DuiqiError) -> int:
     return next((code for cls, code in STATUS if isinstance(error, cls)), 400)
 
 
-def _resolve_settings(app: FastAPI) -> Settings:
-    provider: Callable[[], Settings] = app.dependency_overrides.get(get_settings, get_settings)
-    return provider()
-
-
 def _job_encoder(app: FastAPI, settings: Settings) -> Callable[[], Encoder]:
     """The jobs' encoder, as a picklable factory the worker process calls.
 
@@ -90,7 +91,7 @@ def _job_encoder(app: FastAPI, settings: Settings) -> Callable[[], Encoder]:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    settings = _resolve_settings(app)
+    settings = resolve_settings(app)
     store = open_store(settings.database_url, path=settings.db_path)
     try:
         ensure_indexes(store)
@@ -100,6 +101,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
                        nice=settings.job_nice)
     runner.start()
     app.state.store, app.state.jobs, app.state.reads = store, runner, StoreReads()
+    app.state.align_slot = threading.Semaphore(1)  # one synchronous alignment at a time
     try:
         yield
     finally:
@@ -149,6 +151,7 @@ def create_app() -> FastAPI:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
+    app.add_middleware(RequestLimits)
     for module in (terms, concordance, align, jobs, exports, health):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
