@@ -18,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
+from starlette.routing import compile_path
 
 from align.encoders import Encoder
 from align.errors import DuiqiError, GoldFormatError, InputError, LanguageError, ModelError
@@ -26,6 +27,7 @@ from api.jobs.queue import JobNotFound
 from api.jobs.runner import JobRunner
 from api.jobs.worker import FixedEncoder, JobEncoder
 from api.service.deps import AuthError, get_encoder, resolve_settings
+from api.service.headers import SecurityHeaders
 from api.service.limits import RequestLimits
 from api.service.reads import StoreReads
 from api.service.routers import align, concordance, exports, health, jobs, terms
@@ -121,14 +123,34 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
     problems = []
     for problem in error.errors()[:5]:
         where = ".".join(str(p) for p in problem.get("loc", ()) if p != "body") or "body"
-        problems.append(f"{where}: {problem.get('msg', 'invalid')}")
+        message = problem.get("msg", "invalid")
+        if problem.get("type") == "string_pattern_mismatch":  # TEXT_PATTERN, said in words
+            message = "needs a character besides white space, and no control characters"
+        problems.append(f"{where}: {message}")
     return JSONResponse({"detail": "; ".join(problems) or "invalid request"}, status_code=422)
 
 
 async def _http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
+    headers = dict(error.headers or {})
+    if error.status_code == 405:
+        headers["Allow"] = ", ".join(_allowed_methods(request))
     return JSONResponse({"detail": str(error.detail)}, status_code=error.status_code,
-                        headers=error.headers)
+                        headers=headers or None)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route takes at this path: the router's 405 names only the first
+    route's (``GET`` for ``/api/terms``, which also takes ``POST``)."""
+    paths = request.app.openapi().get("paths", {})
+    path = request.url.path
+    methods = {
+        verb.upper() for template, operations in paths.items()
+        if compile_path(template)[0].match(path) for verb in operations
+    }
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
 
 
 async def _unexpected(request: Request, error: Exception) -> JSONResponse:
@@ -152,6 +174,7 @@ def create_app() -> FastAPI:
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
     app.add_middleware(RequestLimits)
+    app.add_middleware(SecurityHeaders)  # added last: the outermost, on every response
     for module in (terms, concordance, align, jobs, exports, health):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -7,10 +7,9 @@ from collections.abc import Sequence
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from glossary.errors import InvalidField
 from glossary.store.engine import Store
 from glossary.store.models import AlignedPair, Document
-from glossary.store.validation import check_page, clean_text, is_chinese
+from glossary.store.validation import check_page, is_chinese, query_text
 from glossary.store.views import DocumentRecord, PairRecord, PairView
 from glossary.types import Span
 
@@ -19,9 +18,7 @@ def concordance(
     store: Store, query: str, *, limit: int = 20, offset: int = 0
 ) -> list[PairView]:
     """Aligned pairs whose Chinese (or, for a non-Chinese query, English) side contains it."""
-    q = clean_text(query)
-    if not q:
-        raise InvalidField("the query is empty; type a Chinese or English word or phrase")
+    q = query_text(query, "a Chinese or English word or phrase")
     check_page(limit, offset)
     condition = (
         AlignedPair.zh_text.contains(q, autoescape=True)

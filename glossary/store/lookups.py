@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from glossary.errors import InvalidField, TermNotFound
+from glossary.errors import TermNotFound
 from glossary.store.engine import CHUNK, Store
 from glossary.store.models import Term
 from glossary.store.search_tiers import search_params, tiers
 from glossary.store.term_views import term_views
-from glossary.store.validation import check_page, clean_text, is_chinese
+from glossary.store.validation import check_page, is_chinese, query_text
 from glossary.store.views import Match, TermView
 
 
@@ -23,9 +23,7 @@ def lookup(
     "job stabilization", "ization" does not). Within a tier, shorter and more frequent
     matches come first.
     """
-    q = clean_text(query)
-    if not q:
-        raise InvalidField("the query is empty; type a Chinese term or an English phrase")
+    q = query_text(query, "a Chinese term or an English phrase")
     check_page(limit, offset)
     wanted = offset + limit
     chinese = is_chinese(q)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.service.deps import StoreDep
-from api.service.schemas import ConcordancePage, PairPublic, SpanOut
+from api.service.schemas import TEXT_PATTERN, ConcordancePage, PairPublic, SpanOut
 from api.service.schemas import DocumentPublic as Doc
 from glossary.store.concordance import concordance
 
@@ -17,7 +17,8 @@ router = APIRouter(prefix="/api/concordance", tags=["concordance"])
 @router.get("", response_model=ConcordancePage)
 def search_pairs(
     store: StoreDep,
-    q: Annotated[str, Query(min_length=1, max_length=200, description="Chinese or English")],
+    q: Annotated[str, Query(min_length=1, max_length=200, pattern=TEXT_PATTERN,
+                                  description="Chinese or English")],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> ConcordancePage:

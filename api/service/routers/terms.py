@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query
 
 from api.service.deps import ReadsDep, ReviewerDep, SettingsDep, StoreDep
 from api.service.schemas import (
+    TEXT_PATTERN,
     EquivalentReview,
     ReviewEventPublic,
     TermCreate,
@@ -30,7 +31,8 @@ async def search_terms(
     store: StoreDep,
     settings: SettingsDep,
     reads: ReadsDep,
-    q: Annotated[str, Query(min_length=1, max_length=200, description="Chinese or English")],
+    q: Annotated[str, Query(min_length=1, max_length=200, pattern=TEXT_PATTERN,
+                                  description="Chinese or English")],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> TermPage:
