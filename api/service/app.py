@@ -94,7 +94,8 @@ def _job_encoder(app: FastAPI, settings: Settings) -> Callable[[], Encoder]:
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = resolve_settings(app)
-    store = open_store(settings.database_url, path=settings.db_path)
+    store = open_store(settings.database_url, path=settings.db_path,
+                       busy_timeout_s=settings.busy_timeout_s)
     try:
         ensure_indexes(store)
     except StoreUnavailable as error:  # read-only, or a build holds the lock: still serve

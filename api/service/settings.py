@@ -55,6 +55,7 @@ class Settings:
     max_json_bytes: int = 256_000
     max_align_sentences: int = 1_000
     align_timeout_s: int = 30
+    busy_timeout_s: float = 5.0
     max_query_chars: int = 200
     max_job_pairs: int = 200
     max_job_bytes: int = 20_000_000
@@ -64,7 +65,8 @@ class Settings:
 
     # ``max_json_bytes`` bounds every body but /api/align's and /api/jobs'. /api/align
     # refuses an article of more than ``max_align_sentences`` sentences and gives up
-    # waiting after ``align_timeout_s`` seconds; one alignment runs at a time.
+    # waiting after ``align_timeout_s`` seconds; one alignment runs at a time. A write
+    # waits ``busy_timeout_s`` for a lock another process holds, then gets a 503.
 
     def __post_init__(self) -> None:
         for key, name in self.api_keys.items():
