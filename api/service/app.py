@@ -126,7 +126,7 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
         where = ".".join(str(p) for p in problem.get("loc", ()) if p != "body") or "body"
         message = problem.get("msg", "invalid")
         if problem.get("type") == "string_pattern_mismatch":  # TEXT_PATTERN, said in words
-            message = "needs a character besides white space, and no control characters"
+            message = "is empty (only white space) or holds a control character"
         problems.append(f"{where}: {message}")
     return JSONResponse({"detail": "; ".join(problems) or "invalid request"}, status_code=422)
 
