@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from align.document import make_document
 from align.encoders import Encoder
+from align.errors import InputError
 from align.pipeline import align_documents
 from align.types import Alignment
 from glossary.store.views import DocumentRecord
+
+
+class TooManySentences(InputError):
+    """A text has more sentences than the caller allows (HTTP 413)."""
 
 
 def align_texts(
@@ -17,10 +22,22 @@ def align_texts(
     encoder: Encoder,
     src_name: str = "source",
     tgt_name: str = "target",
+    max_sentences: int | None = None,
 ) -> Alignment:
-    """Split both texts and align them; an unusable text is an ``InputError`` naming it."""
+    """Split both texts and align them; an unusable text is an ``InputError`` naming it.
+
+    ``max_sentences`` bounds each side before any encoding: alignment time grows with the
+    sentence count, so the synchronous endpoint refuses what would take too long.
+    """
     src = make_document(src_text, name=src_name)
     tgt = make_document(tgt_text, name=tgt_name)
+    for document in (src, tgt):
+        if max_sentences is not None and len(document) > max_sentences:
+            raise TooManySentences(
+                f"{document.name} has {len(document):,} sentences, more than the limit of "
+                f"{max_sentences:,} for a synchronous alignment; submit it as a batch job "
+                "(POST /api/jobs) instead"
+            )
     return align_documents(src, tgt, mode=mode, encoder=encoder)
 
 

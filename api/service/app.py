@@ -8,6 +8,7 @@ body is ``{"detail": "message"}`` so the page can show any error the same way.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -17,19 +18,24 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
+from starlette.routing import compile_path
 
 from align.encoders import Encoder
 from align.errors import DuiqiError, GoldFormatError, InputError, LanguageError, ModelError
+from api.aligning import TooManySentences
 from api.jobs.queue import JobNotFound
 from api.jobs.runner import JobRunner
 from api.jobs.worker import FixedEncoder, JobEncoder
 from api.service.cache import ClearOnWrite, ReadCache
-from api.service.deps import AuthError, get_encoder
+from api.service.deps import AuthError, get_encoder, resolve_settings
 from api.service.docs import mount_docs
+from api.service.headers import SecurityHeaders
+from api.service.limits import RequestLimits
 from api.service.reads import StoreReads
 from api.service.routers import align, concordance, documents, exports, health, jobs, terms
+from api.service.routers.align import AlignTimeout
 from api.service.schemas import ErrorOut
-from api.service.settings import ConfigError, Settings, get_settings
+from api.service.settings import ConfigError, Settings
 from api.service.uploads import InvalidBody, PayloadTooLarge
 from glossary.errors import (
     DuplicateTerm,
@@ -52,6 +58,8 @@ STATUS: tuple[tuple[type[DuiqiError], int], ...] = (
     (DuplicateTerm, 409),
     (StoreConflict, 409),
     (PayloadTooLarge, 413),
+    (TooManySentences, 413),
+    (AlignTimeout, 503),
     (InvalidBody, 422),
     (LanguageError, 422),
     (InvalidStatus, 422),
@@ -73,11 +81,6 @@ def status_of(error: DuiqiError) -> int:
     return next((code for cls, code in STATUS if isinstance(error, cls)), 400)
 
 
-def _resolve_settings(app: FastAPI) -> Settings:
-    provider: Callable[[], Settings] = app.dependency_overrides.get(get_settings, get_settings)
-    return provider()
-
-
 def _job_encoder(app: FastAPI, settings: Settings) -> Callable[[], Encoder]:
     """The jobs' encoder, as a picklable factory the worker process calls.
 
@@ -92,8 +95,9 @@ def _job_encoder(app: FastAPI, settings: Settings) -> Callable[[], Encoder]:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    settings = _resolve_settings(app)
-    store = open_store(settings.database_url, path=settings.db_path)
+    settings = resolve_settings(app)
+    store = open_store(settings.database_url, path=settings.db_path,
+                       busy_timeout_s=settings.busy_timeout_s)
     try:
         ensure_indexes(store)
     except StoreUnavailable as error:  # read-only, or a build holds the lock: still serve
@@ -103,6 +107,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     runner.start()
     app.state.store, app.state.jobs, app.state.reads = store, runner, StoreReads()
     app.state.cache = ReadCache(ttl_s=settings.read_cache_ms / 1000)
+    app.state.align_slot = threading.Semaphore(1)  # one synchronous alignment at a time
     try:
         yield
     finally:
@@ -122,14 +127,34 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
     problems = []
     for problem in error.errors()[:5]:
         where = ".".join(str(p) for p in problem.get("loc", ()) if p != "body") or "body"
-        problems.append(f"{where}: {problem.get('msg', 'invalid')}")
+        message = problem.get("msg", "invalid")
+        if problem.get("type") == "string_pattern_mismatch":  # TEXT_PATTERN, said in words
+            message = "is empty (only white space) or holds a control character"
+        problems.append(f"{where}: {message}")
     return JSONResponse({"detail": "; ".join(problems) or "invalid request"}, status_code=422)
 
 
 async def _http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
+    headers = dict(error.headers or {})
+    if error.status_code == 405:
+        headers["Allow"] = ", ".join(_allowed_methods(request))
     return JSONResponse({"detail": str(error.detail)}, status_code=error.status_code,
-                        headers=error.headers)
+                        headers=headers or None)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route takes at this path: the router's 405 names only the first
+    route's (``GET`` for ``/api/terms``, which also takes ``POST``)."""
+    paths = request.app.openapi().get("paths", {})
+    path = request.url.path
+    methods = {
+        verb.upper() for template, operations in paths.items()
+        if compile_path(template)[0].match(path) for verb in operations
+    }
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
 
 
 async def _unexpected(request: Request, error: Exception) -> JSONResponse:
@@ -155,6 +180,8 @@ def create_app() -> FastAPI:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
+    app.add_middleware(RequestLimits)
+    app.add_middleware(SecurityHeaders)  # added last: the outermost, on every response
     for module in (terms, concordance, documents, align, jobs, exports, health):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

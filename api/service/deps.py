@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hmac
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from align.encoders import Encoder, Vectors, load_encoder
@@ -88,14 +88,32 @@ def require_reviewer(
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> str:
-    """The name recorded with a write: the owner of the key in ``Authorization: Bearer``."""
+    """The name recorded with a write: the owner of the key in ``Authorization: Bearer``.
+
+    ``api.service.limits`` checks the same key before the body is read; this names the
+    reviewer once the route runs.
+    """
     if credentials is None:
+        return reviewer_for(settings, "")
+    return reviewer_for(settings, f"{credentials.scheme} {credentials.credentials}")
+
+
+def reviewer_for(settings: Settings, authorization: str) -> str:
+    """The owner of the key in an ``Authorization`` header value, or ``AuthError``."""
+    scheme, _, given = authorization.strip().partition(" ")
+    if scheme.lower() != "bearer" or not given.strip():
         raise AuthError("this change needs an API key: send the header Authorization: Bearer KEY")
-    given = credentials.credentials.encode()
+    token = given.strip().encode("utf-8", "surrogateescape")
     for key, name in settings.api_keys.items():
-        if hmac.compare_digest(given, key.encode()):
+        if hmac.compare_digest(token, key.encode()):
             return name
     raise AuthError("the API key is not valid; check it or ask for one")
+
+
+def resolve_settings(app: FastAPI) -> Settings:
+    """The app's settings outside a route (start-up, middleware), overrides included."""
+    provider: Callable[[], Settings] = app.dependency_overrides.get(get_settings, get_settings)
+    return provider()
 
 
 StoreDep = Annotated[Store, Depends(get_store)]

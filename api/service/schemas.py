@@ -16,6 +16,13 @@ from glossary.types import Status
 
 ModeChoice = Literal["parallel", "comparable", "auto"]
 NOTE_CHARS = 2000
+_CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+TEXT_PATTERN = rf"^[^{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$"
+"""A query or term the store accepts: something besides white space, no control characters.
+
+In the schema, so that what it calls valid is what the server takes (a whitespace-only
+``q`` passed the schema and was refused).
+"""
 
 
 class Public(BaseModel):
@@ -70,7 +77,8 @@ class EquivalentPublic(Public):
 
 
 class TermBase(BaseModel):
-    zh: str = Field(min_length=1, max_length=MAX_ZH_CHARS, examples=["渝创渝新"])
+    zh: str = Field(min_length=1, max_length=MAX_ZH_CHARS, pattern=TEXT_PATTERN,
+                    examples=["渝创渝新"])
     definition: str = Field(default="", max_length=NOTE_CHARS)
     note: str = Field(default="", max_length=NOTE_CHARS)
 
@@ -84,7 +92,7 @@ class TermCreate(TermBase):
 class EquivalentReview(BaseModel):
     """A decision on one equivalent; an English text the term lacks is added (curated)."""
 
-    en: str = Field(min_length=1, max_length=MAX_EN_CHARS)
+    en: str = Field(min_length=1, max_length=MAX_EN_CHARS, pattern=TEXT_PATTERN)
     status: Status
     note: str | None = Field(default=None, max_length=NOTE_CHARS)
 

@@ -26,6 +26,8 @@ ENV_MAX_UPLOAD = "DUIQI_MAX_UPLOAD_BYTES"
 ENV_JOB_NICE = "DUIQI_JOB_NICE"
 ENV_JOB_THREADS = "DUIQI_JOB_THREADS"
 ENV_READ_CACHE_MS = "DUIQI_READ_CACHE_MS"
+ENV_MAX_ALIGN_SENTENCES = "DUIQI_MAX_ALIGN_SENTENCES"
+ENV_ALIGN_TIMEOUT = "DUIQI_ALIGN_TIMEOUT_S"
 MIN_KEY_LENGTH = 16
 PLACEHOLDER_KEYS = frozenset(
     {"changethis", "changeme", "secret", "password", "apikey", "api-key", "test", "admin"}
@@ -53,6 +55,10 @@ class Settings:
     database_url: str | None = None
     model: str = DEFAULT_MODEL
     max_upload_bytes: int = 2_000_000
+    max_json_bytes: int = 256_000
+    max_align_sentences: int = 1_000
+    align_timeout_s: int = 30
+    busy_timeout_s: float = 5.0
     max_query_chars: int = 200
     max_job_pairs: int = 200
     max_job_bytes: int = 20_000_000
@@ -61,6 +67,11 @@ class Settings:
     job_threads: int = 1
     read_cache_ms: int = 10_000
 
+    # ``max_json_bytes`` bounds every body but /api/align's and /api/jobs'. /api/align
+    # refuses an article of more than ``max_align_sentences`` sentences and gives up
+    # waiting after ``align_timeout_s`` seconds; one alignment runs at a time. A write
+    # waits ``busy_timeout_s`` for a lock another process holds, then gets a 503.
+
     def __post_init__(self) -> None:
         for key, name in self.api_keys.items():
             check_key(name, key)
@@ -68,6 +79,9 @@ class Settings:
             raise ConfigError(f"max_upload_bytes must be ≥ 1 (got {self.max_upload_bytes})")
         if not 0 <= self.job_nice <= 19:
             raise ConfigError(f"job_nice must be in 0..19 (got {self.job_nice})")
+        for name in ("max_json_bytes", "max_align_sentences", "align_timeout_s"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be ≥ 1 (got {getattr(self, name)})")
         if self.job_threads < 1:
             raise ConfigError(f"job_threads must be ≥ 1 (got {self.job_threads})")
         if self.read_cache_ms < 0:
@@ -129,6 +143,8 @@ def settings_from_env(env: Mapping[str, str]) -> Settings:
         job_nice=_int(env, ENV_JOB_NICE, 10),
         job_threads=_int(env, ENV_JOB_THREADS, 1),
         read_cache_ms=_int(env, ENV_READ_CACHE_MS, 10_000),
+        max_align_sentences=_int(env, ENV_MAX_ALIGN_SENTENCES, 1_000),
+        align_timeout_s=_int(env, ENV_ALIGN_TIMEOUT, 30),
     )
 
 

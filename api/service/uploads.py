@@ -1,4 +1,8 @@
-"""Request bodies read with a size limit, so a huge upload is refused before it is held."""
+"""Request bodies read with a size limit, so a huge upload is refused before it is held.
+
+The declared length and the whole body are bounded for every route by
+``api.service.limits``; these are the per-field checks the routes add.
+"""
 
 from __future__ import annotations
 
@@ -14,16 +18,6 @@ class PayloadTooLarge(InputError):
 
 class InvalidBody(InputError):
     """The body is not the JSON or form the endpoint documents (HTTP 422)."""
-
-
-def check_length(request: Request, limit: int) -> None:
-    """Refuse on the declared length alone, before reading anything."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(
-            f"the request has {int(declared):,} bytes, more than the limit of {limit:,}; "
-            "send a shorter article or raise DUIQI_MAX_UPLOAD_BYTES"
-        )
 
 
 async def read_body(request: Request, limit: int) -> bytes:

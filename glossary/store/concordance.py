@@ -18,7 +18,7 @@ from glossary.errors import InvalidField
 from glossary.store import fulltext
 from glossary.store.engine import Store
 from glossary.store.models import AlignedPair, Document
-from glossary.store.validation import check_page, clean_text, is_chinese
+from glossary.store.validation import check_page, is_chinese, query_text
 from glossary.store.views import ConcordancePage, DocumentRecord, PairRecord, PairView
 from glossary.types import Span
 
@@ -52,9 +52,7 @@ def concordance(
     Sorted by pair score (best first), by the article's date (newest first) or by
     document and position; ``total`` counts every match that passes the filter.
     """
-    q = clean_text(query)
-    if not q:
-        raise InvalidField("the query is empty; type a Chinese or English word or phrase")
+    q = query_text(query, "a Chinese or English word or phrase")
     check_page(limit, offset)
     if sort not in SORTS:
         raise InvalidField(f"unknown sort {sort!r}; use one of: {', '.join(SORTS)}")

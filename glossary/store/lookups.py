@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, select
 
-from glossary.errors import InvalidField, TermNotFound
+from glossary.errors import TermNotFound
 from glossary.store.engine import CHUNK, Store
 from glossary.store.models import Term
 from glossary.store.search_tiers import (
@@ -15,7 +15,7 @@ from glossary.store.search_tiers import (
     typo_probes,
 )
 from glossary.store.term_views import term_views
-from glossary.store.validation import check_page, clean_text, is_chinese
+from glossary.store.validation import check_page, is_chinese, query_text
 from glossary.store.variants import near_prefix, plural_forms, script_forms, spelling_forms
 from glossary.store.views import LookupPage, Match, TermView
 
@@ -47,9 +47,7 @@ def lookup_page(
     of the query (``matched``). The same searches collect up to ``COUNT_LIMIT`` ids
     (or the page's end) for the total; past that ``total_exact`` is False.
     """
-    q = clean_text(query)
-    if not q:
-        raise InvalidField("the query is empty; type a Chinese term or an English phrase")
+    q = query_text(query, "a Chinese term or an English phrase")
     check_page(limit, offset)
     reach = max(offset + limit, COUNT_LIMIT) + 1
     chinese = is_chinese(q)

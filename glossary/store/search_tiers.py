@@ -88,11 +88,16 @@ def _prefix(column: Any, prefix: Any, end: Any | None) -> Any:
 
 
 def _prefix_end(prefix: str) -> str | None:
-    """``prefix`` with its last character incremented; None past the last code point."""
+    """``prefix`` with its last character incremented; None past the last code point.
+
+    The surrogates U+D800..U+DFFF are skipped (after U+D7FF comes U+E000): no stored text
+    holds one, and a driver cannot encode one as UTF-8.
+    """
     last = ord(prefix[-1])
     if last >= 0x10FFFF:
         return None
-    return prefix[:-1] + chr(last + 1)
+    after = last + 1 if last + 1 not in range(0xD800, 0xE000) else 0xE000
+    return prefix[:-1] + chr(after)
 
 
 TYPO_CANDIDATES = 200

@@ -13,11 +13,27 @@ from glossary.types import STATUSES, Status
 
 _HAN = regex.compile(r"\p{Han}")
 _SPACES = regex.compile(r"\s+")
+CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Control characters other than tab and line ends (the schemas' patterns exclude the same)."""
 
 
 def clean_text(text: str) -> str:
     """Normalised as the aligner normalises documents, so stored and extracted terms match."""
     return str(_SPACES.sub(" ", normalize_text(text))).strip()
+
+
+def query_text(query: str, what: str) -> str:
+    """A search query cleaned, or ``InvalidField`` if it is empty or holds control characters.
+
+    A NUL in a LIKE pattern ends it early on SQLite (``%\\0%`` matched every pair), and no
+    stored text holds a control character, so such a query is a mistake, said as one.
+    """
+    q = clean_text(query)
+    if not q:
+        raise InvalidField(f"the query is empty; type {what}")
+    if CONTROL.search(q):
+        raise InvalidField("the query contains a control character (such as NUL); remove it")
+    return q
 
 
 def required(value: str, field: str, limit: int) -> str:

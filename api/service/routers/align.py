@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import functools
+import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
+import anyio
+import anyio.to_thread
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from align.errors import InputError
+from align.errors import DuiqiError, InputError
 from align.reading import decode_bytes
 from align.types import Alignment
 from api.aligning import align_texts
 from api.service.deps import EncoderDep, SettingsDep
 from api.service.schemas import AlignedPairOut, AlignRequest, AlignResponse
-from api.service.uploads import InvalidBody, PayloadTooLarge, check_length, first_problem, read_body
+from api.service.uploads import InvalidBody, PayloadTooLarge, first_problem, read_body
 
 router = APIRouter(prefix="/api/align", tags=["align"])
 
@@ -42,9 +47,14 @@ _BODY: dict[str, Any] = {
 
 @router.post("", response_model=AlignResponse, openapi_extra=_BODY)
 async def align_pair(request: Request, settings: SettingsDep, encoder: EncoderDep) -> AlignResponse:
-    """Align two articles synchronously; each text may be at most the configured size."""
+    """Align two articles synchronously; bounded in bytes, sentences and time.
+
+    Each text may have at most ``DUIQI_MAX_UPLOAD_BYTES`` bytes and
+    ``DUIQI_MAX_ALIGN_SENTENCES`` sentences (413 otherwise); one pair is aligned at a time,
+    and a request not answered within ``DUIQI_ALIGN_TIMEOUT_S`` seconds gets a 503. Longer
+    articles go to ``POST /api/jobs``.
+    """
     limit = settings.max_upload_bytes
-    check_length(request, 2 * limit + 64_000)
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind == "multipart/form-data":
         src_text, tgt_text, mode = await _from_form(request, limit)
@@ -63,9 +73,47 @@ async def align_pair(request: Request, settings: SettingsDep, encoder: EncoderDe
         raise InputError(
             f"unsupported content type {kind!r}: send application/json or multipart/form-data"
         )
-    alignment = await run_in_threadpool(align_texts, src_text, tgt_text, mode=mode,
-                                        encoder=encoder, src_name="src", tgt_name="tgt")
-    return _response(alignment)
+    job = functools.partial(align_texts, src_text, tgt_text, mode=mode, encoder=encoder,
+                            src_name="src", tgt_name="tgt",
+                            max_sentences=settings.max_align_sentences)
+    return _response(await _within(request.app.state.align_slot, job, settings.align_timeout_s))
+
+
+class AlignTimeout(DuiqiError):
+    """A synchronous alignment did not finish (or start) within the time limit (HTTP 503)."""
+
+
+async def _within(
+    slot: threading.Semaphore, job: Callable[[], Alignment], seconds: int
+) -> Alignment:
+    """``job`` on a worker thread, one at a time, answered within ``seconds``.
+
+    A thread cannot be stopped, so a request that runs out of time is answered with a 503
+    and its thread finishes on its own, still holding the one slot: the CPU that anonymous
+    alignments take stays bounded at one alignment, however many requests arrive.
+    """
+    deadline = time.monotonic() + seconds
+
+    def run() -> Alignment:
+        if not slot.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            raise AlignTimeout(_busy(seconds))
+        try:
+            return job()
+        finally:
+            slot.release()
+
+    try:
+        with anyio.fail_after(seconds):
+            return await anyio.to_thread.run_sync(run, abandon_on_cancel=True)
+    except TimeoutError:
+        raise AlignTimeout(_busy(seconds)) from None
+
+
+def _busy(seconds: int) -> str:
+    return (
+        f"the alignment did not finish within {seconds} s (the server aligns one pair at a "
+        "time); send shorter texts, try again later, or submit a batch job (POST /api/jobs)"
+    )
 
 
 async def _from_form(request: Request, limit: int) -> tuple[str, str, str]:

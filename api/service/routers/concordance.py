@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.service.deps import CacheDep, ReadsDep, StoreDep
-from api.service.schemas import ConcordancePage, PairPublic, SpanOut
+from api.service.schemas import TEXT_PATTERN, ConcordancePage, PairPublic, SpanOut
 from api.service.schemas import DocumentPublic as Doc
 from glossary.store.concordance import PairFilter, Sort, concordance
 from glossary.store.views import PairView
@@ -23,7 +23,8 @@ async def search_pairs(
     store: StoreDep,
     reads: ReadsDep,
     cache: CacheDep,
-    q: Annotated[str, Query(min_length=1, max_length=200, description="Chinese or English")],
+    q: Annotated[str, Query(min_length=1, max_length=200, pattern=TEXT_PATTERN,
+                                  description="Chinese or English")],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
     sort: Annotated[Sort, Query(description="score (best first), date (newest first), "

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Path
 
 from api.jobs.queue import JobView, PairInput, create_job, get_job
 from api.service.deps import JobsDep, ReviewerDep, SettingsDep, StoreDep
 from api.service.schemas import JobCreate, JobPublic
-from api.service.uploads import PayloadTooLarge, check_length
+from api.service.uploads import PayloadTooLarge
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"])
 
 
-def _limit_body(request: Request, settings: SettingsDep) -> None:
-    check_length(request, settings.max_job_bytes)
-
-
-@router.post("", response_model=JobPublic, status_code=202, dependencies=[Depends(_limit_body)])
+@router.post("", response_model=JobPublic, status_code=202)
 def submit_job(
     store: StoreDep, jobs: JobsDep, settings: SettingsDep, reviewer: ReviewerDep, body: JobCreate
 ) -> JobPublic:

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from api.service.deps import CacheDep, ReadsDep, ReviewerDep, SettingsDep, StoreDep
 from api.service.schemas import (
+    TEXT_PATTERN,
     EquivalentReview,
     ReviewEventPublic,
     TermCreate,
@@ -33,7 +34,8 @@ async def search_terms(
     settings: SettingsDep,
     reads: ReadsDep,
     cache: CacheDep,
-    q: Annotated[str, Query(min_length=1, max_length=200, description="Chinese or English")],
+    q: Annotated[str, Query(min_length=1, max_length=200, pattern=TEXT_PATTERN,
+                                  description="Chinese or English")],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> Response:

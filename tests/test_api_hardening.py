@@ -1,0 +1,100 @@
+"""Hardening of the HTTP service: headers, the health check, and the inputs that gave a 500
+or a silently wrong answer (U+D7FF, NUL, whitespace-only queries, 405 without POST)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.service.headers import PAGE_POLICY
+from tests.api_helpers import AUTH, seeded_client
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    with seeded_client(tmp_path_factory.mktemp("hardening")) as opened:
+        yield opened
+
+
+@pytest.mark.parametrize("query", ["\ud7ff", "稳\ud7ff", "a\ud7ff", "\U0010ffff"])
+def test_query_ending_at_the_edge_of_a_unicode_range_is_answered(
+    client: TestClient, query: str
+) -> None:
+    answer = client.get("/api/terms", params={"q": query})
+    assert answer.status_code == 200 and answer.json()["items"] == []
+
+
+@pytest.mark.parametrize("path", ["/api/terms", "/api/concordance"])
+@pytest.mark.parametrize("query", ["\x00", "稳岗\x00", " \t ", "\u3000"])
+def test_empty_or_control_character_queries_are_a_422_not_every_row(
+    client: TestClient, path: str, query: str
+) -> None:
+    answer = client.get(path, params={"q": query})
+    assert answer.status_code == 422
+    assert "empty (only white space) or holds a control character" in answer.json()["detail"]
+
+
+def test_nul_in_a_concordance_query_never_matches_every_pair(tmp_path: Path) -> None:
+    from glossary.errors import InvalidField
+    from glossary.store.concordance import concordance
+    from glossary.store.engine import open_store
+    from tests.api_helpers import seed_store
+
+    seed_store(tmp_path / "g.sqlite3")
+    store = open_store(path=tmp_path / "g.sqlite3")
+    try:
+        with pytest.raises(InvalidField, match="control character"):
+            concordance(store, "\x00")
+    finally:
+        store.close()
+
+
+def test_schema_patterns_refuse_what_the_server_refuses(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    params = {p["name"]: p for p in schema["paths"]["/api/terms"]["get"]["parameters"]}
+    pattern = params["q"]["schema"]["pattern"]
+    import re
+
+    assert re.search(pattern, "稳岗") and not re.search(pattern, "   ")
+    assert not re.search(pattern, "a\x00")
+    review = schema["components"]["schemas"]["EquivalentReview"]["properties"]["en"]
+    assert review["pattern"] == pattern
+
+
+@pytest.mark.parametrize(("method", "path", "allowed"), [
+    ("PUT", "/api/terms", {"GET", "POST"}),
+    ("DELETE", "/api/terms/1", {"GET", "PATCH"}),
+])
+def test_405_names_every_method_of_the_path(
+    client: TestClient, method: str, path: str, allowed: set[str]
+) -> None:
+    answer = client.request(method, path, headers=AUTH)
+    assert answer.status_code == 405
+    assert allowed <= {m.strip() for m in answer.headers["allow"].split(",")}
+
+
+@pytest.mark.parametrize("request_args", [
+    ("GET", "/", {}),
+    ("GET", "/api/terms?q=稳岗", {}),
+    ("POST", "/api/terms", {"json": {"zh": "x"}}),  # a 401 from the middleware
+    ("POST", "/api/terms", {"headers": {**AUTH, "Content-Length": "99999999"}, "content": b"{}"}),
+    ("GET", "/api/terms/999999", {}),
+])
+def test_every_response_has_the_security_headers(
+    client: TestClient, request_args: tuple[str, str, dict[str, object]]
+) -> None:
+    method, path, kwargs = request_args
+    answer = client.request(method, path, **kwargs)  # type: ignore[arg-type]
+    assert answer.headers["content-security-policy"] == PAGE_POLICY
+    assert "'unsafe-inline'" not in PAGE_POLICY
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert answer.headers["x-frame-options"] == "DENY"
+    assert answer.headers["referrer-policy"] == "no-referrer"
+
+
+def test_health_check_does_not_show_the_database_path(client: TestClient) -> None:
+    body = client.get("/healthz").json()
+    assert body["status"] == "ok" and "database" not in body
+    assert "sqlite3" not in str(body)
