@@ -3,7 +3,8 @@
 The translator page is plain HTML with its script and style in ``/static``, so the policy
 allows scripts and styles from this origin only, none inline, no plugins, and no framing
 (against clickjacking a reviewer's page). FastAPI's ``/docs`` and ``/redoc`` pages are
-built from an inline script and assets on a CDN; they get a policy that allows exactly that.
+built from an inline script and the assets this server serves from the ``fastapi-offline``
+wheel; they get a policy that allows exactly that, and nothing from another origin.
 """
 
 from __future__ import annotations
@@ -17,9 +18,8 @@ PAGE_POLICY = (
     "frame-ancestors 'none'"
 )
 DOCS_POLICY = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; "
     "worker-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'"
 )
