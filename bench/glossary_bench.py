@@ -249,8 +249,8 @@ def build_year(year: Year, model: str, fresh: bool) -> dict[str, object]:
         "duiqi": asdict(duiqi_score),
         "dice_full_coverage": asdict(dice_full),
         "dice_at_duiqi_coverage": asdict(dice_cut),
-        "wrong": wrong(year.gold, top),
-        "missing": sorted(t for t in year.gold if t not in top),
+        "wrong": len(wrong(year.gold, top)),  # counts only: no dev dictionary term is copied
+        "missing": sum(t not in top for t in year.gold),
     }
 
 

@@ -212,7 +212,7 @@ def _is_content(word: str, bad_tags: frozenset[str]) -> bool:
     return bool(_HAN.match(word)) and word not in _EDGE_STOP and _tags().get(word) not in bad_tags
 
 
-def term_shaped(pieces: Sequence[str]) -> bool:
+def _term_shaped(pieces: Sequence[str]) -> bool:
     """Whether a run of Han words can be a term: content words at both edges, no function
     word, pronoun or measure word first, no idiom last (a lone verb may stand: 欠薪)."""
     if not pieces or not all(_HAN.match(p) for p in pieces):
@@ -236,7 +236,7 @@ def _ngrams(text: str, words: Sequence[tuple[int, int]]) -> Iterable[tuple[str, 
             end = chunk[-1][1]
             if end - start > _MAX_CHARS:
                 break
-            if term_shaped(pieces) and end - start >= 2:
+            if _term_shaped(pieces) and end - start >= 2:
                 yield text[start:end], pieces
 
 
