@@ -153,5 +153,8 @@ def test_job_worker_never_creates_the_store(tmp_path: Path) -> None:
     inbox, outbox, stopping = context.Queue(), context.Queue(), context.Event()
     inbox.put(None)
     config = WorkerConfig(database_url=f"sqlite:///{db}", encoder=pickle.dumps(HashEncoder()))
-    worker_main(config, inbox, outbox, stopping)  # in this process: it logs and returns
+    worker = context.Process(target=worker_main, args=(config, inbox, outbox, stopping))
+    worker.start()  # its own process, as the runner starts it (it renices itself)
+    worker.join(60)
+    assert worker.exitcode == 0  # it logged that the store is missing and ended
     assert not db.exists()
