@@ -34,7 +34,7 @@ from api.service.limits import RequestLimits
 from api.service.reads import StoreReads
 from api.service.routers import align, concordance, documents, exports, health, jobs, terms
 from api.service.routers.align import AlignTimeout
-from api.service.schemas import ErrorOut
+from api.service.schemas import PATTERN_MESSAGES, ErrorOut
 from api.service.settings import ConfigError, Settings
 from api.service.uploads import InvalidBody, PayloadTooLarge
 from glossary.errors import (
@@ -128,8 +128,9 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
     for problem in error.errors()[:5]:
         where = ".".join(str(p) for p in problem.get("loc", ()) if p != "body") or "body"
         message = problem.get("msg", "invalid")
-        if problem.get("type") == "string_pattern_mismatch":  # TEXT_PATTERN, said in words
-            message = "is empty (only white space) or holds a control character"
+        if problem.get("type") == "string_pattern_mismatch":
+            pattern = str((problem.get("ctx") or {}).get("pattern", ""))
+            message = PATTERN_MESSAGES.get(pattern, message)
         problems.append(f"{where}: {message}")
     return JSONResponse({"detail": "; ".join(problems) or "invalid request"}, status_code=422)
 

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from glossary.store.models import MAX_EN_CHARS, MAX_ZH_CHARS
-from glossary.types import Status
+from glossary.types import STATUSES, Status
 
 ModeChoice = Literal["parallel", "comparable", "auto"]
 NOTE_CHARS = 2000
@@ -23,6 +23,15 @@ TEXT_PATTERN = rf"^[^{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$"
 In the schema, so that what it calls valid is what the server takes (a whitespace-only
 ``q`` passed the schema and was refused).
 """
+_STATUS = f"({'|'.join(STATUSES)})"
+STATUS_LIST_PATTERN = f"^{_STATUS}(,{_STATUS})*$"
+ZH_TAG_PATTERN = r"^zh(-[A-Za-z0-9]{1,8})*$"
+PATTERN_MESSAGES = {
+    TEXT_PATTERN: "is empty (only white space) or holds a control character",
+    STATUS_LIST_PATTERN: f"use a comma-separated list of: {', '.join(STATUSES)}",
+    ZH_TAG_PATTERN: "is not a BCP 47 tag for Chinese; use e.g. zh-Hans, zh-Hant, zh-CN or zh-TW",
+}
+"""Each schema pattern said in words, for the 422 that a mismatch gets."""
 
 
 class Public(BaseModel):

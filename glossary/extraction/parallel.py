@@ -61,6 +61,7 @@ class Rendering:
     key: str  # lower-cased words: what renderings are counted under
     values: tuple[float, ...]  # the features, in the order of ``FEATURES``
     sightings: tuple[Sighting, ...]
+    together: int  # aligned sentence pairs holding both the term and the phrase
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ def parallel_candidates(
         first = found[0]
         context = _Context(
             occurrences=len(found),
-            zh_pairs=len({n for n, _, _ in found}),
+            zh_pairs=frozenset(n for n, _, _ in found),
             zh_words=tuple(t.form for t in pairs[first[0]].zh[first[1] : first[2]]),
             aligned_total=aligned_total,
             english=english,
@@ -184,7 +185,7 @@ class _Context:
     """What every rendering of one term is weighed against."""
 
     occurrences: int
-    zh_pairs: int
+    zh_pairs: frozenset[int]  # the aligned sentence pairs whose Chinese holds the term
     zh_words: tuple[str, ...]
     aligned_total: Mapping[str, int]  # tight sightings of each phrase, over all terms
     english: PhraseStats
@@ -212,7 +213,7 @@ def _rendering(
         tight / context.occurrences,
         len(seen) / context.occurrences,
         tight / max(context.aligned_total.get(en_key, 0), 1),
-        dice(joint, context.zh_pairs, max(english.pairs.get(en_key, 0), joint)),
+        dice(joint, len(context.zh_pairs), max(english.pairs.get(en_key, 0), joint)),
         dictionary_match(term_glosses(zh_key, context.zh_words), stems) if stems else 0.0,
         math.log2(1 + len(seen)),
         float(words <= 1),
@@ -220,8 +221,10 @@ def _rendering(
         float(sum(c[:1].isupper() for c in surfaces.elements()) > len(seen) / 2),
         english.fragment.get(en_key, 0.0),
     )
+    together = len(context.zh_pairs & english.where.get(en_key, frozenset()))
     return Rendering(
-        en=surfaces.most_common(1)[0][0], key=en_key, values=values, sightings=tuple(seen)
+        en=surfaces.most_common(1)[0][0], key=en_key, values=values, sightings=tuple(seen),
+        together=max(together, joint),
     )
 
 
@@ -263,8 +266,8 @@ def _equivalent(
     zh_names: Sequence[str],
     en_names: Sequence[str],
 ) -> Equivalent:
-    """The rendering with its examples; the frequency counts the distinct sentence pairs
-    in which the term aligned to it."""
+    """The rendering with its examples, the pairs where the term aligned to it; the frequency
+    counts the aligned sentence pairs in which term and rendering occur together."""
     examples: dict[tuple[str, str, int, int], Example] = {}
     for sighting in rendering.sightings:
         pair = pairs[sighting.pair]
@@ -286,7 +289,7 @@ def _equivalent(
     ranked = sorted(examples.values(), key=lambda e: (-e.pair_score, e.doc_zh, e.sent_zh))
     return Equivalent(
         en=rendering.en,
-        frequency=len(ranked),
+        frequency=rendering.together,
         confidence=round(score, 4),
         examples=tuple(ranked[:_MAX_EXAMPLES]),
         note=_note(rendering),

@@ -25,10 +25,12 @@ def adjacent(tokens: Sequence[Token], i: int) -> bool:
 
 @dataclass(frozen=True)
 class PhraseStats:
-    """For each phrase asked about: sentence pairs it occurs in, and its fragment share."""
+    """For each phrase asked about: sentence pairs it occurs in (how many, and which), and
+    its fragment share."""
 
     pairs: Mapping[str, int]
     fragment: Mapping[str, float]
+    where: Mapping[str, frozenset[int]]
 
 
 def english_statistics(wanted: Iterable[str], pairs: Sequence[SentencePair]) -> PhraseStats:
@@ -36,9 +38,10 @@ def english_statistics(wanted: Iterable[str], pairs: Sequence[SentencePair]) -> 
     wanted = set(wanted)
     lengths = sorted({len(k.split()) for k in wanted})
     in_pairs: Counter[str] = Counter()
+    where: dict[str, set[int]] = defaultdict(set)
     occurrences: Counter[str] = Counter()
     beside: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
-    for pair in pairs:
+    for number, pair in enumerate(pairs):
         tokens = pair.en
         words = [t.form for t in tokens]
         present = set()
@@ -58,8 +61,14 @@ def english_statistics(wanted: Iterable[str], pairs: Sequence[SentencePair]) -> 
                 ):
                     beside[phrase][("right", words[i + n])] += 1
         in_pairs.update(present)
+        for phrase in present:
+            where[phrase].add(number)
     fragment = {
         phrase: max(beside[phrase].values(), default=0) / count
         for phrase, count in occurrences.items()
     }
-    return PhraseStats(pairs=dict(in_pairs), fragment=fragment)
+    return PhraseStats(
+        pairs=dict(in_pairs),
+        fragment=fragment,
+        where={phrase: frozenset(found) for phrase, found in where.items()},
+    )

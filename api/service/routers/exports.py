@@ -15,6 +15,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from api.service.deps import StoreDep
+from api.service.schemas import STATUS_LIST_PATTERN, ZH_TAG_PATTERN
 from glossary.formats.exports import checked_zh_lang, export, parse_statuses
 from glossary.formats.tmx import to_tmx
 from glossary.store.queries import document_pairs
@@ -35,13 +36,15 @@ _FILE: dict[int | str, dict[str, Any]] = {
 }
 StatusQuery = Annotated[
     str | None,
-    Query(max_length=200, description="comma-separated statuses to export, e.g. "
-          "preferred,admitted (default: all)"),
+    Query(max_length=200, pattern=STATUS_LIST_PATTERN,
+          description="comma-separated statuses to export, e.g. preferred,admitted "
+          "(default: all)"),
 ]
 LangQuery = Annotated[
     str | None,
-    Query(max_length=35, description="language tag for the Chinese, e.g. zh-CN "
-          "(default: zh-Hans or zh-Hant by script)"),
+    Query(max_length=35, pattern=ZH_TAG_PATTERN,
+          description="language tag for the Chinese, e.g. zh-CN (default: zh-Hans or "
+          "zh-Hant by script)"),
 ]
 
 
