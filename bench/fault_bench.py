@@ -13,8 +13,8 @@ it writes the store from its start. Then it checks what a crash may never leave 
 
 Then the command is run again to the end, and its outputs must equal the clean run's: the
 batch's files and summary rows (less timings and skipped/aligned), the glossary's CSV export
-and aligned pairs. Temporary ``.part`` files a kill leaves are counted, not violations: their
-names mark them as unfinished and nothing reads them.
+and aligned pairs. Temporary ``.part`` files a kill leaves are counted, not violations (their
+names mark them as unfinished and nothing reads them), but the rerun must remove them.
 
 The tests (``tests/test_kills.py``) run a few trials; this runs many more.
 
@@ -164,6 +164,8 @@ def trial(
     else:
         if scenario.snapshot(scenario) != clean:
             problems.append("the rerun's outputs differ from the clean run's")
+        if any(scenario.work.rglob(".*.part")):
+            problems.append("the rerun left temporary files behind")
     for problem in problems:
         tally.violations += 1
         tally.messages.append(f"{scenario.name} killed at {where}: {problem}")
