@@ -12,7 +12,6 @@ Both tokenizers return words only: no whitespace, no punctuation. Numbers are wo
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from functools import lru_cache
 
 import jieba
@@ -38,15 +37,6 @@ def en_words(text: str) -> list[str]:
 def tokens(text: str, lang: Lang) -> list[str]:
     """Words of ``text`` in ``lang``."""
     return zh_words(text) if lang == "zh" else en_words(text)
-
-
-def add_user_terms(terms: Iterable[str]) -> None:
-    """Make jieba keep each term whole from now on, in every caller of :func:`zh_words`."""
-    tokenizer = _tokenizer()
-    for term in terms:
-        term = term.strip()
-        if term:
-            tokenizer.add_word(term)
 
 
 @lru_cache(maxsize=1)

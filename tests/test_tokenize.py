@@ -2,23 +2,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from align.tokenize import add_user_terms, en_words, tokens, zh_words
+from align.tokenize import en_words, tokens, zh_words
 
 ROOT = Path(__file__).parent.parent
-SENTENCE = "实施“渝创渝新”创业促进计划，把解决困难人员（“一生一困”）的就业问题纳入全市。"
 
 
 def test_zh_words_are_words_without_punctuation() -> None:
     words = zh_words("我市强化组织领导。市委、市政府高度重视就业工作 2021年")
     assert "就业" in words and "2021" in words
     assert not {"。", "、", " "} & set(words)
-
-
-def test_user_terms_stay_whole() -> None:
-    add_user_terms(["渝创渝新", "一生一困", "  ", ""])
-    words = zh_words(SENTENCE)
-    assert "渝创渝新" in words
-    assert "一生一困" in words
 
 
 def test_jieba_is_quiet_and_leaves_logging_alone() -> None:
