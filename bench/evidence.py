@@ -78,8 +78,9 @@ def main() -> None:
         report["numbers"][dev.name] = number_errors(dev, pred)
         report["paragraphs"][dev.name] = len({s.paragraph for s in dev.src.sentences}) - 1
         print(dev.name, report["length_model"][dev.name], report["numbers"][dev.name], flush=True)
+    per_set = dict(report["length_model"])
     for key in ("with", "without"):
-        macro = np.mean([r[key] for r in report["length_model"].values()])
+        macro = np.mean([r[key] for r in per_set.values()])
         report["length_model"][f"macro_{key}"] = float(macro)
     print(
         "length model macro:",
