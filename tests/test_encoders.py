@@ -77,9 +77,19 @@ def test_auto_mode_encodes_each_document_once_and_keeps_nothing_after() -> None:
     zh = make_document("就业稳定。岗位增加。", name="zh")
     en = make_document("Jobs are stable. Posts grew.", name="en")
     auto.align(zh, en)
-    assert sorted(inner.seen) == sorted([*zh.texts, *en.texts])
+    sentences = [*zh.texts, *en.texts]
+    first = list(inner.seen)
+    assert sorted(t for t in first if t in sentences) == sorted(sentences)  # each one once
+    runs = {
+        sep.join(doc.texts[i:j])
+        for doc, sep in ((zh, ""), (en, " "))
+        for i in range(len(doc))
+        for j in range(i + 2, len(doc) + 1)
+    }
+    # Beyond the sentences, only the windows the search rescores: runs of adjacent sentences.
+    assert all(t in runs for t in first if t not in sentences)
     auto.align(zh, en)  # a new call encodes again: no vectors outlive the call
-    assert len(inner.seen) == 2 * (len(zh) + len(en))
+    assert len(inner.seen) == 2 * len(first)
 
 
 def test_a_damaged_cache_file_is_rebuilt_with_a_warning(
