@@ -55,7 +55,9 @@ def test_two_interrupts_end_a_batch_at_once_keeping_finished_pairs(tmp_path: Pat
     start = time.monotonic()
     _, err = process.communicate(timeout=60)
     assert time.monotonic() - start < 10
-    assert process.returncode == 130
+    # 130 from our handler; or, when the second interrupt lands after the interpreter has
+    # put back the default disposition on its way out, death by SIGINT (a shell's 130 too).
+    assert process.returncode in (130, -signal.SIGINT)
     assert "Traceback" not in err and "interrupted" in err, err
     settings = BatchSettings(split_lines=True)
     specs = read_manifest(tmp_path / "inputs" / "pairs.csv")
