@@ -17,8 +17,6 @@ from glossary.errors import StoreUnavailable
 if TYPE_CHECKING:  # the store (SQLAlchemy) is imported when a command opens it
     from glossary.store.engine import Store
 
-SQLITE_HEADER = b"SQLite format 3\x00"
-
 
 def open_cli_store(db: Path | None, *, create: bool = False) -> Store:
     """The store ``--db`` names, or the configured default; only commands that make a
@@ -33,6 +31,8 @@ def open_cli_store(db: Path | None, *, create: bool = False) -> Store:
 
 def check_sqlite_file(path: Path) -> None:
     """Refuse a path that exists but is not a SQLite database; a new path is fine."""
+    from glossary.store.engine import SQLITE_MAGIC
+
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
@@ -40,12 +40,12 @@ def check_sqlite_file(path: Path) -> None:
         if info.st_size == 0:
             return  # SQLite's own view of an empty file: a new database
         with open(path, "rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
+            header = handle.read(len(SQLITE_MAGIC))
     except FileNotFoundError:
         return
     except OSError as error:
         raise StoreUnavailable(f"--db {path}: cannot read it ({error.strerror})") from None
-    if header != SQLITE_HEADER:
+    if header != SQLITE_MAGIC:
         raise StoreUnavailable(
             f"--db {path}: not a SQLite database (the file holds something else); "
             "give the glossary's .sqlite3 file or a new path"

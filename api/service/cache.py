@@ -58,6 +58,15 @@ class ReadCache:
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
 
+    async def fetch(self, key: str, build: Callable[[], Awaitable[bytes]]) -> bytes:
+        """The kept body for ``key``, or ``build``'s, kept unless a write came meanwhile."""
+        body = self.get(key)
+        if body is None:
+            generation = self.generation
+            body = await build()
+            self.put(key, body, generation)
+        return body
+
     def clear(self) -> None:
         with self._lock:
             self._items.clear()

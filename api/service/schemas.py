@@ -7,8 +7,9 @@ so the views stay the single source of truth and these classes only say what is 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from glossary.store.models import MAX_EN_CHARS, MAX_ZH_CHARS
@@ -23,6 +24,10 @@ TEXT_PATTERN = rf"^[^{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$"
 In the schema, so that what it calls valid is what the server takes (a whitespace-only
 ``q`` passed the schema and was refused).
 """
+SearchText = Annotated[
+    str, Query(min_length=1, max_length=200, pattern=TEXT_PATTERN, description="Chinese or English")
+]
+"""The ``q`` of the search endpoints (terms, concordance)."""
 _STATUS = f"({'|'.join(STATUSES)})"
 STATUS_LIST_PATTERN = f"^{_STATUS}(,{_STATUS})*$"
 ZH_TAG_PATTERN = r"^zh(-[A-Za-z0-9]{1,8})*$"

@@ -75,7 +75,6 @@ def comparable_terms(
     *,
     encoder: Encoder,
     alignments: Sequence[Alignment] = (),
-    user_terms: Iterable[str] = (),
     doc_ids: Mapping[str, str] | None = None,
     k: int = 5,
     min_confidence: float = 0.5,
@@ -93,7 +92,7 @@ def comparable_terms(
     check_inputs(
         zh_docs, en_docs, k=k, min_confidence=min_confidence, max_equivalents=max_equivalents
     )
-    prepared = _prepare(zh_docs, en_docs, encoder, alignments, user_terms, k)
+    prepared = _prepare(zh_docs, en_docs, encoder, alignments, k)
     if prepared is None:
         return ()
     ids = doc_ids or {}
@@ -137,7 +136,6 @@ def span_evidence(
     encoder: Encoder,
     terms: Iterable[str],
     alignments: Sequence[Alignment] = (),
-    user_terms: Iterable[str] = (),
     k: int = 5,
 ) -> dict[str, tuple[tuple[str, Evidence], ...]]:
     """Every English span scored for each of ``terms`` that is a candidate, keyed by term.
@@ -147,7 +145,7 @@ def span_evidence(
     """
     check_inputs(zh_docs, en_docs, k=k, min_confidence=0.0, max_equivalents=1)
     wanted = set(terms)
-    prepared = _prepare(zh_docs, en_docs, encoder, alignments, [*user_terms], k)
+    prepared = _prepare(zh_docs, en_docs, encoder, alignments, k)
     if prepared is None:
         return {}
     return {
@@ -162,7 +160,6 @@ def _prepare(
     en_docs: Sequence[Document],
     encoder: Encoder,
     alignments: Sequence[Alignment],
-    user_terms: Iterable[str],
     k: int,
 ) -> _Prepared | None:
     zh_texts = {
@@ -171,7 +168,7 @@ def _prepare(
     en_texts = {
         (d, j): s.text for d, doc in enumerate(en_docs) for j, s in enumerate(doc.sentences)
     }
-    candidates = find_candidates(zh_texts, user_terms=user_terms)
+    candidates = find_candidates(zh_texts)
     if not candidates or not en_texts:
         return None
     english = index_english(en_texts, encoder)

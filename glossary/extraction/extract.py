@@ -10,7 +10,7 @@ first.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from align.encoders import Encoder
 from align.types import Alignment, Document
@@ -27,7 +27,6 @@ def extract_terms(
     *,
     encoder: Encoder | Callable[[], Encoder],
     alignments: Sequence[Alignment] = (),
-    user_terms: Iterable[str] = (),
     doc_ids: Mapping[str, str] | None = None,
     k: int = 5,
     min_confidence: float = 0.5,
@@ -75,7 +74,6 @@ def extract_terms(
                 rest_en,
                 encoder=encoder if isinstance(encoder, Encoder) else encoder(),
                 alignments=others,
-                user_terms=user_terms,
                 doc_ids=doc_ids,
                 k=k,
                 min_confidence=min_confidence,

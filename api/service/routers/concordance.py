@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.service.deps import CacheDep, ReadsDep, StoreDep
-from api.service.schemas import TEXT_PATTERN, ConcordancePage, PairPublic, SpanOut
+from api.service.schemas import ConcordancePage, PairPublic, SearchText, SpanOut
 from api.service.schemas import DocumentPublic as Doc
 from glossary.store.concordance import PairFilter, Sort, concordance
 from glossary.store.views import PairView
@@ -23,8 +23,7 @@ async def search_pairs(
     store: StoreDep,
     reads: ReadsDep,
     cache: CacheDep,
-    q: Annotated[str, Query(min_length=1, max_length=200, pattern=TEXT_PATTERN,
-                                  description="Chinese or English")],
+    q: SearchText,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
     sort: Annotated[Sort, Query(description="score (best first), date (newest first), "
@@ -36,19 +35,17 @@ async def search_pairs(
     min_score: Annotated[float, Query(ge=0.0, le=1.0)] = 0.0,
 ) -> Response:
     """Pairs through the full-text index, filtered, sorted, one page of them and the total."""
-    key = f"{request.url.path}?{request.url.query}"
-    body = cache.get(key)
-    if body is None:
-        generation = cache.generation
+    async def build() -> bytes:
         where = PairFilter(doc=doc or None, source=source or None, date_from=date_from or None,
                            date_to=date_to or None, min_score=min_score)
         page = await reads.run(concordance, store, q, limit=limit, offset=offset, sort=sort,
                                where=where)
-        body = ConcordancePage(
+        return ConcordancePage(
             query=q, total=page.total, limit=limit, offset=offset, index=page.index,
             items=[public_pair(v) for v in page.items],
         ).model_dump_json().encode()
-        cache.put(key, body, generation)
+
+    body = await cache.fetch(f"{request.url.path}?{request.url.query}", build)
     return Response(body, media_type="application/json")
 
 

@@ -9,9 +9,9 @@ from fastapi.responses import Response
 
 from api.service.deps import CacheDep, ReadsDep, ReviewerDep, SettingsDep, StoreDep
 from api.service.schemas import (
-    TEXT_PATTERN,
     EquivalentReview,
     ReviewEventPublic,
+    SearchText,
     TermCreate,
     TermDetail,
     TermPage,
@@ -34,22 +34,19 @@ async def search_terms(
     settings: SettingsDep,
     reads: ReadsDep,
     cache: CacheDep,
-    q: Annotated[str, Query(min_length=1, max_length=200, pattern=TEXT_PATTERN,
-                                  description="Chinese or English")],
+    q: SearchText,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> Response:
     """Exact, prefix, substring matches, then forgiving ones; equivalents best first."""
-    key = f"{request.url.path}?{request.url.query}"
-    body = cache.get(key)
-    if body is None:
-        generation = cache.generation
+    async def build() -> bytes:
         page = await reads.run(lookup_page, store, q, limit=limit, offset=offset,
                                examples=settings.examples_per_equivalent)
         items = [TermPublic.model_validate(v) for v in page.items]
-        body = TermPage(query=q, total=page.total, total_exact=page.total_exact, limit=limit,
+        return TermPage(query=q, total=page.total, total_exact=page.total_exact, limit=limit,
                         offset=offset, items=items).model_dump_json().encode()
-        cache.put(key, body, generation)
+
+    body = await cache.fetch(f"{request.url.path}?{request.url.query}", build)
     # Built and checked against TermPage above; returned as bytes so it is not checked twice.
     return Response(body, media_type="application/json")
 
