@@ -12,8 +12,8 @@ figures flatter them; the ``folds`` figures score each year with weights fitted 
 years only (leave one year out), on all its terms and on the terms no other dev dictionary
 holds. ``--fit`` prints the weights fitted on all dev years.
 
-Seeds (a comparable corpus): the reference list (``corpora/glossary/reference_seeds.csv``),
-k-fold over its terms, and two held-out lists, extracted only (no curated seed file).
+Seeds (a comparable corpus): ``bench/seed_bench.py``, which also runs alone (it writes
+``bench/results/seeds.json``); here its figures go into the seed half of this file's results.
 
 Writes ``bench/results/glossary.json``. Run from the repository root:
 ``python bench/glossary_bench.py`` (``--no-seeds``/``--no-hkma`` for one half).
@@ -23,148 +23,32 @@ Aligned pairs are cached under ``bench/.cache`` (``--fresh`` re-aligns).
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from hkma_dev import Score, Year, cut_to, dice_baseline, prepare_year, unseen, wrong
 from hkma_dev import normalise as hkma_normalise
+from seed_bench import add_arguments, print_seeds, seed_section
 
 from align.batch import BatchSettings, read_manifest
 from align.batch.outputs import load_alignment, load_completed
-from align.document import load_document
-from align.encoders import DEFAULT_MODEL, load_encoder
+from align.encoders import DEFAULT_MODEL
 from align.scripts import to_simplified
 from align.types import Alignment, Document
 from glossary.extraction import parallel
-from glossary.extraction.comparable import span_evidence
-from glossary.extraction.equivalents import FEATURES as FEATURE_NAMES
-from glossary.extraction.equivalents import WEIGHTS, fit_weights, span_key
-from glossary.extraction.extract import extract_terms
 from glossary.extraction.scoring import Weights, fit_logistic
 from glossary.store.engine import open_store
 from glossary.store.lookups import list_terms
-from glossary.types import TermEntry
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "bench" / ".cache" / "hkma"
-HEADLINE = ("稳岗", "一生一困", "渝创渝新")
-FOLDS = 5
 DEV_YEARS = ("2017", "2019", "2021", "2023")
-
-
-def load_reference(path: Path) -> dict[str, set[str]]:
-    accepted: dict[str, set[str]] = defaultdict(set)
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        for row in csv.DictReader(handle):
-            accepted[row["zh"].strip()].add(span_key(row["en"]))
-    return dict(accepted)
-
-
-@dataclass(frozen=True)
-class Row:
-    """What the extractor proposed first for one reference term."""
-
-    zh: str
-    accepted: tuple[str, ...]
-    top1: str | None
-    confidence: float | None
-    correct: bool
-    in_top3: bool
-
-
-@dataclass(frozen=True)
-class Point:
-    """Top-1 precision and coverage at one confidence threshold, with the row per term."""
-
-    min_confidence: float
-    terms: int
-    covered: int
-    coverage: float
-    top1_precision: float
-    top3_recall: float
-    rows: tuple[Row, ...]
-
-
-def score(
-    entries: tuple[TermEntry, ...], reference: dict[str, set[str]], min_confidence: float
-) -> Point:
-    by_zh = {e.zh: e for e in entries}
-    rows: list[Row] = []
-    for zh, accepted in sorted(reference.items()):
-        entry = by_zh.get(zh)
-        kept = [q for q in entry.equivalents if q.confidence >= min_confidence] if entry else []
-        top = kept[0] if kept else None
-        rows.append(
-            Row(
-                zh=zh,
-                accepted=tuple(sorted(accepted)),
-                top1=top.en if top else None,
-                confidence=top.confidence if top else None,
-                correct=bool(top and span_key(top.en) in accepted),
-                in_top3=any(span_key(q.en) in accepted for q in kept[:3]),
-            )
-        )
-    return _point(rows, min_confidence)
-
-
-def fitted(
-    zh_docs: list[Document],
-    en_docs: list[Document],
-    reference: dict[str, set[str]],
-    **options: object,
-) -> Weights:
-    """Weights fitted on the spans of ``reference``'s terms (right: an accepted rendering)."""
-    spans = span_evidence(zh_docs, en_docs, terms=reference, **options)  # type: ignore[arg-type]
-    rows = [
-        (evidence, key in reference[zh]) for zh, found in spans.items() for key, evidence in found
-    ]
-    return fit_weights(rows)
-
-
-def kfold(
-    zh_docs: list[Document],
-    en_docs: list[Document],
-    reference: dict[str, set[str]],
-    **options: object,
-) -> Point:
-    """Every term scored with weights fitted on the other folds' terms only."""
-    terms = sorted(reference)
-    rows: list[Row] = []
-    for fold in range(FOLDS):
-        test = {t: reference[t] for i, t in enumerate(terms) if i % FOLDS == fold}
-        train = {t: a for t, a in reference.items() if t not in test}
-        weights = fitted(zh_docs, en_docs, train, **options)
-        entries = extract_terms(zh_docs, en_docs, weights=weights, **options)  # type: ignore[arg-type]
-        rows += score(entries, test, 0.5).rows
-    return _point(sorted(rows, key=lambda r: r.zh), 0.5)
-
-
-def _point(rows: list[Row], min_confidence: float) -> Point:
-    covered = [r for r in rows if r.top1 is not None]
-    correct = [r for r in covered if r.correct]
-    return Point(
-        min_confidence=min_confidence,
-        terms=len(rows),
-        covered=len(covered),
-        coverage=round(len(covered) / len(rows), 4) if rows else 0.0,
-        top1_precision=round(len(correct) / len(covered), 4) if covered else 0.0,
-        top3_recall=round(sum(r.in_top3 for r in rows) / len(rows), 4) if rows else 0.0,
-        rows=tuple(rows),
-    )
-
-
-def _summary(point: Point) -> dict[str, object]:
-    return {k: v for k, v in asdict(point).items() if k != "rows"} | {
-        "wrong": {r.zh: r.top1 for r in point.rows if not r.correct}
-    }
 
 
 def dev_folder() -> Path:
@@ -346,66 +230,6 @@ def print_hkma(section: dict[str, object]) -> None:
         )
 
 
-def seed_section(args: argparse.Namespace) -> dict[str, object]:
-    """The seed corpus, extracted only: no curated seed file is loaded or counted."""
-    docs = [load_document(path) for path in sorted(args.corpus.glob("*.txt"))]
-    zh_docs = [d for d in docs if d.lang == "zh"]
-    en_docs = [d for d in docs if d.lang == "en"]
-    doc_ids = {d.name: Path(d.name).name.split("_")[0] for d in docs}
-    encoder = load_encoder(args.model)
-    reference = load_reference(args.reference)
-    options: dict[str, object] = {"encoder": encoder, "k": args.k}
-    if args.fit:
-        print(f"comparable WEIGHTS = {fitted(zh_docs, en_docs, reference, **options)}")
-        return {}
-    started = time.perf_counter()
-    entries = extract_terms(zh_docs, en_docs, encoder=encoder, doc_ids=doc_ids, k=args.k)
-    seconds = time.perf_counter() - started
-    curve = [score(entries, reference, threshold) for threshold in (0.5, 0.6, 0.7, 0.8, 0.9)]
-    heldout = score(entries, load_reference(args.heldout), 0.5)
-    heldout2 = score(entries, load_reference(args.heldout2), 0.5)
-    folds = kfold(zh_docs, en_docs, reference, **options)
-    headline = {
-        zh: [
-            {"en": q.en, "confidence": q.confidence, "frequency": q.frequency, "note": q.note}
-            for q in next((e.equivalents for e in entries if e.zh == zh), ())
-        ]
-        for zh in HEADLINE
-    }
-    return {
-        "signature": (
-            f"model:{args.model}|k:{args.k}|reference:{args.reference.name}"
-            f"|heldout:{args.heldout.name}|heldout2:{args.heldout2.name}|folds:{FOLDS}"
-            "|seed_file:none"
-        ),
-        "weights": dict(zip(FEATURE_NAMES, WEIGHTS, strict=True)),
-        "entries": len(entries),
-        "seconds": round(seconds, 2),
-        "default": asdict(curve[0]),
-        "curve": [{k: v for k, v in asdict(p).items() if k != "rows"} for p in curve],
-        "kfold": _summary(folds),
-        "heldout": asdict(heldout),
-        "heldout2": asdict(heldout2),
-        "headline": headline,
-    }
-
-
-def print_seeds(section: dict[str, object]) -> None:
-    print(f"seeds {section['signature']}: {section['entries']} entries in {section['seconds']} s")
-    for name in ("default", "kfold", "heldout", "heldout2"):
-        p = section[name]
-        assert isinstance(p, dict)
-        print(
-            f"seeds {name}: top-1 precision {p['top1_precision']:.3f} at coverage "
-            f"{p['coverage']:.3f} ({p['covered']}/{p['terms']})"
-        )
-    headline = section["headline"]
-    assert isinstance(headline, dict)
-    for zh, found in headline.items():
-        shown = "; ".join(f"{q['en']} ({q['confidence']:.2f})" for q in found) or "none"
-        print(f"seeds {zh}: {shown}")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dev", type=Path, default=dev_folder(), help="the hkma-dev folder")
@@ -414,18 +238,8 @@ def main() -> None:
     parser.add_argument("--no-folds", dest="folds", action="store_false")
     parser.add_argument("--no-hkma", dest="hkma", action="store_false")
     parser.add_argument("--no-seeds", dest="seeds", action="store_false")
-    parser.add_argument("--corpus", type=Path, default=ROOT / "corpora" / "seeds")
-    parser.add_argument(
-        "--reference", type=Path, default=ROOT / "corpora" / "glossary" / "reference_seeds.csv"
-    )
-    parser.add_argument(
-        "--heldout", type=Path, default=ROOT / "corpora" / "glossary" / "reference_heldout.csv"
-    )
-    parser.add_argument(
-        "--heldout2", type=Path, default=ROOT / "corpora" / "glossary" / "reference_heldout2.csv"
-    )
+    add_arguments(parser)
     parser.add_argument("--model", default=DEFAULT_MODEL)
-    parser.add_argument("--k", type=int, default=5)
     parser.add_argument("--fit", action="store_true", help="print the weights fitted on all")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "glossary.json")
     args = parser.parse_args()
