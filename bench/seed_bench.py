@@ -8,7 +8,8 @@ whole reference list), and they are the honest figures. No curated seed file is 
 
 Writes ``bench/results/seeds.json``. Run from the repository root:
 ``python bench/seed_bench.py`` (``--fit`` prints the weights fitted on the whole list;
-``--misses`` prints, for every wrong or missing term, the spans it weighed).
+``--misses`` prints, for every wrong or missing term, the spans it weighed; ``--refit``
+scores with weights fitted on the whole list in the same run, as ``--fit`` would ship them).
 """
 
 from __future__ import annotations
@@ -162,9 +163,11 @@ def seed_section(args: argparse.Namespace) -> dict[str, object]:
     if args.fit:
         print(f"comparable WEIGHTS = {fitted(corpus, reference, encoder, args.k)}")
         return {}
+    weights = fitted(corpus, reference, encoder, args.k) if args.refit else WEIGHTS
     started = time.perf_counter()
     entries = extract_terms(
-        corpus.zh_docs, corpus.en_docs, encoder=encoder, doc_ids=corpus.doc_ids, k=args.k
+        corpus.zh_docs, corpus.en_docs, encoder=encoder, doc_ids=corpus.doc_ids, k=args.k,
+        weights=weights,
     )
     seconds = time.perf_counter() - started
     curve = [score(entries, reference, threshold) for threshold in (0.5, 0.6, 0.7, 0.8, 0.9)]
@@ -173,7 +176,7 @@ def seed_section(args: argparse.Namespace) -> dict[str, object]:
     folds = kfold(corpus, reference, encoder, args.k)
     if args.misses:
         for name, point in (("kfold", folds), ("heldout", heldout), ("heldout2", heldout2)):
-            print_misses(name, point, corpus, encoder, args.k)
+            print_misses(name, point, corpus, encoder, args.k, weights)
     headline = {
         zh: [
             {"en": q.en, "confidence": q.confidence, "frequency": q.frequency, "note": q.note}
@@ -187,7 +190,7 @@ def seed_section(args: argparse.Namespace) -> dict[str, object]:
             f"|heldout:{args.heldout.name}|heldout2:{args.heldout2.name}|folds:{FOLDS}"
             "|seed_file:none"
         ),
-        "weights": dict(zip(FEATURE_NAMES, WEIGHTS, strict=True)),
+        "weights": dict(zip(FEATURE_NAMES, weights, strict=True)),
         "entries": len(entries),
         "seconds": round(seconds, 2),
         "default": asdict(curve[0]),
@@ -199,14 +202,16 @@ def seed_section(args: argparse.Namespace) -> dict[str, object]:
     }
 
 
-def print_misses(name: str, point: Point, corpus: Corpus, encoder: Encoder, k: int) -> None:
+def print_misses(
+    name: str, point: Point, corpus: Corpus, encoder: Encoder, k: int, weights: Weights
+) -> None:
     """For each wrong or missing term: the accepted rendering's rank among the spans weighed
-    (shipped weights) and the evidence of the top spans. Reading aid, not a figure."""
+    and the evidence of the top spans. Reading aid, not a figure."""
     wrong = {r.zh: r for r in point.rows if not r.correct}
     spans = span_evidence(corpus.zh_docs, corpus.en_docs, terms=wrong, encoder=encoder, k=k)
     for zh, row in wrong.items():
         found = sorted(
-            ((key, e, confidence(e)) for key, e in spans.get(zh, ())), key=lambda s: -s[2]
+            ((key, e, confidence(e, weights)) for key, e in spans.get(zh, ())), key=lambda s: -s[2]
         )
         ranks = [i for i, (key, _, _) in enumerate(found) if key in row.accepted]
         where = f"rank {ranks[0] + 1}/{len(found)}" if ranks else f"not among {len(found)}"
@@ -245,6 +250,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--heldout2", type=Path, default=LISTS / "reference_heldout2.csv")
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument("--misses", action="store_true", help="print the wrong terms' spans")
+    parser.add_argument(
+        "--refit", action="store_true", help="score with weights fitted now, not the shipped ones"
+    )
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ from glossary.extraction.equivalents import (
     dictionary_match,
     english_spans,
     fit_weights,
+    matched_dictionary,
     number_agreement,
     span_key,
     term_numbers,
@@ -63,6 +64,17 @@ def test_dictionary_covers_a_word_by_word_rendering() -> None:
     assert dictionary_match(units, content_stems("Chongqing Create Chongqing New")) == 1.0
     assert dictionary_match(units, content_stems("entrepreneurship brand")) == 0.0
     assert dictionary_match((), content_stems("anything")) == 0.0
+
+
+def test_a_repeated_word_glosses_only_as_many_units_as_it_explains() -> None:
+    units = term_glosses("失业保险", ("失业", "保险"))
+    assert matched_dictionary(units, content_stems("unemployment insurance")) == 1.0
+    padded = content_stems("insurance and unemployment insurance")
+    assert dictionary_match(units, padded) == 1.0  # the plain coverage cannot tell them apart
+    assert matched_dictionary(units, padded) < 1.0
+    name = content_stems("Chongqing Create Chongqing New")
+    assert matched_dictionary(term_glosses("渝创渝新"), name) == 1.0  # two 渝, two Chongqings
+    assert matched_dictionary((), name) == 0.0
 
 
 def test_stems_match_inflections() -> None:

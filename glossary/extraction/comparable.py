@@ -41,7 +41,7 @@ from glossary.extraction.equivalents import (
     Evidence,
     confidence,
     dice,
-    dictionary_match,
+    matched_dictionary,
     number_agreement,
     span_key,
     term_numbers,
@@ -53,6 +53,7 @@ from glossary.types import Equivalent, Example, Span, TermEntry
 _ANCHOR_DICTIONARY = 0.75  # a span this well glossed is worth a look wherever it is
 _MIN_COSINE = 0.3  # below this a span unsupported by dictionary or quotes is not scored
 _MAX_EXAMPLES = 10  # examples kept per equivalent, best sentence pairs first
+_MAX_CANDIDATES = 5000
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,7 @@ def _prepare(
     en_texts = {
         (d, j): s.text for d, doc in enumerate(en_docs) for j, s in enumerate(doc.sentences)
     }
-    candidates = find_candidates(zh_texts)
+    candidates = find_candidates(zh_texts, max_candidates=_MAX_CANDIDATES)
     if not candidates or not en_texts:
         return None
     english = index_english(en_texts, encoder)
@@ -242,7 +243,7 @@ def _score(
     vocabulary = frozenset().union(*units)
     glossed = _glossed(vocabulary, english)
     anchors = {
-        k for k in glossed if dictionary_match(units, english.stems[k]) >= _ANCHOR_DICTIONARY
+        k for k in glossed if matched_dictionary(units, english.stems[k]) >= _ANCHOR_DICTIONARY
     }
     quoted = english.quoted_keys if candidate.quoted else frozenset()
     near_keys = {key for o in candidate.occurrences for key in nearby.get(o.sentence, {})}
@@ -267,7 +268,7 @@ def _score(
         sighted = {i.sentence for i in found}
         evidence = Evidence(
             embedding=float(cosine),
-            dictionary=dictionary_match(units, stems) if key in glossed else 0.0,
+            dictionary=matched_dictionary(units, stems) if key in glossed else 0.0,
             quote=candidate.quoted and any(i.span.quoted for i in found),
             capitalised=any(i.span.capitalised for i in found),
             numbers=number_agreement(numbers, key),
