@@ -14,9 +14,9 @@ from align.errors import InputError, LanguageError
 from align.types import Alignment, Bead, Document, Lang, Sentence, Signature, join_sentences
 from glossary.extraction.choosing import Top, choose, outlinked
 from glossary.extraction.comparable import span_evidence
-from glossary.extraction.dictionary import content_stems
+from glossary.extraction.dictionary import content_stems, term_glosses
 from glossary.extraction.english_index import EnglishSide
-from glossary.extraction.equivalents import Evidence, span_key
+from glossary.extraction.equivalents import Evidence, matched_dictionary, span_key
 from glossary.extraction.extract import extract_terms
 from glossary.types import TermEntry
 from tests.conftest import SEEDS
@@ -193,15 +193,21 @@ def test_span_evidence_lists_every_weighed_span() -> None:
     assert "chongqing create chongqing new" in keys and len(keys) > 1
 
 
-def _choose_between(*spans: tuple[str, float], vocabulary: frozenset[str]) -> list[str]:
-    """Keys ``choose`` keeps from spans given best first with their confidences."""
+def _choose_between(
+    *spans: tuple[str, float], vocabulary: frozenset[str], dictionary: Sequence[float] = ()
+) -> list[str]:
+    """Keys ``choose`` keeps from spans given best first with their confidences (and, if
+    given, their dictionary matches; 0.5 each otherwise)."""
     english = EnglishSide(
         texts={}, spans={}, span_vectors={}, stems={k: content_stems(k) for k, _ in spans},
         vectors=np.zeros((0, 1)), sentence_count={k: 1 for k, _ in spans}, by_stem={},
         placed={}, quoted_keys=frozenset(),
     )  # fmt: skip
-    evidence = Evidence(0.5, 0.5, False, False, 0.0, 0.5, 1.0, 1, 0.5, 2)
-    scored = [(key, evidence, score, []) for key, score in spans]
+    matches = dictionary or [0.5] * len(spans)
+    scored = [
+        (key, Evidence(0.5, match, False, False, 0.0, 0.5, 1.0, 1, 0.5, 2), score, [])
+        for (key, score), match in zip(spans, matches, strict=True)
+    ]
     return [key for key, *_ in choose(scored, english, vocabulary, 0.5, 3)]
 
 
@@ -216,6 +222,16 @@ def test_a_nested_span_wins_only_where_the_dictionary_backs_its_boundary() -> No
     assert _choose_between(*cut, vocabulary=jobs) == ["stabilize jobs and retain jobs"]
     glossed = ("stabilize jobs and retain", 0.90), ("stabilize jobs", 0.89)
     assert _choose_between(*glossed, vocabulary=jobs) == ["stabilize jobs and retain"]
+
+
+def test_a_longer_span_that_repeats_a_word_does_not_replace_the_one_it_holds() -> None:
+    insurance = frozenset(content_stems("unemployment insurance"))  # glosses of 失业保险
+    spans = ("unemployment insurance", 0.99), ("insurance and unemployment insurance", 0.98)
+    units = term_glosses("失业保险", ("失业", "保险"))
+    matches = [matched_dictionary(units, content_stems(key)) for key, _ in spans]
+    assert _choose_between(*spans, vocabulary=insurance, dictionary=matches) == [
+        "unemployment insurance"
+    ]
 
 
 def test_a_shared_top_rendering_goes_to_the_term_the_dictionary_explains_better() -> None:

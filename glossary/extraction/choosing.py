@@ -30,7 +30,9 @@ def choose(
     it, under the surface form seen in more sentences. A span nested in a chosen one is
     dropped unless it is nearly as confident and the dictionary says its boundary is the
     better one: a longer span replaces the chosen one when every word it adds glosses the
-    term ("stabilize jobs and retain" → "stabilize jobs and retain jobs"), a shorter one
+    term and its dictionary match is no lower ("stabilize jobs and retain" → "stabilize
+    jobs and retain jobs", but not "unemployment insurance" → "insurance and unemployment
+    insurance", whose second "insurance" explains nothing new), a shorter one
     when no word it drops does ("eradication of wage arrears" → "wage arrears" for 工资拖欠).
     The embedding barely tells a phrase from the phrase cut short or padded; the
     dictionary does.
@@ -49,11 +51,14 @@ def choose(
                 best_key = key
             chosen[same] = (best_key, best_evidence, best_score, best_found + found)
         elif nested is not None:
-            kept, _, kept_score, _ = chosen[nested]
+            kept, kept_evidence, kept_score, _ = chosen[nested]
             longer, shorter = (key, kept) if len(key) > len(kept) else (kept, key)
             added = _added_stems(english.stems[longer], english.stems[shorter])
             glossed = [stem in vocabulary for stem in added]
-            better = all(glossed) if key == longer else not any(glossed)
+            if key == longer:  # and the words it adds explain the term no worse as a whole
+                better = all(glossed) and evidence.dictionary >= kept_evidence.dictionary
+            else:
+                better = not any(glossed)
             if kept_score - score <= _NEARLY and added and better:
                 chosen[nested] = (key, evidence, kept_score, found)
         elif len(chosen) < max_equivalents:
