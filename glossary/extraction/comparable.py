@@ -53,7 +53,6 @@ from glossary.types import Equivalent, Example, Span, TermEntry
 _ANCHOR_DICTIONARY = 0.75  # a span this well glossed is worth a look wherever it is
 _MIN_COSINE = 0.3  # below this a span unsupported by dictionary or quotes is not scored
 _MAX_EXAMPLES = 10  # examples kept per equivalent, best sentence pairs first
-_MAX_CANDIDATES = 5000
 
 
 @dataclass(frozen=True)
@@ -169,7 +168,7 @@ def _prepare(
     en_texts = {
         (d, j): s.text for d, doc in enumerate(en_docs) for j, s in enumerate(doc.sentences)
     }
-    candidates = find_candidates(zh_texts, max_candidates=_MAX_CANDIDATES)
+    candidates = find_candidates(zh_texts)
     if not candidates or not en_texts:
         return None
     english = index_english(en_texts, encoder)

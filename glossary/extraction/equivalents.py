@@ -226,18 +226,18 @@ def features(evidence: Evidence) -> tuple[float, ...]:
 # (``bench/seed_bench.py --fit``); the bench reports k-fold figures over terms, where no
 # term is scored with weights fitted on it, and figures on a held-out list never fitted on.
 WEIGHTS: Weights = (
-    -12.391,
-    13.086,
-    2.957,
-    2.428,
-    0.36,
-    1.667,
-    -1.552,
+    -11.942,
+    12.621,
+    2.964,
+    2.333,
+    0.435,
+    1.695,
+    -1.677,
     3.015,
-    1.258,
-    0.177,
-    -3.752,
-    0.681,
+    1.182,
+    0.271,
+    -3.634,
+    0.511,
 )
 
 
