@@ -11,6 +11,7 @@ import pytest
 from align.document import load_document
 from align.encoders import Encoder, Vectors, normalise_rows
 from align.errors import InputError, LanguageError
+from align.pipeline import align_documents
 from align.types import Alignment, Bead, Document, Lang, Sentence, Signature, join_sentences
 from glossary.extraction.choosing import Top, choose, outlinked
 from glossary.extraction.comparable import span_evidence
@@ -173,6 +174,20 @@ def test_headline_terms_on_the_seed_corpus(use_encoder: Encoder) -> None:
     assert top["渝创渝新"] == "chongqing create chongqing new"
     assert top["一生一困"] == "a lifetime of poverty"
     assert top["稳岗"] in {"stabilize jobs", "stabilized jobs"}
+
+
+@pytest.mark.slow
+def test_every_seed_pair_takes_the_comparable_path(use_encoder: Encoder) -> None:
+    """The seeds are comparable articles: auto mode must keep them off the word-alignment
+    path, whose phrase pairs assume translations."""
+    docs = [load_document(path) for path in sorted(SEEDS.glob("*.txt"))]
+    zh = next(d for d in docs if d.lang == "zh")
+    modes = {
+        align_documents(zh, en, mode="auto", encoder=use_encoder).mode
+        for en in docs
+        if en.lang == "en"
+    }
+    assert modes == {"comparable"}
 
 
 def test_frequency_counts_distinct_sentence_pairs() -> None:
