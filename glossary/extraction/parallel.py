@@ -33,6 +33,12 @@ from glossary.extraction.sightings import (
     surface,
     term_runs,
 )
+from glossary.extraction.span_shape import (
+    breaks_case,
+    cuts_name,
+    is_acronym,
+    is_shouted,
+)
 from glossary.extraction.word_alignment import Link, align_words
 from glossary.types import Equivalent, Example, Span, TermEntry
 
@@ -42,14 +48,15 @@ _MAX_EXAMPLES = 10
 
 FEATURES = (
     "bias", "consistency", "support", "reverse", "dice", "dictionary", "frequency",
-    "single_word", "length", "capitalised", "fragment", "consistency_share", "dice_share",
+    "single_word", "length", "capitalised", "fragment", "acronym", "shouted", "breaks_case",
+    "cuts_name", "consistency_share", "dice_share",
 )  # fmt: skip
 
 # Fitted by ``fit_logistic`` on the HKMA dev years (``bench/glossary_bench.py --fit``); the
 # bench reports leave-one-year-out folds, each year scored with weights fitted on the others.
 WEIGHTS: Weights = (
-    -3.277, 1.005, 0.575, 1.377, 0.363, 0.422, 0.27, -0.696, -0.669, 0.481, -1.643, 0.213,
-    1.952,
+    -2.869, 1.429, 0.646, 1.48, 0.295, 0.536, 0.387, -1.376, -0.489, 0.818, -1.342, 1.833,
+    -0.193, -1.281, -1.072, -0.003, 1.524,
 )  # fmt: skip
 
 
@@ -180,6 +187,12 @@ def _against_rivals(renderings: Sequence[Rendering]) -> tuple[Rendering, ...]:
     )
 
 
+def _cuts_name(seen: Sighting, pairs: Sequence[SentencePair], texts: Texts) -> bool:
+    pair = pairs[seen.pair]
+    text = texts[("en", pair.en_doc, pair.en[seen.en_start].sentence)]
+    return cuts_name(pair.en, seen.en_start, seen.en_end, text)
+
+
 @dataclass(frozen=True)
 class _Context:
     """What every rendering of one term is weighed against."""
@@ -205,6 +218,7 @@ def _rendering(
     )
     tight = sum(s.tight for s in seen)
     joint = len({s.pair for s in seen})
+    written = list(surfaces.elements())
     words = len(en_key.split())
     stems = content_stems(en_key)
     english = context.english
@@ -220,10 +234,17 @@ def _rendering(
         min(words, 8) / 8,
         float(sum(c[:1].isupper() for c in surfaces.elements()) > len(seen) / 2),
         english.fragment.get(en_key, 0.0),
+        sum(map(is_acronym, written)) / len(seen),
+        sum(map(is_shouted, written)) / len(seen),
+        sum(map(breaks_case, written)) / len(seen),
+        sum(_cuts_name(s, pairs, texts) for s in seen) / len(seen),
     )
     together = len(context.zh_pairs & english.where.get(en_key, frozenset()))
     return Rendering(
-        en=surfaces.most_common(1)[0][0], key=en_key, values=values, sightings=tuple(seen),
+        en=surfaces.most_common(1)[0][0],
+        key=en_key,
+        values=values,
+        sightings=tuple(seen),
         together=max(together, joint),
     )
 
