@@ -29,7 +29,7 @@ from hkma_dev import Score, Year, normalise, prepare_year, unseen
 from align.encoders import DEFAULT_MODEL
 from align.scripts import to_simplified
 from align.types import Document
-from glossary.extraction import parallel
+from glossary.extraction import parallel, word_alignment
 from glossary.extraction.bitext import sentence_pairs
 from glossary.extraction.scoring import Weights, fit_logistic, logistic
 from glossary.extraction.word_alignment import align_words
@@ -115,7 +115,9 @@ def load_folds(year: Year, model: str, samples: int, dropped: frozenset[str]) ->
     out = []
     keep = [float(name not in dropped) for name in parallel.FEATURES]
     for sample in range(samples):
-        cached = year.folder / f"links-{digest}-{sample}.pickle"  # new tokens, new links
+        samplers = word_alignment.SAMPLERS
+        named = f"{digest}-{sample}" if samplers == 1 else f"{digest}-n{samplers}-{sample}"
+        cached = year.folder / f"links-{named}.pickle"  # new tokens, new links
         if cached.exists():
             links = pickle.loads(cached.read_bytes())
         else:
@@ -224,10 +226,13 @@ def main() -> None:
     parser.add_argument("--model", default=DEFAULT_MODEL)
     parser.add_argument("--show", type=int, default=0, help="misses to print per year")
     parser.add_argument("--samples", type=int, default=1, help="eflomal runs per year")
+    parser.add_argument("--l2", type=float, default=1.0, help="the fit's regularisation")
+    parser.add_argument("--samplers", type=int, default=word_alignment.SAMPLERS)
     parser.add_argument("--embedding", action="store_true")
     parser.add_argument("--no-balance", dest="balance", action="store_false")
     parser.add_argument("--drop", nargs="*", default=[], help="features to leave out")
     args = parser.parse_args()
+    word_alignment.SAMPLERS = args.samplers
     years = [prepare_year(args.dev / f"{name}.jsonl", CACHE) for name in DEV_YEARS]
     dropped = frozenset(args.drop)
     folds = {
@@ -243,7 +248,7 @@ def main() -> None:
         for name, found in folds.items():
             fold = found[sample]
             train = [r for other, got in rows.items() if other != name for r in got]
-            weights = fit_logistic(train)
+            weights = fit_logistic(train, l2=args.l2)
             if args.balance:
                 trained = [
                     (f[sample].terms, f[sample].year.gold) for o, f in folds.items() if o != name

@@ -52,7 +52,8 @@ FEATURES = (
     "cuts_name", "consistency_share", "dice_share",
 )  # fmt: skip
 
-# Fitted by ``fit_logistic`` on the HKMA dev years (``bench/glossary_bench.py --fit``); the
+# Fitted by ``fit_logistic`` on the HKMA dev years, the bias then balanced so that the years'
+# precision and coverage meet at confidence 0.5 (``bench/glossary_bench.py --fit``); the
 # bench reports leave-one-year-out folds, each year scored with weights fitted on the others.
 WEIGHTS: Weights = (
     -2.869, 1.429, 0.646, 1.48, 0.295, 0.536, 0.387, -1.376, -0.489, 0.818, -1.342, 1.833,
