@@ -117,6 +117,8 @@ def load_folds(year: Year, model: str, samples: int, dropped: frozenset[str]) ->
     for sample in range(samples):
         samplers = word_alignment.SAMPLERS
         named = f"{digest}-{sample}" if samplers == 1 else f"{digest}-n{samplers}-{sample}"
+        if word_alignment.PRIOR != 1.0:
+            named = f"{named}-p{word_alignment.PRIOR}"
         cached = year.folder / f"links-{named}.pickle"  # new tokens, new links
         if cached.exists():
             links = pickle.loads(cached.read_bytes())
@@ -227,12 +229,14 @@ def main() -> None:
     parser.add_argument("--show", type=int, default=0, help="misses to print per year")
     parser.add_argument("--samples", type=int, default=1, help="eflomal runs per year")
     parser.add_argument("--l2", type=float, default=1.0, help="the fit's regularisation")
+    parser.add_argument("--prior", type=float, default=word_alignment.PRIOR)
     parser.add_argument("--samplers", type=int, default=word_alignment.SAMPLERS)
     parser.add_argument("--embedding", action="store_true")
     parser.add_argument("--no-balance", dest="balance", action="store_false")
     parser.add_argument("--drop", nargs="*", default=[], help="features to leave out")
     args = parser.parse_args()
     word_alignment.SAMPLERS = args.samplers
+    word_alignment.PRIOR = args.prior
     years = [prepare_year(args.dev / f"{name}.jsonl", CACHE) for name in DEV_YEARS]
     dropped = frozenset(args.drop)
     folds = {

@@ -28,7 +28,9 @@ Link = tuple[int, int]
 # /dev/urandom), so links, and figures, vary by about 0.01 from run to run.
 SAMPLERS = 1
 ITERATIONS = 1.0  # eflomal's default iteration counts, scaled
-_PRIOR = 1.0  # pseudo-count a dictionary link adds to the lexical table
+# pseudo-count a dictionary link adds to the lexical table; 4 measured the same (held-out
+# precision at coverage 0.8, macro of the HKMA dev years, 0.822 against 0.822)
+PRIOR = 1.0
 _NEIGHBOURS = ((-1, 0), (0, -1), (1, 0), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
 
 
@@ -75,7 +77,7 @@ def dictionary_priors(pairs: Sequence[SentencePair]) -> list[str]:
     lines = []
     for form in sorted({t.form for p in pairs for t in p.zh}):
         targets = {word for gloss in glosses(form) for word in by_stem.get(gloss, ())}
-        lines += [f"LEX\t{form}\t{word}\t{_PRIOR}" for word in sorted(targets)]
+        lines += [f"LEX\t{form}\t{word}\t{PRIOR}" for word in sorted(targets)]
     return lines
 
 
