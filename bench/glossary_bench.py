@@ -45,7 +45,7 @@ from align.document import load_document
 from align.encoders import DEFAULT_MODEL, load_encoder
 from align.scripts import to_simplified
 from align.types import Alignment, Document
-from glossary.extraction import parallel
+from glossary.extraction import parallel, word_alignment
 from glossary.extraction.comparable import span_evidence
 from glossary.extraction.equivalents import FEATURES as FEATURE_NAMES
 from glossary.extraction.equivalents import WEIGHTS, fit_weights, span_key
@@ -291,12 +291,16 @@ def labelled(prepared: Prepared) -> list[tuple[tuple[float, ...], bool]]:
 def balanced(
     weights: Weights,
     years: Sequence[tuple[Sequence[parallel.AlignedTerm], Mapping[str, frozenset[str]]]],
+    *,
+    floor: float | None = None,
 ) -> Weights:
     """``weights`` with the bias moved so that, on the ``years`` (their terms and gold) they
     were fitted on, the answers kept at confidence 0.5 balance precision against coverage
     (the mean over the years of the lower of the two is highest; the smallest move wins a
     tie). A class-balanced fit puts 0.5 where a right and a wrong rendering are equally
-    likely, not where a glossary is best cut; the move is fitted, like the weights."""
+    likely, not where a glossary is best cut; the move is fitted, like the weights. With
+    ``floor``, the move is the one whose mean precision is highest among those that keep
+    every year's coverage at ``floor`` or more (the one with most coverage when none does)."""
     tops = []
     for terms, gold in years:
         simplified = {to_simplified(t): found for t, found in gold.items()}
@@ -308,16 +312,23 @@ def balanced(
         tops.append(found)
     tested = [len(gold) for _, gold in years]
 
-    def balance(shift: float) -> float:
-        lows = []
+    def points(shift: float) -> list[tuple[float, float]]:
+        out = []
         for found, total in zip(tops, tested, strict=True):
             kept = [right for z, right in found if z + shift >= 0]
-            precision = sum(kept) / len(kept) if kept else 0.0
-            lows.append(min(precision, len(kept) / total))
-        return sum(lows) / len(lows)
+            out.append((sum(kept) / len(kept) if kept else 0.0, len(kept) / total))
+        return out
+
+    def balance(shift: float) -> tuple[float, ...]:
+        got = points(shift)
+        if floor is None:
+            return (round(sum(min(p, c) for p, c in got) / len(got), 6),)
+        covered = min(c for _, c in got)
+        mean = round(sum(p for p, _ in got) / len(got), 6)
+        return (1.0, mean) if covered >= floor else (0.0, covered)
 
     shifts = [step / 20 for step in range(-40, 41)]
-    shift = max(shifts, key=lambda d: (round(balance(d), 6), -abs(d)))
+    shift = max(shifts, key=lambda d: (*balance(d), -abs(d)))
     return (round(weights[0] + shift, 3), *weights[1:])
 
 
@@ -362,6 +373,7 @@ def hkma_section(args: argparse.Namespace) -> dict[str, object]:
         }
     return {
         "signature": f"model:{args.model}|mode:auto|years:{','.join(args.years)}|"
+        f"eflomal_runs:{parallel.RUNS}|iterations:{word_alignment.ITERATIONS}|"
         f"weights:{dict(zip(parallel.FEATURES, parallel.WEIGHTS, strict=True))}",
         "years": built,
         "folds": folds,

@@ -9,7 +9,9 @@ file: the dev dictionaries stay out of git. Word links are cached under ``bench/
 (gitignored) so that a change to the features is measured in seconds, not in eflomal runs.
 
 Run from the repository root, after ``bench/glossary_bench.py`` has aligned the years:
-``python bench/hkma_errors.py [--years 2017 2019] [--show 40] [--samples 3]``.
+``python bench/hkma_errors.py [--years 2017 2019] [--show 40] [--samples 3] [--runs 3]``
+(``--runs``: eflomal runs averaged per figure, as ``parallel.RUNS`` does; ``--floor``: the bias
+keeps every training year's coverage at that floor instead of balancing).
 """
 
 from __future__ import annotations
@@ -92,9 +94,12 @@ def embed_folds(folds: Mapping[str, list[Fold]]) -> dict[str, list[Fold]]:
     return out
 
 
-def load_folds(year: Year, model: str, samples: int, dropped: frozenset[str]) -> list[Fold]:
-    """The year's aligned pairs, word-aligned ``samples`` times (eflomal samples at random;
-    each sample's links cached by a digest of the tokens), and the candidates of each now."""
+def load_folds(
+    year: Year, model: str, samples: int, dropped: frozenset[str], runs: int = 1
+) -> list[Fold]:
+    """The year's aligned pairs, word-aligned ``samples * runs`` times (eflomal samples at
+    random; each sample's links cached by a digest of the tokens), and the candidates of each
+    group of ``runs`` samples, their sightings averaged, now."""
     zh_docs: list[Document] = []
     en_docs: list[Document] = []
     triples = []
@@ -112,20 +117,25 @@ def load_folds(year: Year, model: str, samples: int, dropped: frozenset[str]) ->
         for d, doc in enumerate(docs)
         for i, s in enumerate(doc.sentences)
     }
-    out = []
     keep = [float(name not in dropped) for name in parallel.FEATURES]
-    for sample in range(samples):
+    found = []
+    for sample in range(samples * runs):
         samplers = word_alignment.SAMPLERS
         named = f"{digest}-{sample}" if samplers == 1 else f"{digest}-n{samplers}-{sample}"
         if word_alignment.PRIOR != 1.0:
             named = f"{named}-p{word_alignment.PRIOR}"
+        if word_alignment.ITERATIONS != 1.0:
+            named = f"{named}-i{word_alignment.ITERATIONS}"
         cached = year.folder / f"links-{named}.pickle"  # new tokens, new links
         if cached.exists():
             links = pickle.loads(cached.read_bytes())
         else:
             links = align_words(pairs)
             cached.write_bytes(pickle.dumps(links))
-        terms = parallel.parallel_candidates(pairs, links, texts)
+        found.append(links)
+    out = []
+    for group in range(samples):
+        terms = parallel.parallel_candidates(pairs, found[group * runs : (group + 1) * runs], texts)
         out.append(Fold(year, tuple(_without(t, keep) for t in terms)))
     return out
 
@@ -227,20 +237,26 @@ def main() -> None:
     parser.add_argument("--years", nargs="+", default=list(DEV_YEARS))
     parser.add_argument("--model", default=DEFAULT_MODEL)
     parser.add_argument("--show", type=int, default=0, help="misses to print per year")
-    parser.add_argument("--samples", type=int, default=1, help="eflomal runs per year")
+    parser.add_argument("--samples", type=int, default=1, help="figures per year")
+    parser.add_argument(
+        "--runs", type=int, default=parallel.RUNS, help="eflomal runs averaged per figure"
+    )
     parser.add_argument("--l2", type=float, default=1.0, help="the fit's regularisation")
     parser.add_argument("--prior", type=float, default=word_alignment.PRIOR)
     parser.add_argument("--samplers", type=int, default=word_alignment.SAMPLERS)
+    parser.add_argument("--iterations", type=float, default=word_alignment.ITERATIONS)
     parser.add_argument("--embedding", action="store_true")
+    parser.add_argument("--floor", type=float, help="training coverage the bias keeps")
     parser.add_argument("--no-balance", dest="balance", action="store_false")
     parser.add_argument("--drop", nargs="*", default=[], help="features to leave out")
     args = parser.parse_args()
     word_alignment.SAMPLERS = args.samplers
     word_alignment.PRIOR = args.prior
+    word_alignment.ITERATIONS = args.iterations
     years = [prepare_year(args.dev / f"{name}.jsonl", CACHE) for name in DEV_YEARS]
     dropped = frozenset(args.drop)
     folds = {
-        y.name: load_folds(y, args.model, args.samples, dropped)
+        y.name: load_folds(y, args.model, args.samples, dropped, args.runs)
         for y in years
         if y.name in args.years
     }
@@ -257,7 +273,7 @@ def main() -> None:
                 trained = [
                     (f[sample].terms, f[sample].year.gold) for o, f in folds.items() if o != name
                 ]
-                weights = balanced(weights, trained)
+                weights = balanced(weights, trained, floor=args.floor)
             top = top_choices(fold, weights)
             others = [y for y in years if y is not fold.year]
             every = Score.of(fold.year.gold, top)
