@@ -18,7 +18,11 @@ from align.scripts import to_simplified
 from align.types import Alignment
 from glossary.extraction.candidates import segment
 
-_EN_TOKEN = regex.compile(r"\p{N}+(?:[.,]\p{N}+)*%?|[\p{L}\p{M}\p{N}]+(?:['’]\p{L}+)*")
+# a possessive is a token of its own ("Hong Kong's" → hong, kong, 's), as treebanks cut it:
+# 香港 renders "Hong Kong" and 的 the "'s", so the name is counted under one key
+_EN_TOKEN = regex.compile(
+    r"\p{N}+(?:[.,]\p{N}+)*%?|[\p{L}\p{M}\p{N}]+(?:['’](?![sS]\b)\p{L}+)*|['’][sS]\b"
+)
 _WORD = regex.compile(r"[\p{L}\p{N}]")
 
 
@@ -51,7 +55,8 @@ def zh_tokens(text: str, sentence: int) -> list[Token]:
 
 
 def en_tokens(text: str, sentence: int) -> list[Token]:
-    """Lower-cased English words; hyphens split ("Shenzhen-Hong" → shenzhen, hong)."""
+    """Lower-cased English words; hyphens split ("Shenzhen-Hong" → shenzhen, hong), and a
+    possessive stands apart ("Fund's" → fund, 's)."""
     return [
         Token(m.group(0).lower().replace("’", "'"), sentence, m.start(), m.end())
         for m in _EN_TOKEN.finditer(text)

@@ -37,7 +37,7 @@ EN_FUNCTION = frozenset(
     "has have had will would shall should can could may might must do does did not no "
     "under over after before since while during through within about between among "
     "against towards via upon so then there here either neither my your his her our any "
-    "some each every both all".split()
+    "some each every both all 's".split()
 )
 _WORDLIKE = regex.compile(r"^(?:\p{Han}+|[A-Za-z][A-Za-z0-9]*|\d+)$")
 _BREAK = regex.compile(r"[()（）\[\],;:，；：]")

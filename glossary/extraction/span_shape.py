@@ -1,0 +1,86 @@
+"""What the written form of an English rendering says about where it should start and end.
+
+The word aligner decides which English words a term covers, and it errs at the edges: it
+stops inside a name ("Hong Kong Association" of "Hong Kong Association of Banks"), takes in a
+verb beside one ("Hang Seng Index plunged"), or reads a heading in capitals. Capitalisation
+shows those edges in English text, so each sighting's surface is described by a few yes/no
+signals; the scorer learns how much each matters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import regex
+
+from glossary.extraction.bitext import Token
+from glossary.extraction.sightings import EN_FUNCTION
+
+_CONNECTORS = frozenset(("of", "for", "and", "on", "in"))  # inside names: "Bank of China"
+_LETTERS = regex.compile(r"\p{L}")
+_UPPER = regex.compile(r"\p{Lu}")
+
+
+def is_acronym(surface: str) -> bool:
+    """One word, at least two capitals, capitals at least half its letters (SMEs, FPS)."""
+    if len(surface.split()) != 1:
+        return False
+    letters = len(_LETTERS.findall(surface))
+    upper = len(_UPPER.findall(surface))
+    return upper >= 2 and 2 * upper >= letters
+
+
+def is_shouted(surface: str) -> bool:
+    """Two or more words, every letter a capital: a heading, not how a term is written."""
+    words = [w for w in surface.split() if _LETTERS.search(w)]
+    return len(words) >= 2 and not any(c.islower() for c in surface)
+
+
+def _capitalised(text: str, token: Token) -> bool:
+    return text[token.start : token.start + 1].isupper()
+
+
+def breaks_case(surface: str) -> bool:
+    """A capitalised word inside, a lower-case content word at an edge ("Hang Seng Index
+    plunged", "conduct a PoC"): the phrase runs out of a name into the sentence."""
+    words = surface.split()
+    if len(words) < 2 or not any(_UPPER.search(w) for w in words):
+        return False
+    return any(w[:1].islower() and w.lower() not in EN_FUNCTION for w in (words[0], words[-1]))
+
+
+def _joined(tokens: Sequence[Token], i: int, j: int) -> bool:
+    """Tokens i < j stand in one sentence with only a space or a hyphen between."""
+    return tokens[i].sentence == tokens[j].sentence and tokens[j].start - tokens[i].end <= 1
+
+
+def _name_word(tokens: Sequence[Token], i: int, text: str) -> bool:
+    return tokens[i].form not in EN_FUNCTION and _capitalised(text, tokens[i])
+
+
+def _next_in_name(tokens: Sequence[Token], edge: int, step: int, text: str) -> int | None:
+    """The index of the name word that continues a name past ``edge`` in direction ``step``
+    (directly, or across one connector: "Association" | "of" | "Banks"), or None."""
+    near = edge + step
+    if not (0 <= near < len(tokens)) or not _joined(tokens, min(edge, near), max(edge, near)):
+        return None
+    if _name_word(tokens, near, text):
+        return near
+    far = near + step
+    if (
+        tokens[near].form in _CONNECTORS
+        and 0 <= far < len(tokens)
+        and _joined(tokens, min(near, far), max(near, far))
+        and _name_word(tokens, far, text)
+    ):
+        return far
+    return None
+
+
+def cuts_name(tokens: Sequence[Token], a: int, b: int, text: str) -> bool:
+    """Whether tokens [a, b) stop inside a capitalised name: a capitalised edge word has a
+    capitalised neighbour, directly or across a connector ("Hong Kong Association" | "of
+    Banks"). ``text`` is the sentence the range stands in."""
+    return (_capitalised(text, tokens[a]) and _next_in_name(tokens, a, -1, text) is not None) or (
+        _capitalised(text, tokens[b - 1]) and _next_in_name(tokens, b - 1, 1, text) is not None
+    )

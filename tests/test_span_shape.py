@@ -1,0 +1,92 @@
+"""Where an English rendering starts and ends: possessives, names, acronyms, headings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from align.types import Alignment, Bead, Signature
+from glossary.extraction.bitext import SentencePair, Token, en_tokens
+from glossary.extraction.extract import extract_terms
+from glossary.extraction.span_shape import breaks_case, cuts_name, is_acronym, is_shouted
+from tests.test_extract import document
+from tests.test_parallel_terms import _no_model
+
+ZH = document("zh.txt", "zh", [
+    "香港的经济保持稳定。",
+    "香港的银行体系稳健。",
+    "香港的债券市场增长。",
+])  # fmt: skip
+EN = document("en.txt", "en", [
+    "Hong Kong's economy remained stable.",
+    "Hong Kong's banking system is sound.",
+    "Hong Kong’s bond market grew.",
+])  # fmt: skip
+
+
+def _hong_kong_links(pairs: Sequence[SentencePair]) -> tuple[frozenset[tuple[int, int]], ...]:
+    """香港 to the English words that spell the name, 的 to a possessive: the links a word
+    aligner gives, fixed so that the test is about the tokens, not eflomal's sampling."""
+    out = []
+    for pair in pairs:
+        zh = {t.form: i for i, t in enumerate(pair.zh)}
+        links = set()
+        for j, token in enumerate(pair.en):
+            if token.form.startswith(("hong", "kong")):
+                links.add((zh["香港"], j))
+            if token.form in ("'s", "’s"):
+                links.add((zh["的"], j))
+        out.append(frozenset(links))
+    return tuple(out)
+
+
+def test_a_possessive_is_a_token_of_its_own() -> None:
+    assert [t.form for t in en_tokens("Hong Kong’s Fund's don't", 0)] == [
+        "hong", "kong", "'s", "fund", "'s", "don't",
+    ]  # fmt: skip
+
+
+def test_a_name_in_the_possessive_renders_as_the_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("glossary.extraction.parallel.align_words", _hong_kong_links)
+    beads = tuple(Bead((i,), (i,), 0.9) for i in range(3))
+    alignment = Alignment(ZH, EN, beads, Signature("parallel", "test"))
+    entries = extract_terms([ZH], [EN], encoder=_no_model, alignments=[alignment])
+    entry = next(e for e in entries if e.zh == "香港")
+    assert [q.en for q in entry.equivalents] == ["Hong Kong"]
+    assert entry.equivalents[0].frequency == 3
+
+
+def test_acronyms_and_headings_are_told_apart_from_names() -> None:
+    assert is_acronym("SMEs") and is_acronym("FPS") and is_acronym("HIBORs")
+    assert not is_acronym("eTradeConnect") and not is_acronym("Exchange Fund")
+    assert is_shouted("PERFORMANCE OF THE EXCHANGE FUND")
+    assert not is_shouted("FPS") and not is_shouted("Exchange Fund")
+
+
+def test_a_phrase_running_out_of_a_name_breaks_case() -> None:
+    assert breaks_case("Hang Seng Index plunged")
+    assert breaks_case("conduct a PoC")
+    assert not breaks_case("Hang Seng Index")
+    assert not breaks_case("the Exchange Fund")  # a function word at the edge is trimmed later
+    assert not breaks_case("banking system")
+
+
+def _tokens(text: str) -> list[Token]:
+    return en_tokens(text, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "cut"),
+    [
+        ("the Hong Kong Association of Banks said", 1, 4, True),  # "of Banks" continues it
+        ("the Hong Kong Association of Banks said", 1, 6, False),
+        ("the Shenzhen-Hong Kong Stock Connect", 4, 6, True),  # "Kong" before "Stock"
+        ("The Exchange Fund grew", 1, 3, False),  # a capitalised article starts no name
+        ("Exchange Fund, Bank of China", 0, 2, False),  # a comma ends the name
+    ],
+)
+def test_a_range_that_stops_inside_a_capitalised_name_cuts_it(
+    text: str, start: int, end: int, cut: bool
+) -> None:
+    assert cuts_name(_tokens(text), start, end, text) is cut
