@@ -30,6 +30,10 @@ from .windows import Candidates, Windows, candidate_beads, rescore, window_quali
 #: Random sentence pairs drawn to set the skip gain: enough for a stable 10th percentile,
 #: and small next to the embeddings in memory.
 SKIP_SAMPLE = 5_000
+#: The skip gain when the documents hold no pair off their diagonal (one sentence a side):
+#: with nothing to say what chance scores, an omission is worth what a cosine is at its
+#: lowest, so a pair is left out only when its lengths are implausible as well.
+NO_CHANCE = -1.0
 #: Half-width of the second pass's band around the first path, in sentences.
 WINDOW_BAND = 3
 
@@ -128,7 +132,9 @@ class ParallelAligner(Aligner):
         tgt_side = make_side(tgt_vecs, tgt_len, means[0])
         if self.skip is None:
             chance = random_pair_qualities(src_side, tgt_side, scoring, SKIP_SAMPLE)
-            skip = float(np.percentile(chance, self.skip_percentile))
+            skip = (
+                float(np.percentile(chance, self.skip_percentile)) if chance.size else NO_CHANCE
+            )
         else:
             skip = self.skip
         scoring = replace(scoring, skip=skip)
