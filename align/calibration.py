@@ -22,7 +22,9 @@ SKIP_PERCENTILE = 20.0
 FIRST_PASS = Scoring(length_weight=0.2, merge=0.1, merge_both=0.3, size_weight=0.5)
 
 #: The second pass scores multi-sentence beads on their encoded windows.
-SECOND_PASS = Scoring(length_weight=0.2, merge=0.0, merge_both=0.0, size_weight=0.0)
+SECOND_PASS = Scoring(
+    length_weight=0.2, merge=0.0, merge_both=0.0, size_weight=0.0, neighbours=0.4
+)
 
 #: A bead is encoded when its best path comes this close to the first pass's best path.
 WINDOW_MARGIN = 0.5

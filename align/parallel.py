@@ -155,7 +155,7 @@ class ParallelAligner(Aligner):
         qualities = window_qualities(
             first.src, first.tgt, candidates.beads, src_windows, tgt_windows, first.means, scoring
         )
-        return rescore(first.src, first.tgt, candidates, qualities, scoring)
+        return rescore(first.src, first.tgt, candidates, qualities, first.means, scoring)
 
     def encode_windows(self, doc: Document, spans: list[tuple[int, int]]) -> Windows:
         """Encode the joined text of each window, through the encoder (and so its cache)."""
@@ -170,4 +170,5 @@ def _describe(scoring: Scoring) -> str:
     return (
         f"length_weight={scoring.length_weight:g},merge={scoring.merge:g},"
         f"merge_both={scoring.merge_both:g},size_weight={scoring.size_weight:g}"
+        + (f",neighbours={scoring.neighbours:g}" if scoring.neighbours else "")
     )

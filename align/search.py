@@ -73,6 +73,9 @@ class Scoring:
     merge: float = 0.2  # cost of each sentence beyond the first on a bead's longer side
     merge_both: float = 0.2  # ... and on its shorter side (2-2, 2-3 beads)
     size_weight: float = 1.0  # a bead's quality counts 2 + size_weight * (sentences - 2) times
+    # share of the chance similarity taken from the sentences beside the bead on the other
+    # side instead of the other document's mean (read by the second pass only; see windows)
+    neighbours: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ also reports its *held-out* figure: the F1 it gets with the setting chosen on th
 alone. Stages, in order, each with the earlier stages at their chosen values:
 
 1. first pass (summed windows): ``size_weight``, ``merge``, ``merge_both``;
-2. second pass (encoded windows): the same three;
+2. second pass (encoded windows): the same three and ``neighbours``, the share of chance
+   similarity measured on the sentences beside a bead (two values of each of the three,
+   around the earlier run's choices on every fold, to keep a run near a quarter hour);
 3. ``window_margin``, how close to the best path a bead must come to be encoded;
 4. ``skip_percentile``;
 5. the bead probability (``PROBABILITY``): a logistic fit with every set weighted alike,
@@ -41,9 +43,10 @@ from align.windows import candidate_beads
 RESULTS = Path(__file__).resolve().parent / "results" / "tune.json"
 FIRST_GRID = {"size_weight": (0.0, 0.5, 1.0), "merge": (0.0, 0.1, 0.2), "merge_both": (0.1, 0.3)}
 SECOND_GRID = {
-    "size_weight": (0.0, 0.25, 0.5),
-    "merge": (0.0, 0.1, 0.2),
-    "merge_both": (0.0, 0.1, 0.2),
+    "size_weight": (0.0, 0.25),
+    "merge": (0.0, 0.1),
+    "merge_both": (0.0, 0.2),
+    "neighbours": (0.0, 0.25, 0.4, 0.5, 0.6),
 }
 MARGINS = (0.1, 0.2, 0.5)
 SKIP_PERCENTILES = (5.0, 10.0, 20.0)
