@@ -94,15 +94,7 @@ class ParallelAligner(Aligner):
         first = self.first_pass(src, tgt)
         steps = first.steps
         if self.window_margin > 0:
-            candidates = candidate_beads(
-                first.src,
-                first.tgt,
-                first.steps,
-                first.scoring,
-                width=WINDOW_BAND,
-                margin=self.window_margin,
-            )
-            steps = self.second_pass(src, tgt, first, candidates, self.second)
+            steps = self.second_pass(src, tgt, first, self.candidates(first), self.second)
         skip = first.scoring.skip
         return [
             Bead(
@@ -139,6 +131,18 @@ class ParallelAligner(Aligner):
             skip = self.skip
         scoring = replace(scoring, skip=skip)
         return FirstPass(src_side, tgt_side, means, scoring, search(src_side, tgt_side, scoring))
+
+    def candidates(self, first: FirstPass, margin: float | None = None) -> Candidates:
+        """The beads near the first path worth encoding, at ``margin`` (the aligner's own
+        ``window_margin`` unless given)."""
+        return candidate_beads(
+            first.src,
+            first.tgt,
+            first.steps,
+            first.scoring,
+            width=WINDOW_BAND,
+            margin=self.window_margin if margin is None else margin,
+        )
 
     def second_pass(
         self,

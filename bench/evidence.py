@@ -35,8 +35,7 @@ from align.encoders import load_encoder
 from align.evaluation import score_alignment
 from align.gold import BeadPair
 from align.numbers import Quantity, extract_quantities, number_agreement
-from align.parallel import WINDOW_BAND, ParallelAligner
-from align.windows import candidate_beads
+from align.parallel import ParallelAligner
 
 RESULTS = Path(__file__).resolve().parent / "results" / "evidence.json"
 LEXICAL_WEIGHTS = (0.0, 0.1, 0.2, 0.4, 0.8)
@@ -71,14 +70,7 @@ def number_errors(dev: DevSet, pred: list[BeadPair]) -> dict[str, int]:
 
 def shapes(aligner: ParallelAligner, dev: DevSet, pred: list[BeadPair]) -> dict[str, Any]:
     first = aligner.first_pass(dev.src, dev.tgt)
-    found = candidate_beads(
-        first.src,
-        first.tgt,
-        first.steps,
-        first.scoring,
-        width=WINDOW_BAND,
-        margin=aligner.window_margin,
-    )
+    found = aligner.candidates(first)
     considered = {(tuple(range(a, b)), tuple(range(c, d))) for a, b, c, d in found.beads}
     by_type = breakdown(dev.gold, pred)
     finer = finer_splits(dev.gold, pred)

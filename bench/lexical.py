@@ -16,10 +16,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 from dev_sets import DevSet
 
-from align.parallel import WINDOW_BAND, ParallelAligner
+from align.parallel import ParallelAligner
 from align.search import PAIR_TYPES, FloatArray, Scoring, Step, forward, trace
 from align.tokenize import zh_words
-from align.windows import WindowGrid, candidate_beads, window_qualities
+from align.windows import WindowGrid, window_qualities
 from glossary.extraction.dictionary import content_stems, glosses
 
 CHANCE_PAIRS = 2_000
@@ -88,14 +88,7 @@ def lexical_pass(
 ) -> dict[float, list[Step]]:
     """The aligner's two passes, the second with the lexical term at each weight."""
     first = aligner.first_pass(dev.src, dev.tgt)
-    found = candidate_beads(
-        first.src,
-        first.tgt,
-        first.steps,
-        first.scoring,
-        width=WINDOW_BAND,
-        margin=aligner.window_margin,
-    )
+    found = aligner.candidates(first)
     scoring: Scoring = replace(
         aligner.second, skip=first.scoring.skip, length_ratio=first.scoring.length_ratio
     )

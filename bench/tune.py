@@ -36,9 +36,8 @@ from dev_sets import DevSet, load_dev_sets
 from align.calibration import FIRST_PASS, SECOND_PASS, SKIP_PERCENTILE, WINDOW_MARGIN
 from align.encoders import load_encoder
 from align.evaluation import score_alignment
-from align.parallel import WINDOW_BAND, ParallelAligner
+from align.parallel import ParallelAligner
 from align.search import Scoring, Step
-from align.windows import candidate_beads
 
 RESULTS = Path(__file__).resolve().parent / "results" / "tune.json"
 FIRST_GRID = {"size_weight": (0.0, 0.5, 1.0), "merge": (0.0, 0.1, 0.2), "merge_both": (0.1, 0.3)}
@@ -126,8 +125,7 @@ def main() -> None:
     passes = {dev.name: aligner.first_pass(dev.src, dev.tgt) for dev in devs}
 
     def candidates(dev: DevSet, margin: float) -> Any:
-        p = passes[dev.name]
-        return candidate_beads(p.src, p.tgt, p.steps, p.scoring, width=WINDOW_BAND, margin=margin)
+        return aligner.candidates(passes[dev.name], margin)
 
     at_margin = {dev.name: candidates(dev, WINDOW_MARGIN) for dev in devs}
 
@@ -172,10 +170,8 @@ def main() -> None:
 def features(aligner: ParallelAligner, dev: DevSet) -> tuple[np.ndarray, np.ndarray]:
     """Per predicted pair bead: (quality above the skip gain, merges sentences), and whether
     the gold holds it; the two passes run as ``ParallelAligner`` runs them."""
-    first = p = aligner.first_pass(dev.src, dev.tgt)
-    found = candidate_beads(
-        p.src, p.tgt, p.steps, p.scoring, width=WINDOW_BAND, margin=aligner.window_margin
-    )
+    first = aligner.first_pass(dev.src, dev.tgt)
+    found = aligner.candidates(first)
     steps = aligner.second_pass(dev.src, dev.tgt, first, found, aligner.second)
     gold = set(dev.gold)
     rows, right = [], []
