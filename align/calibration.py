@@ -19,10 +19,12 @@ SKIP_PERCENTILE = 20.0
 
 #: The first pass scores windows by summed sentence vectors; it places the band of the second
 #: pass and proposes the beads worth encoding.
-FIRST_PASS = Scoring(length_weight=0.2, merge=0.1, merge_both=0.3, size_weight=0.5)
+FIRST_PASS = Scoring(length_weight=0.2, merge=0.0, merge_both=0.3, size_weight=0.5)
 
 #: The second pass scores multi-sentence beads on their encoded windows.
-SECOND_PASS = Scoring(length_weight=0.2, merge=0.0, merge_both=0.0, size_weight=0.0)
+SECOND_PASS = Scoring(
+    length_weight=0.2, merge=0.0, merge_both=0.2, size_weight=0.0, neighbours=0.5
+)
 
 #: A bead is encoded when its best path comes this close to the first pass's best path.
 WINDOW_MARGIN = 0.5
@@ -33,7 +35,7 @@ WINDOW_MARGIN = 0.5
 #: of each set scored by the curve fitted on the other two. The Bible's strict errors are
 #: verse-granularity splits of good translations, right as often at every quality, so the
 #: curve is flatter than the non-literary sets alone would make it.
-PROBABILITY = (-0.850, 5.590, -0.271)
+PROBABILITY = (-0.121, 5.177, -0.195)
 
 
 def bead_probability(quality: float, skip: float, sentences: int) -> float:

@@ -30,6 +30,10 @@ from .windows import Candidates, Windows, candidate_beads, rescore, window_quali
 #: Random sentence pairs drawn to set the skip gain: enough for a stable 10th percentile,
 #: and small next to the embeddings in memory.
 SKIP_SAMPLE = 5_000
+#: The skip gain when the documents hold no pair off their diagonal (one sentence a side):
+#: with nothing to say what chance scores, an omission is worth what a cosine is at its
+#: lowest, so a pair is left out only when its lengths are implausible as well.
+NO_CHANCE = -1.0
 #: Half-width of the second pass's band around the first path, in sentences.
 WINDOW_BAND = 3
 
@@ -90,15 +94,7 @@ class ParallelAligner(Aligner):
         first = self.first_pass(src, tgt)
         steps = first.steps
         if self.window_margin > 0:
-            candidates = candidate_beads(
-                first.src,
-                first.tgt,
-                first.steps,
-                first.scoring,
-                width=WINDOW_BAND,
-                margin=self.window_margin,
-            )
-            steps = self.second_pass(src, tgt, first, candidates, self.second)
+            steps = self.second_pass(src, tgt, first, self.candidates(first), self.second)
         skip = first.scoring.skip
         return [
             Bead(
@@ -128,11 +124,25 @@ class ParallelAligner(Aligner):
         tgt_side = make_side(tgt_vecs, tgt_len, means[0])
         if self.skip is None:
             chance = random_pair_qualities(src_side, tgt_side, scoring, SKIP_SAMPLE)
-            skip = float(np.percentile(chance, self.skip_percentile))
+            skip = (
+                float(np.percentile(chance, self.skip_percentile)) if chance.size else NO_CHANCE
+            )
         else:
             skip = self.skip
         scoring = replace(scoring, skip=skip)
         return FirstPass(src_side, tgt_side, means, scoring, search(src_side, tgt_side, scoring))
+
+    def candidates(self, first: FirstPass, margin: float | None = None) -> Candidates:
+        """The beads near the first path worth encoding, at ``margin`` (the aligner's own
+        ``window_margin`` unless given)."""
+        return candidate_beads(
+            first.src,
+            first.tgt,
+            first.steps,
+            first.scoring,
+            width=WINDOW_BAND,
+            margin=self.window_margin if margin is None else margin,
+        )
 
     def second_pass(
         self,
@@ -149,7 +159,7 @@ class ParallelAligner(Aligner):
         qualities = window_qualities(
             first.src, first.tgt, candidates.beads, src_windows, tgt_windows, first.means, scoring
         )
-        return rescore(first.src, first.tgt, candidates, qualities, scoring)
+        return rescore(first.src, first.tgt, candidates, qualities, first.means, scoring)
 
     def encode_windows(self, doc: Document, spans: list[tuple[int, int]]) -> Windows:
         """Encode the joined text of each window, through the encoder (and so its cache)."""
@@ -164,4 +174,5 @@ def _describe(scoring: Scoring) -> str:
     return (
         f"length_weight={scoring.length_weight:g},merge={scoring.merge:g},"
         f"merge_both={scoring.merge_both:g},size_weight={scoring.size_weight:g}"
+        + (f",neighbours={scoring.neighbours:g}" if scoring.neighbours else "")
     )

@@ -73,6 +73,9 @@ class Scoring:
     merge: float = 0.2  # cost of each sentence beyond the first on a bead's longer side
     merge_both: float = 0.2  # ... and on its shorter side (2-2, 2-3 beads)
     size_weight: float = 1.0  # a bead's quality counts 2 + size_weight * (sentences - 2) times
+    # share of the chance similarity taken from the sentences beside the bead on the other
+    # side instead of the other document's mean (read by the second pass only; see windows)
+    neighbours: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -116,11 +119,18 @@ def bead_quality(
 def random_pair_qualities(src: Side, tgt: Side, scoring: Scoring, count: int) -> FloatArray:
     """Qualities of 1-1 beads between sentences drawn at random: what chance scores on
     these two documents, with this encoder. Documents with at most ``count`` sentence pairs
-    are scored on every pair (exact, and cheaper than a larger sample: a batch aligns
-    thousands of short articles); the generator is seeded, so a document pair always gets
-    the same sample (and the same alignment)."""
+    are scored on every pair off their diagonal (exact, and cheaper than a larger sample: a
+    batch aligns thousands of short articles). The diagonal is left out because in a short
+    translation its pairs are mostly the translations themselves, not chance: in a
+    one-sentence pair the only pair is the translation, and a skip gain set from it ties
+    the bead with two omissions. So the sample may be empty. In a long document a random
+    draw lands on the diagonal too rarely to matter. The generator is seeded, so a document
+    pair always gets the same sample (and the same alignment)."""
     if src.size * tgt.size <= count:
         i, j = np.divmod(np.arange(src.size * tgt.size), tgt.size)
+        offset = np.abs((i + 0.5) / src.size - (j + 0.5) / tgt.size)
+        off_diagonal = offset >= 0.5 / max(src.size, tgt.size)
+        i, j = i[off_diagonal], j[off_diagonal]
     else:
         rng = np.random.default_rng(0)
         i = rng.integers(0, src.size, count)

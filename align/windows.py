@@ -9,6 +9,13 @@ beads inside a narrow band around the first path whose best path (forward score 
 start, their gain, backward score from their end) comes within ``margin`` of the best path.
 The second pass then searches that band again with those beads scored on their encoded
 vectors, and every other multi-sentence bead left out.
+
+What a bead's similarity is measured against differs too. The first pass subtracts each
+side's similarity to the other document's mean (hub sentences that resemble everything do
+not win). The second pass can also subtract, as Bertalign's margin does, each side's
+similarity to the sentences just outside the bead on the other side (``Scoring.neighbours``
+is that share): a window that fits its neighbours as well as its own partner is a wrong
+boundary, which a document mean cannot see.
 """
 
 from __future__ import annotations
@@ -113,8 +120,9 @@ class Windows:
 
 
 class WindowGrid:
-    """Bead qualities for the second pass: 1-1 beads as in the first pass, multi-sentence
-    beads only where a candidate was encoded, scored on the encoded windows."""
+    """Bead qualities for the second pass: 1-1 beads on their sentence vectors,
+    multi-sentence beads only where a candidate was encoded, on the encoded windows; both
+    scored by ``window_qualities``."""
 
     def __init__(
         self,
@@ -122,15 +130,33 @@ class WindowGrid:
         tgt: Side,
         scoring: Scoring,
         qualities: dict[BeadKey, float],
+        means: tuple[FloatArray, FloatArray],
     ) -> None:
-        self.single = _Grid(src, tgt, ((1, 1),), scoring)
+        self.src, self.tgt, self.scoring, self.means = src, tgt, scoring, means
+        self.src_units, self.tgt_units = sentence_units(src), sentence_units(tgt)
         self.qualities = qualities
         self.by_row: defaultdict[tuple[int, int, int], list[tuple[int, float]]] = defaultdict(list)
         for (i0, i1, j0, j1), quality in qualities.items():
             self.by_row[(i1, i1 - i0, j1 - j0)].append((j1, quality))
 
+    def _singles(self, i: int, cols: IntArray) -> FloatArray:
+        """Qualities of the 1-1 beads (i - 1, i) x (j - 1, j), j in ``cols`` (all >= 1)."""
+        rows = np.full(len(cols), i - 1)
+        return _qualities(
+            self.src,
+            self.tgt,
+            (rows, rows + 1, cols - 1, cols),
+            (self.src_units[rows], self.tgt_units[cols - 1]),
+            (self.src_units, self.tgt_units),
+            self.means,
+            self.scoring,
+        )
+
     def row(self, i: int, lo: int, hi: int) -> dict[tuple[int, int], FloatArray]:
-        out = self.single.row(i, lo, hi)
+        cols = np.arange(lo, hi + 1)
+        single = np.full(len(cols), -np.inf)
+        single[cols >= 1] = self._singles(i, cols[cols >= 1])
+        out = {(1, 1): single}
         for a, b in PAIR_TYPES[1:]:
             values = np.full(hi - lo + 1, -np.inf)
             for j, quality in self.by_row.get((i, a, b), ()):
@@ -141,8 +167,28 @@ class WindowGrid:
 
     def bead(self, i: int, j: int, a: int, b: int) -> float:
         if (a, b) == (1, 1):
-            return self.single.bead(i, j, a, b)
+            return float(self._singles(i, np.array([j]))[0])
         return self.qualities[(i - a, i, j - b, j)]
+
+
+def sentence_units(side: Side) -> FloatArray:
+    """Each sentence's unit vector (the differences of the prefix sums)."""
+    vectors: FloatArray = np.diff(side.vectors, axis=0)
+    units: FloatArray = vectors / np.maximum(np.linalg.norm(vectors, axis=1), 1e-9)[:, None]
+    return units
+
+
+def beside(vectors: FloatArray, units: FloatArray, start: IntArray, end: IntArray) -> FloatArray:
+    """Each vector's mean similarity to the sentences just outside [start, end) on the other
+    side (the one before it and the one after it, those that exist; 0 if neither does)."""
+    size = len(units)
+    left, right = start - 1, end
+    has_left, has_right = left >= 0, right < size
+    to_left = np.einsum("ij,ij->i", vectors, units[np.clip(left, 0, size - 1)]) * has_left
+    to_right = np.einsum("ij,ij->i", vectors, units[np.clip(right, 0, size - 1)]) * has_right
+    count = has_left.astype(np.float64) + has_right
+    mean: FloatArray = (to_left + to_right) / np.maximum(count, 1.0)
+    return mean
 
 
 def window_qualities(
@@ -155,23 +201,52 @@ def window_qualities(
     scoring: Scoring,
 ) -> dict[BeadKey, float]:
     """The quality of each candidate bead on its encoded windows (a single sentence is its own
-    window): cosine above each side's similarity to the other document's mean, less the
-    length penalty, as the first pass scores beads."""
+    window); see ``_qualities``."""
     if not beads:
         return {}
-    src_mean, tgt_mean = means
     src_vecs = np.stack([_window(src, src_windows, i0, i1) for i0, i1, _, _ in beads])
     tgt_vecs = np.stack([_window(tgt, tgt_windows, j0, j1) for _, _, j0, j1 in beads])
     keys = np.array(beads)
-    quality = bead_quality(
-        np.einsum("ij,ij->i", src_vecs, tgt_vecs),
-        src_vecs @ tgt_mean,
-        tgt_vecs @ src_mean,
-        src.lengths[keys[:, 1]] - src.lengths[keys[:, 0]],
-        tgt.lengths[keys[:, 3]] - tgt.lengths[keys[:, 2]],
+    quality = _qualities(
+        src,
+        tgt,
+        (keys[:, 0], keys[:, 1], keys[:, 2], keys[:, 3]),
+        (src_vecs, tgt_vecs),
+        (sentence_units(src), sentence_units(tgt)),
+        means,
         scoring,
     )
     return {bead: float(q) for bead, q in zip(beads, quality, strict=True)}
+
+
+def _qualities(
+    src: Side,
+    tgt: Side,
+    spans: tuple[IntArray, IntArray, IntArray, IntArray],
+    vectors: tuple[FloatArray, FloatArray],
+    units: tuple[FloatArray, FloatArray],
+    means: tuple[FloatArray, FloatArray],
+    scoring: Scoring,
+) -> FloatArray:
+    """Cosine of each bead's two unit vectors above what chance gives each side (its
+    similarity to the other document's mean and, for the ``neighbours`` share, to the
+    sentences beside the bead on the other side), less the length penalty."""
+    i0, i1, j0, j1 = spans
+    src_vecs, tgt_vecs = vectors
+    share = scoring.neighbours
+    src_chance = (1.0 - share) * (src_vecs @ means[1])
+    tgt_chance = (1.0 - share) * (tgt_vecs @ means[0])
+    if share:
+        src_chance = src_chance + share * beside(src_vecs, units[1], j0, j1)
+        tgt_chance = tgt_chance + share * beside(tgt_vecs, units[0], i0, i1)
+    return bead_quality(
+        np.einsum("ij,ij->i", src_vecs, tgt_vecs),
+        src_chance,
+        tgt_chance,
+        src.lengths[i1] - src.lengths[i0],
+        tgt.lengths[j1] - tgt.lengths[j0],
+        scoring,
+    )
 
 
 def _window(side: Side, windows: Windows, start: int, end: int) -> FloatArray:
@@ -187,9 +262,10 @@ def rescore(
     tgt: Side,
     candidates: Candidates,
     qualities: dict[BeadKey, float],
+    means: tuple[FloatArray, FloatArray],
     scoring: Scoring,
 ) -> list[Step]:
     """The best path through the second pass's band on the rescored beads."""
-    grid = WindowGrid(src, tgt, scoring, qualities)
+    grid = WindowGrid(src, tgt, scoring, qualities, means)
     lattice = forward(grid, src.size, candidates.lo, candidates.hi, PAIR_TYPES, scoring)
     return trace(lattice, PAIR_TYPES, grid, src.size, tgt.size)

@@ -93,3 +93,19 @@ def breakdown(gold: Iterable[BeadPair], pred: Iterable[BeadPair]) -> dict[str, d
 def as_pairs(beads: Iterable[Bead]) -> list[BeadPair]:
     """Beads of an alignment as (src ids, tgt ids) pairs."""
     return [(b.src, b.tgt) for b in beads]
+
+
+def finer_splits(gold: Iterable[BeadPair], pred: Iterable[BeadPair]) -> dict[str, int]:
+    """Per gold bead type: how many gold beads the prediction cuts into two or more beads
+    that all lie inside it (a right alignment at a finer grain than the gold's, which strict
+    F1 counts as wrong and lax F1 as right)."""
+    pred_list = [b for b in pred if b[0] and b[1]]
+    of_src = {i: b for b in pred_list for i in b[0]}
+    out: Counter[str] = Counter()
+    for bead in gold:
+        inside = {of_src[i] for i in bead[0] if i in of_src}
+        if len(inside) > 1 and all(
+            set(b[0]) <= set(bead[0]) and set(b[1]) <= set(bead[1]) for b in inside
+        ) and sum(len(b[1]) for b in inside) == len(bead[1]):
+            out[bead_type(bead)] += 1
+    return dict(out)

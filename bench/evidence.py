@@ -5,7 +5,14 @@
 - number agreement: how many of the aligner's wrong pair beads carry a quantity (the
   normaliser in ``align/numbers.py``), and for how many a gold bead over the same source
   sentences agrees better on numbers; that count bounds what number evidence could add;
-- paragraph boundaries: how many the dev sets mark (one sentence a line, no blank lines).
+- paragraph boundaries: how many the dev sets mark (one sentence a line, no blank lines);
+- neighbours: strict F1 with the second pass's chance similarity partly measured on the
+  sentences beside each bead (the default share) and on the document mean alone;
+- CC-CEDICT lexical overlap (``lexical.py``) at several weights in the second pass, with the
+  weight each set gets when chosen on the other two (leave one set out, as ``tune.py``);
+- bead shapes: per gold and predicted type, counts, hits, precision and recall; how many
+  gold beads the aligner cuts into finer beads inside them (right at a finer grain); how
+  many gold beads the second pass even considered (its encoded candidates).
 
 Writes ``bench/results/evidence.json``.
 
@@ -20,7 +27,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from dev_sets import DevSet, as_pairs, load_dev_sets
+from dev_sets import DevSet, as_pairs, breakdown, finer_splits, load_dev_sets
+from lexical import Lexicon, lexical_pass
+from tune import choose
 
 from align.encoders import load_encoder
 from align.evaluation import score_alignment
@@ -29,6 +38,7 @@ from align.numbers import Quantity, extract_quantities, number_agreement
 from align.parallel import ParallelAligner
 
 RESULTS = Path(__file__).resolve().parent / "results" / "evidence.json"
+LEXICAL_WEIGHTS = (0.0, 0.1, 0.2, 0.4, 0.8)
 
 
 def number_errors(dev: DevSet, pred: list[BeadPair]) -> dict[str, int]:
@@ -58,6 +68,47 @@ def number_errors(dev: DevSet, pred: list[BeadPair]) -> dict[str, int]:
     }
 
 
+def shapes(aligner: ParallelAligner, dev: DevSet, pred: list[BeadPair]) -> dict[str, Any]:
+    first = aligner.first_pass(dev.src, dev.tgt)
+    found = aligner.candidates(first)
+    considered = {(tuple(range(a, b)), tuple(range(c, d))) for a, b, c, d in found.beads}
+    by_type = breakdown(dev.gold, pred)
+    finer = finer_splits(dev.gold, pred)
+    for kind, row in by_type.items():
+        row["finer_splits_inside"] = finer.get(kind, 0)
+        row["gold_among_encoded_candidates"] = sum(
+            1 for g in dev.gold if f"{len(g[0])}-{len(g[1])}" == kind and g in considered
+        )
+    return by_type
+
+
+def with_and_without(
+    devs: list[DevSet], with_: ParallelAligner, without: ParallelAligner
+) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        dev.name: {
+            "with": score_alignment(dev.gold, with_.align(dev.src, dev.tgt).beads).f1_strict,
+            "without": score_alignment(dev.gold, without.align(dev.src, dev.tgt).beads).f1_strict,
+        }
+        for dev in devs
+    }
+    for key in ("with", "without"):
+        out[f"macro_{key}"] = float(np.mean([out[d.name][key] for d in devs]))
+    return out
+
+
+def lexical(devs: list[DevSet], aligner: ParallelAligner) -> dict[str, Any]:
+    table: dict[Any, dict[str, float]] = {w: {} for w in LEXICAL_WEIGHTS}
+    for dev in devs:
+        runs = lexical_pass(aligner, dev, Lexicon.of(dev), LEXICAL_WEIGHTS)
+        for weight, steps in runs.items():
+            pred = [(tuple(range(s.i0, s.i1)), tuple(range(s.j0, s.j1))) for s in steps]
+            table[weight][dev.name] = score_alignment(dev.gold, pred).f1_strict
+    for weight, row in table.items():
+        print(f"  lexical weight {weight}: {row} macro {np.mean(list(row.values())):.4f}")
+    return {"table": {str(w): row for w, row in table.items()}, **choose(table)}
+
+
 def main() -> None:
     devs = load_dev_sets()
     encoder = load_encoder("use-m3")
@@ -67,27 +118,21 @@ def main() -> None:
         first=replace(default.first, length_weight=0.0),
         second=replace(default.second, length_weight=0.0),
     )
-    report: dict[str, Any] = {"length_model": {}, "numbers": {}, "paragraphs": {}}
+    mean_only = ParallelAligner(encoder, second=replace(default.second, neighbours=0.0))
+    report: dict[str, Any] = {"numbers": {}, "paragraphs": {}, "shapes": {}}
     for dev in devs:
         pred = as_pairs(default.align(dev.src, dev.tgt).beads)
-        without = as_pairs(flat.align(dev.src, dev.tgt).beads)
-        report["length_model"][dev.name] = {
-            "with": score_alignment(dev.gold, pred).f1_strict,
-            "without": score_alignment(dev.gold, without).f1_strict,
-        }
         report["numbers"][dev.name] = number_errors(dev, pred)
         report["paragraphs"][dev.name] = len({s.paragraph for s in dev.src.sentences}) - 1
-        print(dev.name, report["length_model"][dev.name], report["numbers"][dev.name], flush=True)
-    per_set = dict(report["length_model"])
-    for key in ("with", "without"):
-        macro = np.mean([r[key] for r in per_set.values()])
-        report["length_model"][f"macro_{key}"] = float(macro)
-    print(
-        "length model macro:",
-        report["length_model"]["macro_with"],
-        "without:",
-        report["length_model"]["macro_without"],
-    )
+        report["shapes"][dev.name] = shapes(default, dev, pred)
+        print(dev.name, report["numbers"][dev.name], flush=True)
+        for kind, row in report["shapes"][dev.name].items():
+            print(f"  {kind}: {row}")
+    report["length_model"] = with_and_without(devs, default, flat)
+    print("length model:", report["length_model"])
+    report["neighbours"] = with_and_without(devs, default, mean_only)
+    print("neighbours:", report["neighbours"])
+    report["lexical"] = lexical(devs, default)
     print("paragraph boundaries marked:", report["paragraphs"])
     report["signature"] = str(default.align(devs[1].src, devs[1].tgt).signature)
     RESULTS.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

@@ -50,10 +50,11 @@ def bertalign(src: Path, tgt: Path, out: Path) -> tuple[list[BeadPair], dict[str
     from bertalign import Bertalign, Encoder
 
     class SameEncoder(Encoder):  # type: ignore[misc]
-        """Bertalign's window encoder, holding duiqi's use-m3 SentenceTransformer."""
+        """Bertalign's window encoder, holding duiqi's use-m3 encoder: Bertalign calls only
+        ``model.encode(texts)``, and duiqi's use-m3 runs the network in numpy itself."""
 
         def __init__(self) -> None:
-            self.model = load_encoder("use-m3", cache=False).model  # type: ignore[attr-defined]
+            self.model = load_encoder("use-m3", cache=False)
             self.model_name = "use-m3"
 
     encoder = SameEncoder()

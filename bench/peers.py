@@ -1,9 +1,10 @@
 """duiqi beside Bertalign 2.0.1 on every dev set, in the same run, with the same encoder.
 
 Writes ``bench/results/peers.json``: strict/lax F1 and seconds of both, per set and their
-macro average, and duiqi's encode-once floor. Each aligner runs in its own process, from
-reading the files to writing the bead file, with a cold embedding cache for duiqi (Bertalign
-has none); the encoder is loaded before the clock starts, for both.
+macro average (sets not named in ``--sets`` keep their figures from the last run), and
+duiqi's encode-once floor. Each aligner runs in its own process, from reading the files to
+writing the bead file, with a cold embedding cache for duiqi (Bertalign has none); the
+encoder is loaded before the clock starts, for both.
 
 Bertalign is never a dependency of duiqi. It lives in ``bench/.peers-venv`` (gitignored),
 built here on first use: it declares Python >= 3.12 but runs on 3.11 once its one
@@ -87,7 +88,7 @@ def main() -> None:
     parser.add_argument("--sets", nargs="+", default=list(FILES), choices=list(FILES))
     args = parser.parse_args()
     peer = peer_python()
-    results: dict[str, Any] = {"data": str(DATA), "sets": {}}
+    results = _previous()
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.sets:
             row = {}
@@ -105,6 +106,7 @@ def main() -> None:
                     flush=True,
                 )
             row["time_ratio"] = row["duiqi"]["seconds"] / row["bertalign"]["seconds"]
+            row["measured"] = time.strftime("%Y-%m-%d %H:%M")
             results["sets"][name] = row
             _write(results)  # after every set: Bertalign takes long on two shared cores
     for method in ("duiqi", "bertalign"):
@@ -113,6 +115,16 @@ def main() -> None:
         print(f"macro {method}: {results[f'{method}_macro_f1_strict']:.4f}")
     _write(results)
     print(f"wrote {RESULTS}")
+
+
+def _previous() -> dict[str, Any]:
+    """The sets measured before on the same data, kept so that ``--sets`` adds to them: a
+    Bertalign run on every set takes well over an hour on two shared cores."""
+    if RESULTS.exists():
+        results: dict[str, Any] = json.loads(RESULTS.read_text(encoding="utf-8"))
+        if results.get("data") == str(DATA):
+            return results
+    return {"data": str(DATA), "sets": {}}
 
 
 def _write(results: dict[str, Any]) -> None:

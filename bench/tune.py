@@ -6,7 +6,9 @@ also reports its *held-out* figure: the F1 it gets with the setting chosen on th
 alone. Stages, in order, each with the earlier stages at their chosen values:
 
 1. first pass (summed windows): ``size_weight``, ``merge``, ``merge_both``;
-2. second pass (encoded windows): the same three;
+2. second pass (encoded windows): the same three and ``neighbours``, the share of chance
+   similarity measured on the sentences beside a bead (two values of each of the three,
+   around the earlier run's choices on every fold, to keep a run near a quarter hour);
 3. ``window_margin``, how close to the best path a bead must come to be encoded;
 4. ``skip_percentile``;
 5. the bead probability (``PROBABILITY``): a logistic fit with every set weighted alike,
@@ -34,16 +36,16 @@ from dev_sets import DevSet, load_dev_sets
 from align.calibration import FIRST_PASS, SECOND_PASS, SKIP_PERCENTILE, WINDOW_MARGIN
 from align.encoders import load_encoder
 from align.evaluation import score_alignment
-from align.parallel import WINDOW_BAND, ParallelAligner
+from align.parallel import ParallelAligner
 from align.search import Scoring, Step
-from align.windows import candidate_beads
 
 RESULTS = Path(__file__).resolve().parent / "results" / "tune.json"
 FIRST_GRID = {"size_weight": (0.0, 0.5, 1.0), "merge": (0.0, 0.1, 0.2), "merge_both": (0.1, 0.3)}
 SECOND_GRID = {
-    "size_weight": (0.0, 0.25, 0.5),
-    "merge": (0.0, 0.1, 0.2),
-    "merge_both": (0.0, 0.1, 0.2),
+    "size_weight": (0.0, 0.25),
+    "merge": (0.0, 0.1),
+    "merge_both": (0.0, 0.2),
+    "neighbours": (0.0, 0.25, 0.4, 0.5, 0.6),
 }
 MARGINS = (0.1, 0.2, 0.5)
 SKIP_PERCENTILES = (5.0, 10.0, 20.0)
@@ -123,8 +125,7 @@ def main() -> None:
     passes = {dev.name: aligner.first_pass(dev.src, dev.tgt) for dev in devs}
 
     def candidates(dev: DevSet, margin: float) -> Any:
-        p = passes[dev.name]
-        return candidate_beads(p.src, p.tgt, p.steps, p.scoring, width=WINDOW_BAND, margin=margin)
+        return aligner.candidates(passes[dev.name], margin)
 
     at_margin = {dev.name: candidates(dev, WINDOW_MARGIN) for dev in devs}
 
@@ -169,10 +170,8 @@ def main() -> None:
 def features(aligner: ParallelAligner, dev: DevSet) -> tuple[np.ndarray, np.ndarray]:
     """Per predicted pair bead: (quality above the skip gain, merges sentences), and whether
     the gold holds it; the two passes run as ``ParallelAligner`` runs them."""
-    first = p = aligner.first_pass(dev.src, dev.tgt)
-    found = candidate_beads(
-        p.src, p.tgt, p.steps, p.scoring, width=WINDOW_BAND, margin=aligner.window_margin
-    )
+    first = aligner.first_pass(dev.src, dev.tgt)
+    found = aligner.candidates(first)
     steps = aligner.second_pass(dev.src, dev.tgt, first, found, aligner.second)
     gold = set(dev.gold)
     rows, right = [], []

@@ -47,8 +47,15 @@ def test_short_documents_are_scored_on_every_pair_exactly() -> None:
     src = make_side(src_vecs, np.full(6, 30.0), tgt_vecs.mean(axis=0))
     tgt = make_side(tgt_vecs, np.full(7, 30.0), src_vecs.mean(axis=0))
     every = random_pair_qualities(src, tgt, Scoring(), 1_000)
-    assert every.shape == (42,)  # 6 x 7 pairs, each once, however large the sample allowed
+    # 6 x 7 pairs, each once, however large the sample allowed, but for the 6 on the
+    # diagonal (where a translation's own pairs lie)
+    assert every.shape == (36,)
     assert np.array_equal(every, random_pair_qualities(src, tgt, Scoring(), 42))
+
+
+def test_a_one_sentence_pair_has_no_chance_pairs() -> None:
+    side = make_side(_unit(np.ones((1, 4))), np.array([10.0]), np.ones(4) / 2)
+    assert random_pair_qualities(side, side, Scoring(), 1_000).shape == (0,)
 
 
 class _TableEncoder:

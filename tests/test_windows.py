@@ -19,7 +19,7 @@ from align.encoders import Encoder, Vectors, normalise_rows
 from align.parallel import WINDOW_BAND, ParallelAligner
 from align.search import PAIR_TYPES, Scoring, make_side, search
 from align.types import Document, Sentence
-from align.windows import Candidates, candidate_beads, rescore
+from align.windows import Candidates, WindowGrid, beside, candidate_beads, rescore, sentence_units
 
 TOKEN = regex.compile(r"w[0-9]+")
 
@@ -94,15 +94,21 @@ def test_two_passes_cover_every_sentence_once_in_order_with_scores_in_range(
 
 
 @settings(max_examples=20, deadline=None)
-@given(st.integers(0, 10_000), st.integers(2, 30))
+@given(st.integers(0, 10_000), st.integers(1, 30))
 def test_identical_documents_align_one_to_one_after_rescoring(seed: int, n: int) -> None:
-    # (one sentence a side is a tie: its only "random" pair is the pair itself, so the skip
-    # gain equals the bead's quality)
     src, _ = _translation(seed, n)
     alignment = ParallelAligner(BagEncoder(), window_margin=2.0).align(
         _doc(src, "en"), _doc(src, "zh")
     )
     assert [(b.src, b.tgt) for b in alignment.beads] == [((k,), (k,)) for k in range(n)]
+
+
+def test_a_one_sentence_translation_is_one_bead_not_two_omissions() -> None:
+    """Its only sentence pair is the pair itself: no pair of these documents can tell what
+    chance scores, so nothing may be left out as worse than chance."""
+    alignment = ParallelAligner(BagEncoder()).align(_doc(["w1 w2 w3"], "en"), _doc(["w1 w2"], "zh"))
+    assert [(b.src, b.tgt) for b in alignment.beads] == [((0,), (0,))]
+    assert alignment.beads[0].score > 0.5
 
 
 def test_windows_are_encoded_as_joined_text_and_cached_like_sentences() -> None:
@@ -132,11 +138,16 @@ def test_a_translation_with_splits_and_merges_aligns_as_it_was_built() -> None:
 
 
 def _sides(seed: int, n: int, m: int) -> tuple:
+    return _sides_and_means(seed, n, m)[:2]
+
+
+def _sides_and_means(seed: int, n: int, m: int) -> tuple:
     rng = np.random.default_rng(seed)
     src = normalise_rows(rng.normal(size=(n, 8))).astype(float)
     tgt = normalise_rows(rng.normal(size=(m, 8))).astype(float)
     lens = rng.integers(5, 40, size=n).astype(float), rng.integers(5, 40, size=m).astype(float)
-    return make_side(src, lens[0], tgt.mean(axis=0)), make_side(tgt, lens[1], src.mean(axis=0))
+    means = (src.mean(axis=0), tgt.mean(axis=0))
+    return make_side(src, lens[0], means[1]), make_side(tgt, lens[1], means[0]), means
 
 
 def _brute_force(n: int, m: int, qualities: dict, scoring: Scoring, single: dict) -> float:
@@ -168,14 +179,16 @@ def _brute_force(n: int, m: int, qualities: dict, scoring: Scoring, single: dict
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.integers(0, 10_000), st.integers(1, 6), st.integers(1, 6))
+@given(st.integers(0, 10_000), st.integers(1, 6), st.integers(1, 6), st.sampled_from([0, 0.5]))
 def test_rescored_search_equals_exhaustive_search_on_small_inputs(
-    seed: int, n: int, m: int
+    seed: int, n: int, m: int, neighbours: float
 ) -> None:
     """Differential test of the second pass: with every cell in its band, its path gains as
     much as the best of all monotone paths over the same bead qualities."""
-    src, tgt = _sides(seed, n, m)
-    scoring = Scoring(skip=-0.2, size_weight=0.0, merge=0.05, merge_both=0.1)
+    src, tgt, means = _sides_and_means(seed, n, m)
+    scoring = Scoring(
+        skip=-0.2, size_weight=0.0, merge=0.05, merge_both=0.1, neighbours=neighbours
+    )
     rng = np.random.default_rng(seed + 1)
     beads = tuple(
         (i, i + a, j, j + b)
@@ -185,11 +198,11 @@ def test_rescored_search_equals_exhaustive_search_on_small_inputs(
     )
     qualities = {bead: float(rng.normal(0.2, 0.3)) for bead in beads}
     band = Candidates(np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64), beads)
-    steps = rescore(src, tgt, band, qualities, scoring)
+    steps = rescore(src, tgt, band, qualities, means, scoring)
     _check_cover([(tuple(range(s.i0, s.i1)), tuple(range(s.j0, s.j1))) for s in steps], n, m)
-    from align.search import _Grid, bead_gain
+    from align.search import bead_gain
 
-    single_grid = _Grid(src, tgt, ((1, 1),), scoring)
+    single_grid = WindowGrid(src, tgt, scoring, {}, means)
     single = {
         (i - 1, i, j - 1, j): single_grid.bead(i, j, 1, 1)
         for i in range(1, n + 1)
@@ -224,3 +237,34 @@ def test_bead_probability_lies_in_the_unit_interval_and_rises_with_quality(
     p_low = bead_probability(low, skip, sentences)
     p_high = bead_probability(high, skip, sentences)
     assert 0.0 <= p_low <= p_high <= 1.0
+
+
+def test_beside_averages_the_sentences_just_outside_a_bead_that_exist() -> None:
+    units = np.eye(3)
+    vector = np.array([[1.0, 2.0, 4.0]])
+    # bead [1, 2): one before (0) and one after (2)
+    assert beside(vector, units, np.array([1]), np.array([2]))[0] == 2.5
+    # bead [0, 1): only the one after; bead [0, 3): none
+    assert beside(vector, units, np.array([0]), np.array([1]))[0] == 2.0
+    assert beside(vector, units, np.array([0]), np.array([3]))[0] == 0.0
+
+
+def test_a_pair_that_fits_the_sentence_beside_it_as_well_scores_lower_with_neighbours() -> None:
+    """Same cosine for both pairs; one target sentence has a near copy next to it, which
+    the neighbours' share counts against it and the document mean cannot see."""
+    rng = np.random.default_rng(5)
+    base = normalise_rows(rng.normal(size=(4, 16)))
+    src_vecs = base[:2]
+    copy = normalise_rows(base[:1] + 0.05 * rng.normal(size=(1, 16)))
+    tgt_vecs = np.vstack([base[0], copy, base[1], base[2]])
+    means = (src_vecs.mean(axis=0), tgt_vecs.mean(axis=0))
+    lens = np.full(2, 20.0), np.full(4, 20.0)
+    src, tgt = make_side(src_vecs, lens[0], means[1]), make_side(tgt_vecs, lens[1], means[0])
+    assert sentence_units(tgt).shape == (4, 16)
+    plain, local = (
+        WindowGrid(src, tgt, Scoring(neighbours=share), {}, means) for share in (0.0, 0.5)
+    )
+    # source 1 pairs with target 2 (a lone match) and source 0 with target 0 (copy beside)
+    lone = local.bead(2, 3, 1, 1) - plain.bead(2, 3, 1, 1)
+    crowded = local.bead(1, 1, 1, 1) - plain.bead(1, 1, 1, 1)
+    assert crowded < lone
