@@ -14,6 +14,8 @@ from align.errors import InputError
 from align.scripts import language_tag
 
 EN_TAG = "en"
+#: The attribute TMX and TBX carry those tags in (ElementTree spells the xml: namespace out).
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _ZH_TAG = regex.compile(r"zh(?:-[A-Za-z0-9]{1,8})*")
 
 

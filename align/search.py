@@ -10,6 +10,7 @@ the coarser path. Time and memory are O((n + m) · band) per level, never O(n ·
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Protocol
 
 import numpy as np
@@ -48,6 +49,14 @@ class Side:
     @property
     def size(self) -> int:
         return len(self.lengths) - 1
+
+    @cached_property
+    def units(self) -> FloatArray:
+        """Each sentence's unit vector (the differences of the prefix sums), computed once
+        for every reader of this side."""
+        vectors: FloatArray = np.diff(self.vectors, axis=0)
+        units: FloatArray = vectors / np.maximum(np.linalg.norm(vectors, axis=1), 1e-9)[:, None]
+        return units
 
     def coarsen(self) -> Side:
         """Blocks of two: prefix sums at every other boundary (and the last one)."""

@@ -133,7 +133,6 @@ class WindowGrid:
         means: tuple[FloatArray, FloatArray],
     ) -> None:
         self.src, self.tgt, self.scoring, self.means = src, tgt, scoring, means
-        self.src_units, self.tgt_units = sentence_units(src), sentence_units(tgt)
         self.qualities = qualities
         self.by_row: defaultdict[tuple[int, int, int], list[tuple[int, float]]] = defaultdict(list)
         for (i0, i1, j0, j1), quality in qualities.items():
@@ -146,8 +145,8 @@ class WindowGrid:
             self.src,
             self.tgt,
             (rows, rows + 1, cols - 1, cols),
-            (self.src_units[rows], self.tgt_units[cols - 1]),
-            (self.src_units, self.tgt_units),
+            (self.src.units[rows], self.tgt.units[cols - 1]),
+            (self.src.units, self.tgt.units),
             self.means,
             self.scoring,
         )
@@ -169,13 +168,6 @@ class WindowGrid:
         if (a, b) == (1, 1):
             return float(self._singles(i, np.array([j]))[0])
         return self.qualities[(i - a, i, j - b, j)]
-
-
-def sentence_units(side: Side) -> FloatArray:
-    """Each sentence's unit vector (the differences of the prefix sums)."""
-    vectors: FloatArray = np.diff(side.vectors, axis=0)
-    units: FloatArray = vectors / np.maximum(np.linalg.norm(vectors, axis=1), 1e-9)[:, None]
-    return units
 
 
 def beside(vectors: FloatArray, units: FloatArray, start: IntArray, end: IntArray) -> FloatArray:
@@ -212,7 +204,7 @@ def window_qualities(
         tgt,
         (keys[:, 0], keys[:, 1], keys[:, 2], keys[:, 3]),
         (src_vecs, tgt_vecs),
-        (sentence_units(src), sentence_units(tgt)),
+        (src.units, tgt.units),
         means,
         scoring,
     )
@@ -252,8 +244,7 @@ def _qualities(
 def _window(side: Side, windows: Windows, start: int, end: int) -> FloatArray:
     if end - start > 1:
         return windows.vectors[(start, end)]
-    vector: FloatArray = side.vectors[end] - side.vectors[start]
-    unit: FloatArray = vector / max(float(np.linalg.norm(vector)), 1e-9)
+    unit: FloatArray = side.units[start]
     return unit
 
 

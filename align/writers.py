@@ -20,11 +20,10 @@ from dataclasses import dataclass
 
 from align.errors import InputError
 from align.gold import format_bead
-from align.langtags import EN_TAG, zh_tag
+from align.langtags import EN_TAG, XML_LANG, zh_tag
 from align.types import Alignment, Bead, Document
 
 _SCORE_DIGITS = 4  # more digits suggest a precision the calibration does not have
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Characters XML 1.0 cannot carry at all, not even as references (a stray control
 # character from a PDF copy would otherwise make the whole TMX unreadable).
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -167,7 +166,7 @@ def tmx_document(
         sides = ((src_code, unit.src_text, unit.src_props),
                  (tgt_code, unit.tgt_text, unit.tgt_props))
         for code, text, props in sides:
-            variant = ET.SubElement(tu, "tuv", {_XML_LANG: code})
+            variant = ET.SubElement(tu, "tuv", {XML_LANG: code})
             for kind, value in props:
                 ET.SubElement(variant, "prop", type=kind).text = xml_text(value)
             ET.SubElement(variant, "seg").text = xml_text(text)

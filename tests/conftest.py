@@ -16,3 +16,9 @@ SEEDS = Path(__file__).resolve().parent.parent / "corpora" / "seeds"
 def use_encoder(tmp_path_factory: pytest.TempPathFactory) -> Encoder:
     cache = tmp_path_factory.mktemp("cache") / "embeddings.sqlite"
     return load_encoder("use-m3", cache=cache)
+
+
+@pytest.fixture
+def cli_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One embedding cache for a module's CLI runs, away from the user's."""
+    monkeypatch.setenv("DUIQI_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cli-cache"))

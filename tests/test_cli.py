@@ -9,18 +9,10 @@ from pathlib import Path
 import pytest
 
 from api.cli import main
+from tests.cli_helpers import err_line
 from tests.conftest import DATA, SEEDS
 
-
-@pytest.fixture(autouse=True)
-def _cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DUIQI_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cli-cache"))
-
-
-def _err_line(capsys: pytest.CaptureFixture[str]) -> str:
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1, err
-    return err[0]
+pytestmark = pytest.mark.usefixtures("cli_cache")
 
 
 def test_align_writes_jsonl_with_line_ids(tmp_path: Path) -> None:
@@ -102,7 +94,7 @@ def test_bad_input_files(
 ) -> None:
     bad = _bad(tmp_path, "bad.txt", data)
     assert main(["align", bad, str(SEEDS / "000_d37896d3ca684c51.txt"), "--quiet"]) == 2
-    line = _err_line(capsys)
+    line = err_line(capsys)
     assert "bad.txt" in line
     assert re.search(message, line, flags=re.IGNORECASE)
 
@@ -110,7 +102,7 @@ def test_bad_input_files(
 def test_same_language_twice(capsys: pytest.CaptureFixture[str]) -> None:
     en = str(SEEDS / "000_d37896d3ca684c51.txt")
     assert main(["align", en, str(SEEDS / "002_8f9b990f98ce782b.txt"), "--quiet"]) == 2
-    assert "both texts are English" in _err_line(capsys)
+    assert "both texts are English" in err_line(capsys)
 
 
 def test_a_100000_character_sentence_aligns(tmp_path: Path) -> None:
@@ -125,9 +117,9 @@ def test_a_100000_character_sentence_aligns(tmp_path: Path) -> None:
 def test_malformed_gold_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     gold = _bad(tmp_path, "gold.align", b"[0]:[0]\n0:1\n")
     assert main(["eval", gold, str(DATA / "bible_gold.align")]) == 2
-    assert "gold.align line 2" in _err_line(capsys)
+    assert "gold.align line 2" in err_line(capsys)
 
 
 def test_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["align", "/no/such/file.txt", str(SEEDS / "004_acb3dc8994b1fd4b.txt")]) == 2
-    assert "/no/such/file.txt" in _err_line(capsys)
+    assert "/no/such/file.txt" in err_line(capsys)

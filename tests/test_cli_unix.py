@@ -12,7 +12,10 @@ from pathlib import Path
 import pytest
 
 from api.cli import main
+from tests.cli_helpers import err_line
 from tests.conftest import DATA
+
+pytestmark = pytest.mark.usefixtures("cli_cache")
 
 GOLD = DATA / "bible_gold.align"
 ZH_TEXT = "全市城镇新增就业75.1万人。稳岗返还资金54亿元。\n"
@@ -26,17 +29,6 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     (folder / "zh.txt").write_text(ZH_TEXT, encoding="utf-8")
     (folder / "en.txt").write_text(EN_TEXT, encoding="utf-8")
     return folder / "zh.txt", folder / "en.txt"
-
-
-@pytest.fixture(autouse=True)
-def _cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DUIQI_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cli-cache"))
-
-
-def _err_line(capsys: pytest.CaptureFixture[str]) -> str:
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1, err
-    return err[0]
 
 
 def _stdin(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
@@ -86,7 +78,7 @@ def test_stdin_twice_is_refused(
 ) -> None:
     _stdin(monkeypatch, b"x")
     assert main(["align", "-", "-", "--quiet"]) == 2
-    assert "only one input can be '-'" in _err_line(capsys)
+    assert "only one input can be '-'" in err_line(capsys)
 
 
 def test_an_output_file_gets_the_umask(pair: tuple[Path, Path], tmp_path: Path) -> None:
@@ -147,7 +139,7 @@ def test_dev_zero_is_refused_not_read(
         "import": ["glossary", "import", "/dev/zero", "--db", "/nonexistent/g.db"],
     }[command]
     assert main(argv) == 2
-    assert "/dev/zero: is a device, not a regular file" in _err_line(capsys)
+    assert "/dev/zero: is a device, not a regular file" in err_line(capsys)
 
 
 def test_a_fifo_does_not_hang(pair: tuple[Path, Path], tmp_path: Path) -> None:
@@ -170,7 +162,7 @@ def test_output_to_a_full_device_fails(
         full = tmp_path / "full"
         os.mknod(full, stat.S_IFCHR | 0o666, os.makedev(1, 7))
     assert main(["align", str(zh), str(en), "--quiet", "-o", str(full)]) == 2
-    assert "No space left on device" in _err_line(capsys)
+    assert "No space left on device" in err_line(capsys)
     assert stat.S_ISCHR(full.stat().st_mode)
 
 
@@ -190,12 +182,12 @@ def test_eval_of_empty_files_is_an_error(
 ) -> None:
     (tmp_path / "empty.align").write_bytes(b"\n")
     assert main(["eval", str(GOLD), str(tmp_path / "empty.align")]) == 2
-    assert "empty.align: the file holds no beads" in _err_line(capsys)
+    assert "empty.align: the file holds no beads" in err_line(capsys)
 
 
 def test_eval_src_without_tgt_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["eval", str(GOLD), str(GOLD), "--src", str(DATA / "bible_en.txt")]) == 2
-    assert "--src and --tgt go together" in _err_line(capsys)
+    assert "--src and --tgt go together" in err_line(capsys)
 
 
 def test_eval_reads_the_prediction_from_stdin(
@@ -217,7 +209,7 @@ def test_import_of_a_missing_file_or_a_folder(
 ) -> None:
     db = tmp_path / "g.sqlite3"
     assert main(["glossary", "import", str(tmp_path / target), "--db", str(db)]) == 2
-    assert message in _err_line(capsys)
+    assert message in err_line(capsys)
     assert not db.exists()  # nothing was created for a file that was never read
 
 
@@ -227,7 +219,7 @@ def test_a_huge_frequency_in_an_import_is_a_row_problem(
     csv = tmp_path / "g.csv"
     csv.write_text("zh,en,status,frequency\n稳岗,job stabilization,preferred,1" + "0" * 23 + "\n")
     assert main(["glossary", "import", str(csv), "--db", str(tmp_path / "g.sqlite3")]) == 2
-    assert "row 2: frequency 1" + "0" * 23 + " is above 2,147,483,647" in _err_line(capsys)
+    assert "row 2: frequency 1" + "0" * 23 + " is above 2,147,483,647" in err_line(capsys)
 
 
 @pytest.mark.parametrize(
@@ -268,9 +260,9 @@ def test_a_db_that_is_not_sqlite_fails_before_any_alignment(
     monkeypatch.setattr("glossary.build.build_glossary", no_work)
     out = tmp_path / "out"
     assert main(["batch", str(manifest), "-o", str(out), "--glossary", "--db", str(db)]) == 2
-    assert "notes.txt: not a SQLite database" in _err_line(capsys)
+    assert "notes.txt: not a SQLite database" in err_line(capsys)
     assert main(["glossary", "build", "--db", str(db), "--quiet"]) == 2
-    assert "notes.txt: not a SQLite database" in _err_line(capsys)
+    assert "notes.txt: not a SQLite database" in err_line(capsys)
     assert db.read_bytes() == b"my notes, not a database\n" * 10
 
 
@@ -287,4 +279,4 @@ def test_a_cache_dir_that_is_a_file(
     (tmp_path / "file").write_text("x")
     monkeypatch.setenv("DUIQI_CACHE_DIR", str(tmp_path / "file"))
     assert main(["align", str(zh), str(en), "--quiet"]) == 2
-    assert "is a file, not a folder; point DUIQI_CACHE_DIR at a folder" in _err_line(capsys)
+    assert "is a file, not a folder; point DUIQI_CACHE_DIR at a folder" in err_line(capsys)

@@ -19,7 +19,7 @@ from align.encoders import Encoder, Vectors, normalise_rows
 from align.parallel import WINDOW_BAND, ParallelAligner
 from align.search import PAIR_TYPES, Scoring, make_side, search
 from align.types import Document, Sentence
-from align.windows import Candidates, WindowGrid, beside, candidate_beads, rescore, sentence_units
+from align.windows import Candidates, WindowGrid, beside, candidate_beads, rescore
 
 TOKEN = regex.compile(r"w[0-9]+")
 
@@ -260,7 +260,7 @@ def test_a_pair_that_fits_the_sentence_beside_it_as_well_scores_lower_with_neigh
     means = (src_vecs.mean(axis=0), tgt_vecs.mean(axis=0))
     lens = np.full(2, 20.0), np.full(4, 20.0)
     src, tgt = make_side(src_vecs, lens[0], means[1]), make_side(tgt_vecs, lens[1], means[0])
-    assert sentence_units(tgt).shape == (4, 16)
+    assert tgt.units.shape == (4, 16)
     plain, local = (
         WindowGrid(src, tgt, Scoring(neighbours=share), {}, means) for share in (0.0, 0.5)
     )

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import regex
 
-from align.langtags import EN_TAG, check_zh_tag, zh_tag
+from align.langtags import EN_TAG, XML_LANG, check_zh_tag, zh_tag
 from align.writers import xml_text
 from glossary.store.views import EquivalentView, TermView
 from glossary.types import Status
@@ -37,7 +37,6 @@ TBX_STATUS: dict[Status, str] = {
 }
 UNREVIEWED = "proposed: not yet reviewed"
 TITLE = "duiqi policy-term glossary"
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _HAN = regex.compile(r"\p{Han}")
 _LATIN = regex.compile(r"\p{Latin}")
 
@@ -58,7 +57,7 @@ _TBX3 = _Names(header="tbxHeader", entry="conceptEntry", lang="langSec", term="t
 
 def to_tbx(terms: Iterable[TermView], *, zh_lang: str | None = None, title: str = TITLE) -> str:
     """TBX-Basic 2008: ``martif``, its header naming the TBX-Basic XCS."""
-    root = ET.Element("martif", {"type": "TBX-Basic", _XML_LANG: EN_TAG})
+    root = ET.Element("martif", {"type": "TBX-Basic", XML_LANG: EN_TAG})
     header = ET.SubElement(root, _TBX2008.header)
     _file_desc(header, title)
     encoding = ET.SubElement(header, "encodingDesc")
@@ -70,7 +69,7 @@ def to_tbx3(terms: Iterable[TermView], *, zh_lang: str | None = None, title: str
     """TBX-Basic in TBX v3 (ISO 30042:2019), DCA style."""
     root = ET.Element(
         "tbx",
-        {"type": "TBX-Basic", "style": "dca", _XML_LANG: EN_TAG, "xmlns": TBX3_NAMESPACE},
+        {"type": "TBX-Basic", "style": "dca", XML_LANG: EN_TAG, "xmlns": TBX3_NAMESPACE},
     )
     _file_desc(ET.SubElement(root, _TBX3.header), title)
     return _document(root, terms, _TBX3, zh_lang)
@@ -101,17 +100,17 @@ def _entry(body: ET.Element, term: TermView, names: _Names, zh_lang: str | None)
     definition_lang = _language_of(term.definition)
     if term.definition and definition_lang == "en" and not kept:
         # No English section to hold it: the concept carries it, tagged with its language.
-        ET.SubElement(entry, "descrip", {"type": "definition", _XML_LANG: EN_TAG}).text = _xml(
+        ET.SubElement(entry, "descrip", {"type": "definition", XML_LANG: EN_TAG}).text = _xml(
             term.definition
         )
     if term.note:
         ET.SubElement(entry, "note").text = _xml(term.note)
-    zh = ET.SubElement(entry, names.lang, {_XML_LANG: zh_tag(term.zh, zh_lang)})
+    zh = ET.SubElement(entry, names.lang, {XML_LANG: zh_tag(term.zh, zh_lang)})
     if term.definition and definition_lang == "zh":
         ET.SubElement(zh, "descrip", type="definition").text = _xml(term.definition)
     ET.SubElement(ET.SubElement(zh, names.term), "term").text = _xml(term.zh)
     if kept:
-        en = ET.SubElement(entry, names.lang, {_XML_LANG: EN_TAG})
+        en = ET.SubElement(entry, names.lang, {XML_LANG: EN_TAG})
         if term.definition and definition_lang == "en":
             ET.SubElement(en, "descrip", type="definition").text = _xml(term.definition)
         for eq in kept:

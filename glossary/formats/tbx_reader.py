@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from align.langtags import XML_LANG
 from glossary.errors import ImportFormatError
 from glossary.formats.tbx import TBX_STATUS, UNREVIEWED
 from glossary.store.models import MAX_EN_CHARS, MAX_ZH_CHARS
@@ -19,7 +20,6 @@ from glossary.store.reviewing import ReviewedRow
 from glossary.store.validation import clean_text
 from glossary.types import Status
 
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _STATUS: dict[str, Status] = {value: status for status, value in TBX_STATUS.items()}
 _STATUS["supersededTerm-admn-sts"] = "deprecated"
 _ENTRIES = ("termEntry", "conceptEntry")
@@ -65,7 +65,7 @@ def _entry(entry: ET.Element) -> tuple[list[str], list[tuple[str, Status, str]],
     en_terms: list[tuple[str, Status, str]] = []
     definitions = [_text(d) for d in _definitions(entry)]
     for section in _children(entry, _LANGS):
-        lang = (section.get(_XML_LANG) or section.get("lang") or "").lower()
+        lang = (section.get(XML_LANG) or section.get("lang") or "").lower()
         definitions += [_text(d) for d in _definitions(section)]
         for term_sec in _children(section, _TERMS):
             term = next((t for t in term_sec.iter() if _local(t.tag) == "term"), None)

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import regex
 
+from align.langtags import XML_LANG
 from glossary.errors import ImportFormatError
 from glossary.store.engine import Store
 from glossary.store.recording import record_documents, record_pairs
 from glossary.store.views import DocumentRecord, PairRecord
 
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _CODES = {"bpt", "ept", "ph", "it", "ut"}
 _UNSAFE_ID = regex.compile(r"[^\w.-]+")
 
@@ -52,7 +52,7 @@ def parse_tmx(data: bytes, *, source: str) -> tuple[list[tuple[str, str, float]]
     for number, tu in enumerate(root.iter("tu"), start=1):
         sides: dict[str, str] = {}
         for tuv in tu.findall("tuv"):
-            lang = (tuv.get(_XML_LANG) or tuv.get("lang") or "").lower()[:2]
+            lang = (tuv.get(XML_LANG) or tuv.get("lang") or "").lower()[:2]
             seg = tuv.find("seg")
             if lang in ("zh", "en") and seg is not None and lang not in sides:
                 sides[lang] = _text(seg).strip()
