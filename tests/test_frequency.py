@@ -58,7 +58,9 @@ def _name_links(
 
 @pytest.fixture
 def fixed_links(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("glossary.extraction.parallel.align_words", _name_links)
+    monkeypatch.setattr(
+        "glossary.extraction.parallel.align_runs", lambda pairs, runs: (_name_links(pairs),) * runs
+    )
 
 
 def _parallel(beads: tuple[Bead, ...]) -> Alignment:

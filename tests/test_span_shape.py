@@ -48,7 +48,10 @@ def test_a_possessive_is_a_token_of_its_own() -> None:
 
 
 def test_a_name_in_the_possessive_renders_as_the_name(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("glossary.extraction.parallel.align_words", _hong_kong_links)
+    monkeypatch.setattr(
+        "glossary.extraction.parallel.align_runs",
+        lambda pairs, runs: (_hong_kong_links(pairs),) * runs,
+    )
     beads = tuple(Bead((i,), (i,), 0.9) for i in range(3))
     alignment = Alignment(ZH, EN, beads, Signature("parallel", "test"))
     entries = extract_terms([ZH], [EN], encoder=_no_model, alignments=[alignment])

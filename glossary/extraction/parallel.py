@@ -15,7 +15,6 @@ import dataclasses
 import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from align.scripts import to_simplified
@@ -40,7 +39,7 @@ from glossary.extraction.span_shape import (
     is_acronym,
     is_shouted,
 )
-from glossary.extraction.word_alignment import Link, align_words
+from glossary.extraction.word_alignment import Link, align_runs
 from glossary.types import Equivalent, Example, Span, TermEntry
 
 _MIN_OCCURRENCES = 2
@@ -113,9 +112,7 @@ def prepare_parallel(
         for d, doc in enumerate(docs)
         for i, s in enumerate(doc.sentences)
     }
-    with ThreadPoolExecutor(max_workers=RUNS) as pool:  # each run is an eflomal process
-        runs = tuple(pool.map(lambda _: align_words(pairs), range(RUNS)))
-    terms = parallel_candidates(pairs, runs, texts)
+    terms = parallel_candidates(pairs, align_runs(pairs, RUNS), texts)
     return ParallelCorpus(pairs, texts, terms)
 
 

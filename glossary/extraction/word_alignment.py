@@ -13,6 +13,7 @@ from __future__ import annotations
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from align.errors import ModelError
@@ -43,30 +44,44 @@ def align_words(
     (a Chinese word and an English word whose stem glosses it), so that a small corpus starts
     from what a dictionary knows rather than from nothing.
     """
+    return align_runs(pairs, 1, priors=priors)[0]
+
+
+def align_runs(
+    pairs: Sequence[SentencePair], runs: int, *, priors: bool = True
+) -> tuple[tuple[frozenset[Link], ...], ...]:
+    """``runs`` independent draws of ``align_words``: the corpus and its priors are written
+    out once, and the runs go in threads, since each one is an eflomal process."""
     if not pairs:
-        return ()
+        return ((),) * runs
     try:
         import eflomal
     except ImportError as error:  # a declared dependency, but say what to do if it is gone
         raise ModelError("word alignment needs eflomal: pip install eflomal") from error
     zh = [" ".join(t.form.replace(" ", "_") for t in p.zh) for p in pairs]
     en = [" ".join(t.form.replace(" ", "_") for t in p.en) for p in pairs]
-    with tempfile.TemporaryDirectory(prefix="duiqi-eflomal-") as folder:
-        forward, reverse = Path(folder, "fwd"), Path(folder, "rev")
-        eflomal.Aligner(n_samplers=SAMPLERS, rel_iterations=ITERATIONS).align(
-            zh,
-            en,
-            links_filename_fwd=str(forward),
-            links_filename_rev=str(reverse),
-            priors_input=dictionary_priors(pairs) if priors else None,
-            quiet=True,
+    lexical = dictionary_priors(pairs) if priors else None
+
+    def run(_: int) -> tuple[frozenset[Link], ...]:
+        with tempfile.TemporaryDirectory(prefix="duiqi-eflomal-") as folder:
+            forward, reverse = Path(folder, "fwd"), Path(folder, "rev")
+            eflomal.Aligner(n_samplers=SAMPLERS, rel_iterations=ITERATIONS).align(
+                zh,
+                en,
+                links_filename_fwd=str(forward),
+                links_filename_rev=str(reverse),
+                priors_input=lexical,
+                quiet=True,
+            )
+            fwd = _read_links(forward, len(pairs))
+            rev = _read_links(reverse, len(pairs))
+        return tuple(
+            grow_diag_final_and(f, r, len(p.zh), len(p.en))
+            for f, r, p in zip(fwd, rev, pairs, strict=True)
         )
-        fwd = _read_links(forward, len(pairs))
-        rev = _read_links(reverse, len(pairs))
-    return tuple(
-        grow_diag_final_and(f, r, len(p.zh), len(p.en))
-        for f, r, p in zip(fwd, rev, pairs, strict=True)
-    )
+
+    with ThreadPoolExecutor(max_workers=runs) as pool:
+        return tuple(pool.map(run, range(runs)))
 
 
 def dictionary_priors(pairs: Sequence[SentencePair]) -> list[str]:
