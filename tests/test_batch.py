@@ -118,6 +118,15 @@ def test_malformed_manifests_name_the_row(
         read_manifest(path)
 
 
+def test_a_pipe_or_folder_as_manifest_is_refused_without_blocking(tmp_path: Path) -> None:
+    pipe = tmp_path / "pairs.csv"
+    os.mkfifo(pipe)
+    with pytest.raises(ManifestError, match="not a regular file"):
+        read_manifest(pipe)
+    with pytest.raises(ManifestError, match="is a directory"):
+        read_manifest(tmp_path)
+
+
 def test_settings_refuse_an_unknown_mode() -> None:
     with pytest.raises(InputError, match="unknown mode 'fast'"):
         BatchSettings(mode="fast")

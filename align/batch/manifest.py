@@ -18,6 +18,7 @@ from pathlib import Path
 import regex
 
 from align.errors import InputError
+from align.reading import read_file
 
 REQUIRED = ("id", "src", "tgt")
 _SAFE_ID = regex.compile(r"[\w][\w.\-]{0,127}")
@@ -39,14 +40,14 @@ class PairSpec:
 
 def read_manifest(path: Path) -> list[PairSpec]:
     """Read and check a whole manifest before any work starts, so a typo fails in a second."""
+    if not path.exists():
+        raise ManifestError(f"{path}: no such manifest file")
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ManifestError(f"{path}: no such manifest file") from None
+        text = read_file(path).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ManifestError(f"{path}: the manifest is not UTF-8 text") from None
-    except OSError as error:
-        raise ManifestError(f"{path}: cannot read the manifest ({error.strerror})") from None
+    except InputError as error:
+        raise ManifestError(f"manifest {error}") from None
     rows = _jsonl_rows(text, path) if _is_jsonl(path, text) else _csv_rows(text, path)
     specs = [_spec(row, where, path.parent) for where, row in rows]
     if not specs:
