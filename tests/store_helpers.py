@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from glossary.errors import StoreConflict
+from glossary.formats.importing import load_seed_terms
 from glossary.store.editing import review
-from glossary.store.engine import Store
+from glossary.store.engine import Store, open_store
 from glossary.store.lookups import lookup
 from glossary.store.merging import merge_entries
 from glossary.store.models import Contribution, Equivalent, Example, Term
@@ -44,6 +46,16 @@ def entry(
             for en, f, c, ex in renderings
         ),
     )
+
+
+def exported_store(path: Path, rejection_note: str) -> Store:
+    """A store as the export tests see it: curated rows, one extracted entry, a rejection."""
+    store = open_store(path=path, create=True)
+    load_seed_terms(store)
+    merge_entries(store, [entry()], corpus_id="seeds")
+    review(store, zh="稳岗", en="post-retention", status="rejected", reviewer="ana",
+           note=rejection_note)
+    return store
 
 
 def snapshot(store: Store) -> dict[str, list[tuple[Any, ...]]]:

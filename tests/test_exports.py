@@ -10,29 +10,24 @@ import pytest
 
 from glossary.errors import InvalidField
 from glossary.formats.exports import export, parse_statuses
-from glossary.formats.importing import load_seed_terms
 from glossary.formats.omegat import to_omegat_tsv
 from glossary.formats.spreadsheet import CSV_HEADER, to_csv
 from glossary.formats.tmx import to_tmx
 from glossary.store.concordance import list_pairs
-from glossary.store.editing import review
-from glossary.store.engine import Store, open_store
+from glossary.store.engine import Store
 from glossary.store.lookups import list_terms
-from glossary.store.merging import merge_entries
 from glossary.store.recording import record_documents, record_pairs
 from glossary.store.views import DocumentRecord, PairRecord, TermView
-from tests.store_helpers import entry
+from tests.store_helpers import exported_store
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(path=tmp_path / "glossary.sqlite3", create=True)
-    load_seed_terms(opened)
-    merge_entries(opened, [entry()], corpus_id="seeds")
-    review(opened, zh="稳岗", en="post-retention", status="rejected", reviewer="ana",
-           note='said "post-retention",\nnot a term')
+    opened = exported_store(
+        tmp_path / "glossary.sqlite3", rejection_note='said "post-retention",\nnot a term'
+    )
     yield opened
     opened.close()
 

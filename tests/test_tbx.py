@@ -9,15 +9,14 @@ from pathlib import Path
 import pytest
 
 from glossary.errors import ImportFormatError
-from glossary.formats.importing import import_glossary, load_seed_terms
+from glossary.formats.importing import import_glossary
 from glossary.formats.tbx import to_tbx, to_tbx3
 from glossary.formats.tbx_reader import parse_tbx
 from glossary.store.editing import review
 from glossary.store.engine import Store, open_store
 from glossary.store.lookups import list_terms, lookup
-from glossary.store.merging import merge_entries
 from glossary.store.views import TermView
-from tests.store_helpers import entry
+from tests.store_helpers import exported_store
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 V3 = "{urn:iso:std:iso:30042:ed-2}"
@@ -30,11 +29,7 @@ DIALECTS = {
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(path=tmp_path / "glossary.sqlite3", create=True)
-    load_seed_terms(opened)
-    merge_entries(opened, [entry()], corpus_id="seeds")
-    review(opened, zh="稳岗", en="post-retention", status="rejected", reviewer="ana",
-           note="not a term")
+    opened = exported_store(tmp_path / "glossary.sqlite3", rejection_note="not a term")
     review(opened, zh="稳岗", en="stabilize jobs", status="preferred", reviewer="ana",
            note="agreed with the desk")
     yield opened
