@@ -9,7 +9,14 @@ import pytest
 from align.types import Alignment, Bead, Signature
 from glossary.extraction.bitext import SentencePair, Token, en_tokens
 from glossary.extraction.extract import extract_terms
-from glossary.extraction.span_shape import breaks_case, cuts_name, is_acronym, is_shouted
+from glossary.extraction.parallel import FEATURES, Rendering, against_rivals
+from glossary.extraction.span_shape import (
+    breaks_case,
+    cuts_name,
+    is_acronym,
+    is_shouted,
+    spells_out,
+)
 from tests.test_extract import document
 from tests.test_parallel_terms import _no_model
 
@@ -93,3 +100,43 @@ def test_a_range_that_stops_inside_a_capitalised_name_cuts_it(
     text: str, start: int, end: int, cut: bool
 ) -> None:
     assert cuts_name(_tokens(text), start, end, text) is cut
+
+
+@pytest.mark.parametrize(
+    ("phrase", "acronym", "spelled"),
+    [
+        ("non-governmental organisations", "NGOs", True),  # hyphens part words; plural "s"
+        ("United Nations Educational, Scientific and Cultural Organization", "UNESCO", True),
+        ("World Health Organization", "WHO", True),
+        ("health organisation", "WHO", False),  # the first letter must start the phrase
+        ("World Bank", "WTO", False),  # every letter needs a word
+        ("WHO", "WHO", False),  # one word spells nothing out
+    ],
+)
+def test_a_phrase_spells_out_an_acronym_by_its_initials(
+    phrase: str, acronym: str, spelled: bool
+) -> None:
+    assert spells_out(phrase, acronym) is spelled
+
+
+def _rendering(en: str, consistency: float) -> Rendering:
+    """A rendering before it is weighed against its rivals (the last four features)."""
+    values = [1.0] + [0.0] * (len(FEATURES) - 5)
+    values[FEATURES.index("consistency")] = consistency
+    return Rendering(en, en.lower(), tuple(values), (), 1, 1.0)
+
+
+def test_an_acronym_and_the_rival_that_spells_it_out_are_marked() -> None:
+    weighed = against_rivals([
+        _rendering("NGOs", 1.0),
+        _rendering("non-governmental organisations", 0.25),
+        _rendering("NGO funding", 0.5),
+    ])  # fmt: skip
+    named = [dict(zip(FEATURES, r.values, strict=True)) for r in weighed]
+    assert [(n["spelled_out"], n["spells_out"]) for n in named] == [(1, 0), (0, 1), (0, 0)]
+    assert [n["consistency_share"] for n in named] == [1.0, 0.25, 0.5]
+
+
+def test_an_acronym_no_rival_spells_out_is_not_marked() -> None:
+    weighed = against_rivals([_rendering("WHO", 1.0), _rendering("health agency", 0.5)])
+    assert all(r.values[-2:] == (0.0, 0.0) for r in weighed)

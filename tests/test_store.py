@@ -223,6 +223,14 @@ def test_lookup_exact_prefix_substring_ranked(store: Store) -> None:
     assert (page.total, page.total_exact, [v.zh for v in page.items]) == (3, True, ["减负稳岗"])
 
 
+def test_lookup_ranks_equivalents_by_confidence_not_by_how_often_seen(store: Store) -> None:
+    sure = ("ensure stable employment", 3, 0.9, (example("000", 5),))
+    loose = ("jobs", 40, 0.3, (example("000", 6),))
+    merge_entries(store, [entry(renderings=(loose, sure))], corpus_id="seeds")
+    [view] = lookup(store, "稳岗")
+    assert [e.en for e in view.equivalents] == ["ensure stable employment", "jobs"]
+
+
 def test_lookup_total_stops_counting_at_the_limit(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:

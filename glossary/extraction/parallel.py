@@ -38,6 +38,7 @@ from glossary.extraction.span_shape import (
     cuts_name,
     is_acronym,
     is_shouted,
+    spells_out,
 )
 from glossary.extraction.word_alignment import Link, align_runs
 from glossary.types import Equivalent, Example, Span, TermEntry
@@ -56,15 +57,15 @@ _MAX_EXAMPLES = 10
 FEATURES = (
     "bias", "consistency", "support", "reverse", "dice", "dictionary", "frequency",
     "single_word", "length", "capitalised", "fragment", "acronym", "shouted", "breaks_case",
-    "cuts_name", "consistency_share", "dice_share",
+    "cuts_name", "consistency_share", "dice_share", "spelled_out", "spells_out",
 )  # fmt: skip
 
 # Fitted by ``fit_logistic`` on the HKMA dev years, the bias then balanced so that the years'
 # precision and coverage meet at confidence 0.5 (``bench/glossary_bench.py --fit``); the
 # bench reports leave-one-year-out folds, each year scored with weights fitted on the others.
 WEIGHTS: Weights = (
-    -3.593, 1.167, 0.88, 1.118, 0.753, 0.596, 0.442, -1.182, 0.036, 0.916, -1.233, 1.747,
-    -0.598, -1.507, -1.464, 1.13, 0.914,
+    -3.62, 0.946, 1.4, 1.195, 0.473, 0.703, 0.299, -1.334, -0.641, 0.685, -1.201, 1.289,
+    -0.358, -1.08, -1.262, 0.7, 1.83, 2.08, 2.306,
 )  # fmt: skip
 
 
@@ -171,7 +172,7 @@ def parallel_candidates(
                 key=key,
                 zh=written.most_common(1)[0][0],
                 occurrences=len(found),
-                renderings=_against_rivals(
+                renderings=against_rivals(
                     [
                         _rendering(key, en_key, seen_all, context, pairs, texts)
                         for en_key, seen_all in sorted(renderings.items())
@@ -182,10 +183,14 @@ def parallel_candidates(
     return tuple(sorted(out, key=lambda c: c.key))
 
 
-def _against_rivals(renderings: Sequence[Rendering]) -> tuple[Rendering, ...]:
-    """Each rendering's consistency and Dice also as a share of the best among the term's
-    renderings: the choice is between rivals, and an absolute figure hides how close they are."""
+def against_rivals(renderings: Sequence[Rendering]) -> tuple[Rendering, ...]:
+    """Each rendering weighed against the term's other renderings (the choice is between
+    rivals): its consistency and Dice as a share of the best, since an absolute figure hides
+    how close they are; whether it is an acronym that a rival spells out, and whether it
+    spells out a rival acronym ("NGOs", "non-governmental organisations": where a reference
+    list accepts only one of the two, it is mostly the spelled-out form)."""
     best = [max((r.values[i] for r in renderings), default=0.0) for i in _RELATIVE]
+    acronyms = [r.en for r in renderings if is_acronym(r.en)]
     return tuple(
         dataclasses.replace(
             r,
@@ -195,6 +200,8 @@ def _against_rivals(renderings: Sequence[Rendering]) -> tuple[Rendering, ...]:
                     r.values[i] / top if top else 0.0
                     for i, top in zip(_RELATIVE, best, strict=True)
                 ),
+                float(r.en in acronyms and any(spells_out(o.en, r.en) for o in renderings)),
+                float(any(spells_out(r.en, a) for a in acronyms)),
             ),
         )
         for r in renderings

@@ -19,6 +19,7 @@ from glossary.extraction.sightings import EN_FUNCTION
 _CONNECTORS = frozenset(("of", "for", "and", "on", "in"))  # inside names: "Bank of China"
 _LETTERS = regex.compile(r"\p{L}")
 _UPPER = regex.compile(r"\p{Lu}")
+_WORD = regex.compile(r"[\p{L}\p{N}]+")
 
 
 def is_acronym(surface: str) -> bool:
@@ -28,6 +29,22 @@ def is_acronym(surface: str) -> bool:
     letters = len(_LETTERS.findall(surface))
     upper = len(_UPPER.findall(surface))
     return upper >= 2 and 2 * upper >= letters
+
+
+def spells_out(phrase: str, acronym: str) -> bool:
+    """Whether ``phrase`` is a spelled-out form of ``acronym``: two words or more, and the
+    acronym's letters (a plural "s" dropped) are, in order, initials of its words, the first
+    letter the first word's (after Schwartz and Hearst 2003; a word may go unused, as "and"
+    does when "UNESCO" is spelled out, and a hyphen parts words: "NGOs" spells
+    "non-governmental organisations")."""
+    letters = [c.lower() for c in acronym if c.isalpha()]
+    if letters[-1:] == ["s"] and acronym[-1:] == "s":
+        letters.pop()
+    initials = [w[0].lower() for w in _WORD.findall(phrase)]
+    if len(initials) < 2 or len(letters) < 2 or initials[0] != letters[0]:
+        return False
+    remaining = iter(initials)
+    return all(letter in remaining for letter in letters)
 
 
 def is_shouted(surface: str) -> bool:

@@ -133,8 +133,10 @@ def _equivalent_view(
 
 
 def equivalent_rank(eq: EquivalentView) -> tuple[int, float, int, str]:
-    """Preferred first, rejected last; then by evidence (confidence × frequency)."""
-    return (STATUS_RANK[eq.status], -eq.confidence * eq.frequency, -eq.frequency, eq.en)
+    """Preferred first, rejected last; then by confidence, the extractor's probability that
+    the rendering is right, which already weighs how often it was seen (multiplying by the
+    frequency again put a common loose rendering above the extractor's first choice)."""
+    return (STATUS_RANK[eq.status], -eq.confidence, -eq.frequency, eq.en)
 
 
 def _sample_examples(
