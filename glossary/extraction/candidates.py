@@ -162,10 +162,13 @@ def _find_all(text: str, term: str) -> Iterable[tuple[int, int]]:
 
 
 def _quoted_terms(text: str) -> Iterable[str]:
+    """The names inside quotes; a quoted list (“稳就业、保居民就业”) is its items, each a name:
+    the enumeration comma never stands inside one, so the whole is no term."""
     for match in _QUOTED.finditer(text):
-        inner = match.group(1).strip()
-        if regex.search(r"\p{Han}", inner) and len(inner) <= _MAX_CHARS + 2:
-            yield inner
+        for item in match.group(1).split("、"):
+            inner = item.strip()
+            if regex.search(r"\p{Han}", inner) and 2 <= len(inner) <= _MAX_CHARS + 2:
+                yield inner
 
 
 def _counted_actions(text: str) -> Iterable[str]:
