@@ -112,3 +112,18 @@ def test_a_quoted_list_gives_its_items_not_the_whole() -> None:
     assert found["保居民就业"].quoted
     assert found["稳就业"].quoted
     assert not any("、" in term for term in found)
+
+
+def test_a_clause_or_a_list_is_no_candidate() -> None:
+    found = _by_zh(
+        find_candidates(
+            {
+                (0, 0): "稳岗位就是稳就业。",
+                (0, 1): "帮扶高校毕业生等重点群体就业。",
+            },
+            min_termhood=0.0,
+        )
+    )
+    assert "稳岗位" in found
+    assert "重点群体" in found
+    assert not any("就是" in term or "等" in term for term in found)
