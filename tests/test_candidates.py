@@ -105,3 +105,25 @@ def test_title_marks_are_left_out_of_the_term() -> None:
 def test_traditional_text_is_cut_as_its_simplified_form() -> None:
     text = "離岸人民幣市場"  # jieba alone cuts 離岸/人民/幣市場
     assert [text[a:b] for a, b in segment(text)] == ["離岸", "人民幣", "市場"]
+
+
+def test_a_quoted_list_gives_its_items_not_the_whole() -> None:
+    found = _by_zh(find_candidates({(0, 0): "将“稳就业、保居民就业”作为首要任务。"}))
+    assert found["保居民就业"].quoted
+    assert found["稳就业"].quoted
+    assert not any("、" in term for term in found)
+
+
+def test_a_clause_or_a_list_is_no_candidate() -> None:
+    found = _by_zh(
+        find_candidates(
+            {
+                (0, 0): "稳岗位就是稳就业。",
+                (0, 1): "帮扶高校毕业生等重点群体就业。",
+            },
+            min_termhood=0.0,
+        )
+    )
+    assert "稳岗位" in found
+    assert "重点群体" in found
+    assert not any("就是" in term or "等" in term for term in found)

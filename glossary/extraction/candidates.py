@@ -57,6 +57,9 @@ _BAD_FIRST = frozenset(
     "ad d p c u r m q f t y e o uj ul uz ud ug uv".split()  # noqa: SIM905
 )
 _BAD_LAST = _BAD_FIRST | {"l", "i", "vd", "vg"}
+# Words that mark a clause, never a compound: a run of words with one inside is a statement
+# (稳岗位就是稳就业, 保持了总体稳定) or a list (高校毕业生等重点群体), not a term.
+_CLAUSE_WORDS = frozenset("的 了 是 就是 等 在 就 把 被 将 也 都 又 还 而 并".split())  # noqa: SIM905
 _NAMED = frozenset({"user", "quoted", "slogan", "phrase"})  # proposed whole by a pattern
 _MAX_CHARS = 10
 _MAX_WORDS = 4
@@ -162,10 +165,13 @@ def _find_all(text: str, term: str) -> Iterable[tuple[int, int]]:
 
 
 def _quoted_terms(text: str) -> Iterable[str]:
+    """The names inside quotes; a quoted list (“稳就业、保居民就业”) is its items, each a name:
+    the enumeration comma never stands inside one, so the whole is no term."""
     for match in _QUOTED.finditer(text):
-        inner = match.group(1).strip()
-        if regex.search(r"\p{Han}", inner) and len(inner) <= _MAX_CHARS + 2:
-            yield inner
+        for item in match.group(1).split("、"):
+            inner = item.strip()
+            if regex.search(r"\p{Han}", inner) and 2 <= len(inner) <= _MAX_CHARS + 2:
+                yield inner
 
 
 def _counted_actions(text: str) -> Iterable[str]:
@@ -214,11 +220,16 @@ def _is_content(word: str, bad_tags: frozenset[str]) -> bool:
 
 def _term_shaped(pieces: Sequence[str]) -> bool:
     """Whether a run of Han words can be a term: content words at both edges, no function
-    word, pronoun or measure word first, no idiom last (a lone verb may stand: 欠薪)."""
+    word, pronoun or measure word first, no idiom last (a lone verb may stand: 欠薪), and
+    no word inside that only a clause or a list holds (是, 了, 等)."""
     if not pieces or not all(_HAN.match(p) for p in pieces):
         return False
     last_bad = _BAD_LAST if len(pieces) > 1 else _BAD_FIRST
-    return _is_content(pieces[0], _BAD_FIRST) and _is_content(pieces[-1], last_bad)
+    return (
+        _is_content(pieces[0], _BAD_FIRST)
+        and _is_content(pieces[-1], last_bad)
+        and _CLAUSE_WORDS.isdisjoint(pieces[1:-1])
+    )
 
 
 def _ngrams(text: str, words: Sequence[tuple[int, int]]) -> Iterable[tuple[str, list[str]]]:

@@ -226,18 +226,18 @@ def features(evidence: Evidence) -> tuple[float, ...]:
 # (``bench/seed_bench.py --fit``); the bench reports k-fold figures over terms, where no
 # term is scored with weights fitted on it, and figures on a held-out list never fitted on.
 WEIGHTS: Weights = (
-    -11.942,
-    12.621,
-    2.964,
-    2.333,
-    0.435,
-    1.695,
-    -1.677,
-    3.015,
-    1.182,
-    0.271,
-    -3.634,
-    0.511,
+    -12.166,
+    12.97,
+    2.945,
+    2.371,
+    0.381,
+    1.644,
+    -1.807,
+    3.044,
+    1.194,
+    0.241,
+    -3.641,
+    0.643,
 )
 
 
