@@ -13,10 +13,10 @@ from align.encoders import Encoder, Vectors, normalise_rows
 from align.errors import InputError, LanguageError
 from align.pipeline import align_documents
 from align.types import Alignment, Bead, Document, Lang, Sentence, Signature, join_sentences
-from glossary.extraction.choosing import Top, choose, outlinked
+from glossary.extraction.choosing import Lost, Top, choose, outlinked, without_lost
 from glossary.extraction.comparable import span_evidence
 from glossary.extraction.dictionary import content_stems, term_glosses
-from glossary.extraction.english_index import EnglishSide
+from glossary.extraction.english_index import EnglishSide, Instance
 from glossary.extraction.equivalents import Evidence, matched_dictionary, span_key
 from glossary.extraction.extract import extract_terms
 from glossary.types import TermEntry
@@ -250,15 +250,50 @@ def test_a_longer_span_that_repeats_a_word_does_not_replace_the_one_it_holds() -
 
 
 def test_a_shared_top_rendering_goes_to_the_term_the_dictionary_explains_better() -> None:
-    keys = ("special action", "wage arrears", "people in difficulty")
+    keys = ("special action", "wage arrears", "people in difficulty", "unemployment rate")
     stems = {key: content_stems(key) for key in keys}
     tops = [
-        Top("special action", dictionary=1.0, confidence=0.95),  # 专项行动
-        Top("special action", dictionary=0.5, confidence=0.90),  # 专项活动: 活动 is "activity"
-        Top("wage arrears", dictionary=1.0, confidence=0.90),  # 欠薪
-        Top("wage arrears", dictionary=1.0, confidence=0.80),  # 工资拖欠: glossed as well
-        Top("people in difficulty", dictionary=0.5, confidence=0.90),
-        Top("people in difficulty", dictionary=1.0, confidence=0.60),  # less confident
+        Top("专项行动", "special action", dictionary=1.0, confidence=0.95),
+        Top("专项活动", "special action", dictionary=0.5, confidence=0.90),  # 活动: "activity"
+        Top("欠薪", "wage arrears", dictionary=1.0, confidence=0.90),
+        Top("工资拖欠", "wage arrears", dictionary=1.0, confidence=0.80),  # glossed as well
+        Top("困难人员", "people in difficulty", dictionary=0.5, confidence=0.90),
+        Top("困难群体", "people in difficulty", dictionary=1.0, confidence=0.60),  # less sure
+        Top("失业率", "unemployment rate", dictionary=1.0, confidence=0.99),
+        Top("调查失业率", "unemployment rate", dictionary=0.7, confidence=0.98),
         None,
     ]
-    assert outlinked(tops, stems) == [None, "special action", None, None, None, None, None]
+    assert outlinked(tops, stems) == [
+        None,
+        Lost("special action", to_part=False),
+        None,
+        None,
+        None,
+        None,
+        None,
+        Lost("unemployment rate", to_part=True),  # 失业率 is written inside 调查失业率
+        None,
+    ]
+
+
+def test_a_term_that_lost_to_a_part_keeps_only_spans_that_hold_the_parts_rendering() -> None:
+    keys = (
+        "unemployment rate",
+        "unemployment rates",  # the lost rendering inflected: gone either way
+        "urban investigation",
+        "surveyed urban unemployment rate",
+    )
+    stems = {key: content_stems(key) for key in keys}
+    evidence = Evidence(0.5, 0.5, False, False, 0.0, 0.5, 1.0, 1, 0.5, 2)
+    scored: list[tuple[str, Evidence, float, list[Instance]]] = [
+        (key, evidence, 0.9, []) for key in keys
+    ]
+    lost = Lost("unemployment rate", to_part=True)  # to 失业率, inside 调查失业率
+    assert [key for key, *_ in without_lost(scored, lost, stems)] == [
+        "surveyed urban unemployment rate"
+    ]
+    lost = Lost("unemployment rate", to_part=False)
+    assert [key for key, *_ in without_lost(scored, lost, stems)] == [
+        "urban investigation",
+        "surveyed urban unemployment rate",
+    ]

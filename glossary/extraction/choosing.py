@@ -70,12 +70,23 @@ def choose(
 class Top:
     """The rendering a term would take first, with what competitive linking compares."""
 
+    zh: str
     key: str
     dictionary: float
     confidence: float
 
 
-def outlinked(tops: Sequence[Top | None], stems: Mapping[str, tuple[str, ...]]) -> list[str | None]:
+@dataclass(frozen=True)
+class Lost:
+    """A top rendering a term gives up, and whether a part of the term took it."""
+
+    key: str
+    to_part: bool  # the term that took it is written inside this one (失业率 in 调查失业率)
+
+
+def outlinked(
+    tops: Sequence[Top | None], stems: Mapping[str, tuple[str, ...]]
+) -> list[Lost | None]:
     """For each term, the top rendering it must give up to a term that explains it better.
 
     Competitive linking across the glossary: when several terms would take the same English
@@ -83,20 +94,41 @@ def outlinked(tops: Sequence[Top | None], stems: Mapping[str, tuple[str, ...]]) 
     its dictionary glosses (专项行动 explains "special action" better than 专项活动, whose
     活动 is "activity"). Terms the dictionary explains equally well both keep it: 欠薪 and
     工资拖欠 are both "wage arrears".
+
+    A term that loses to a part of itself (调查失业率 to 失业率, "unemployment rate") is
+    told so (``Lost.to_part``): the part's rendering is then the head of its own, which
+    must hold it ("surveyed urban unemployment rate"), not any other span.
     """
     rivals: dict[tuple[str, ...], list[Top]] = defaultdict(list)
     for top in tops:
         if top is not None:
             rivals[stems[top.key]].append(top)
-    return [
-        top.key
-        if top is not None
-        and any(
-            other.dictionary > top.dictionary and other.confidence > top.confidence
+    out: list[Lost | None] = []
+    for top in tops:
+        if top is None:
+            out.append(None)
+            continue
+        winners = [
+            other.zh
             for other in rivals[stems[top.key]]
-        )
-        else None
-        for top in tops
+            if other.dictionary > top.dictionary and other.confidence > top.confidence
+        ]
+        out.append(Lost(top.key, to_part=any(zh in top.zh for zh in winners)) if winners else None)
+    return out
+
+
+def without_lost(
+    scored: Sequence[tuple[str, Evidence, float, list[Instance]]],
+    lost: Lost,
+    stems: Mapping[str, tuple[str, ...]],
+) -> list[tuple[str, Evidence, float, list[Instance]]]:
+    """The spans a term may still take once it gave up ``lost``: none with its words, and
+    after losing to a part of itself only those that hold the part's rendering whole."""
+    return [
+        item
+        for item in scored
+        if stems[item[0]] != stems[lost.key]
+        and (not lost.to_part or _nests(lost.key, item[0]))
     ]
 
 

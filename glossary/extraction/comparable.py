@@ -7,7 +7,8 @@ sentences of the whole corpus most like its sentence, at its aligned partners, a
 every English sentence that a quote or the dictionary points to; then the evidence of all
 occurrences and documents is pooled per English span (see ``glossary.extraction.equivalents``).
 Last, terms compete for a shared first rendering: the one the dictionary explains better
-keeps it (competitive linking).
+keeps it (competitive linking), and a term that lost it to a part of itself keeps only the
+spans that hold the part's rendering.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from glossary.extraction.candidates import (
     find_candidates,
     segment,
 )
-from glossary.extraction.choosing import Top, choose, outlinked
+from glossary.extraction.choosing import Top, choose, outlinked, without_lost
 from glossary.extraction.counting import co_occurrences
 from glossary.extraction.dictionary import term_glosses
 from glossary.extraction.english_index import (
@@ -109,15 +110,17 @@ def comparable_terms(
         scored_by_term.append((candidate, scored, frozenset().union(*_units(candidate))))
     lost = outlinked(
         [
-            Top(s[0][0], s[0][1].dictionary, s[0][2]) if s and s[0][2] >= min_confidence else None
-            for _, s, _ in scored_by_term
+            Top(c.zh, s[0][0], s[0][1].dictionary, s[0][2])
+            if s and s[0][2] >= min_confidence
+            else None
+            for c, s, _ in scored_by_term
         ],
         english.stems,
     )
     entries = []
     for (candidate, scored, vocabulary), taken in zip(scored_by_term, lost, strict=True):
         if taken is not None:
-            scored = [item for item in scored if english.stems[item[0]] != english.stems[taken]]
+            scored = without_lost(scored, taken, english.stems)
         chosen = choose(scored, english, vocabulary, min_confidence, max_equivalents)
         equivalents = tuple(
             _equivalent(key, evidence, score, attested, prepared, zh_names, en_names)
