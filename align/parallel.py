@@ -49,6 +49,16 @@ class FirstPass:
     scoring: Scoring
     steps: list[Step]
 
+    def measured(self, scoring: Scoring) -> Scoring:
+        """``scoring`` with what this pass measured on the documents (skip gain, length ratio,
+        mean sentence length), for a later pass over the same pair."""
+        return replace(
+            scoring,
+            skip=self.scoring.skip,
+            length_ratio=self.scoring.length_ratio,
+            sentence_length=self.scoring.sentence_length,
+        )
+
 
 class ParallelAligner(Aligner):
     """Many-to-many monotone beads (up to 4 sentences a side, 5 in all) and omissions.
@@ -159,12 +169,7 @@ class ParallelAligner(Aligner):
         """Encode the candidates' windows and search their band again on them."""
         src_windows = self.encode_windows(src, candidates.src_windows())
         tgt_windows = self.encode_windows(tgt, candidates.tgt_windows())
-        scoring = replace(
-            second,
-            skip=first.scoring.skip,
-            length_ratio=first.scoring.length_ratio,
-            sentence_length=first.scoring.sentence_length,
-        )
+        scoring = first.measured(second)
         qualities = window_qualities(
             first.src, first.tgt, candidates.beads, src_windows, tgt_windows, first.means, scoring
         )

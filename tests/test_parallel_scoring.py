@@ -11,6 +11,7 @@ from align.calibration import SKIP_PERCENTILE
 from align.document import make_document
 from align.parallel import ParallelAligner, mean_sentence_length
 from align.search import Scoring, bead_quality, make_side, random_pair_qualities
+from align.types import Document
 
 
 def _unit(rows: np.ndarray) -> np.ndarray:
@@ -98,17 +99,38 @@ class _TableEncoder:
         return np.stack([self.table[t] for t in texts])
 
 
-def test_skip_gain_comes_from_the_data_and_the_signature_says_so() -> None:
-    rng = np.random.default_rng(7)
-    base = _unit(rng.normal(size=(12, 32)))
-    en = [f"Sentence number {k} of the source." for k in range(12)]
-    zh = [f"来源的第{k}句。" for k in range(12)]
+def _translations(en: list[str], zh: list[str]) -> tuple[Document, Document, _TableEncoder]:
+    """Two documents whose k-th sentences share one random vector (and nothing else does)."""
+    base = _unit(np.random.default_rng(7).normal(size=(len(en), 32)))
     table = {t: base[k] for k, t in enumerate(en)} | {t: base[k] for k, t in enumerate(zh)}
     src = make_document("\n".join(en), lang="en", split_lines=True)
     tgt = make_document("\n".join(zh), lang="zh", split_lines=True)
-    encoder = _TableEncoder(table)
+    return src, tgt, _TableEncoder(table)
+
+
+def test_skip_gain_comes_from_the_data_and_the_signature_says_so() -> None:
+    src, tgt, encoder = _translations(
+        [f"Sentence number {k} of the source." for k in range(12)],
+        [f"来源的第{k}句。" for k in range(12)],
+    )
     alignment = ParallelAligner(encoder).align(src, tgt)  # type: ignore[arg-type]
     assert [(b.src, b.tgt) for b in alignment.beads] == [((k,), (k,)) for k in range(12)]
     assert f"skip:p{SKIP_PERCENTILE:g}" in str(alignment.signature)
     fixed = ParallelAligner(encoder, skip=-0.3).align(src, tgt)  # type: ignore[arg-type]
     assert "skip:-0.3" in str(fixed.signature)
+
+
+def test_a_later_pass_scores_with_what_the_first_pass_measured() -> None:
+    """The second pass (and any bench that replays it) must see the skip gain, length ratio
+    and mean sentence length of these documents, not the defaults of a bare ``Scoring``."""
+    en = [f"English sentence {k} is rather longer than its partner." for k in range(8)]
+    zh = [f"中文第{k}句。" for k in range(8)]
+    src, tgt, encoder = _translations(en, zh)
+    first = ParallelAligner(encoder).first_pass(src, tgt)  # type: ignore[arg-type]
+    later = first.measured(Scoring(length_noise=1.5))
+    assert later.length_noise == 1.5
+    assert later.sentence_length == mean_sentence_length(
+        float(sum(len(t) for t in zh)), len(en), len(zh)
+    )
+    assert (later.skip, later.length_ratio) == (first.scoring.skip, first.scoring.length_ratio)
+    assert later.length_ratio < 0.5
