@@ -49,6 +49,16 @@ class FirstPass:
     scoring: Scoring
     steps: list[Step]
 
+    def measured(self, scoring: Scoring) -> Scoring:
+        """``scoring`` with what this pass measured on the documents (skip gain, length ratio,
+        mean sentence length), for a later pass over the same pair."""
+        return replace(
+            scoring,
+            skip=self.scoring.skip,
+            length_ratio=self.scoring.length_ratio,
+            sentence_length=self.scoring.sentence_length,
+        )
+
 
 class ParallelAligner(Aligner):
     """Many-to-many monotone beads (up to 4 sentences a side, 5 in all) and omissions.
@@ -119,7 +129,11 @@ class ParallelAligner(Aligner):
             src_vecs.mean(axis=0).astype(np.float64),
             tgt_vecs.mean(axis=0).astype(np.float64),
         )
-        scoring = replace(self.first, length_ratio=float(tgt_len.sum() / max(src_len.sum(), 1.0)))
+        scoring = replace(
+            self.first,
+            length_ratio=float(tgt_len.sum() / max(src_len.sum(), 1.0)),
+            sentence_length=mean_sentence_length(float(tgt_len.sum()), len(src_len), len(tgt_len)),
+        )
         src_side = make_side(src_vecs, src_len, means[1])
         tgt_side = make_side(tgt_vecs, tgt_len, means[0])
         if self.skip is None:
@@ -155,7 +169,7 @@ class ParallelAligner(Aligner):
         """Encode the candidates' windows and search their band again on them."""
         src_windows = self.encode_windows(src, candidates.src_windows())
         tgt_windows = self.encode_windows(tgt, candidates.tgt_windows())
-        scoring = replace(second, skip=first.scoring.skip, length_ratio=first.scoring.length_ratio)
+        scoring = first.measured(second)
         qualities = window_qualities(
             first.src, first.tgt, candidates.beads, src_windows, tgt_windows, first.means, scoring
         )
@@ -170,9 +184,17 @@ class ParallelAligner(Aligner):
         return Windows(dict(zip(spans, vectors, strict=True)))
 
 
+def mean_sentence_length(tgt_chars: float, src_sentences: int, tgt_sentences: int) -> float:
+    """The mean sentence length of both documents in target characters (a source sentence
+    is worth the documents' length ratio, so its mean is ``tgt_chars / src_sentences``): the
+    same figure whichever document is the source."""
+    return 0.5 * tgt_chars * (1.0 / max(src_sentences, 1) + 1.0 / max(tgt_sentences, 1))
+
+
 def _describe(scoring: Scoring) -> str:
     return (
         f"length_weight={scoring.length_weight:g},merge={scoring.merge:g},"
         f"merge_both={scoring.merge_both:g},size_weight={scoring.size_weight:g}"
         + (f",neighbours={scoring.neighbours:g}" if scoring.neighbours else "")
+        + (f",length_noise={scoring.length_noise:g}" if scoring.length_noise else "")
     )

@@ -85,6 +85,11 @@ class Scoring:
     # share of the chance similarity taken from the sentences beside the bead on the other
     # side instead of the other document's mean (read by the second pass only; see windows)
     neighbours: float = 0.0
+    # the length, as a share of the documents' mean sentence length, at which the log length
+    # ratio's variance doubles: a bead of length L has its length penalty scaled by
+    # L / (L + length_noise * sentence_length); 0 leaves every bead's penalty as it is
+    length_noise: float = 0.0
+    sentence_length: float = 1.0  # mean sentence length in target characters, from the documents
 
 
 @dataclass(frozen=True)
@@ -120,9 +125,16 @@ def bead_quality(
 ) -> FloatArray:
     """Similarity above what either side scores against the other document on average
     (so hub sentences that resemble everything do not win), less a log length-ratio penalty:
-    the log ratio of translation lengths is roughly normal around the documents' ratio."""
-    ratio = np.log((tgt_len + 1.0) / (scoring.length_ratio * src_len + 1.0))
-    return cos - 0.5 * (src_centred + tgt_centred) - scoring.length_weight * ratio * ratio
+    the log ratio of translation lengths is roughly normal around the documents' ratio, with
+    a variance that grows as the bead gets shorter (a + b / L on the 1-1 beads of every dev
+    set), so with ``length_noise`` a short bead's ratio counts for less than a long one's."""
+    expected = scoring.length_ratio * src_len
+    ratio = np.log((tgt_len + 1.0) / (expected + 1.0))
+    penalty = scoring.length_weight * ratio * ratio
+    if scoring.length_noise:
+        length = 0.5 * (tgt_len + expected)
+        penalty = penalty * length / (length + scoring.length_noise * scoring.sentence_length)
+    return cos - 0.5 * (src_centred + tgt_centred) - penalty
 
 
 def random_pair_qualities(src: Side, tgt: Side, scoring: Scoring, count: int) -> FloatArray:

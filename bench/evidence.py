@@ -10,6 +10,11 @@
   sentences beside each bead (the default share) and on the document mean alone;
 - CC-CEDICT lexical overlap (``lexical.py``) at several weights in the second pass, with the
   weight each set gets when chosen on the other two (leave one set out, as ``tune.py``);
+- crossings: where the aligner cuts a gold 2-2 bead into two 1-1 beads, do the sentences
+  also resemble their partner's neighbour (a translation that moves a clause across the
+  boundary)? Off-diagonal minus diagonal cosine of such pairs against that of two
+  consecutive gold 1-1 beads, and how many of the cut 2-2s pass the 90th percentile of the
+  1-1 pairs: evidence a crossing feature could use;
 - bead shapes: per gold and predicted type, counts, hits, precision and recall; how many
   gold beads the aligner cuts into finer beads inside them (right at a finer grain); how
   many gold beads the second pass even considered (its encoded candidates).
@@ -21,6 +26,7 @@ Writes ``bench/results/evidence.json``.
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -65,6 +71,33 @@ def number_errors(dev: DevSet, pred: list[BeadPair]) -> dict[str, int]:
         "gold_agrees_better_on_numbers": better,
         "source_sentences_with_a_number": sum(bool(q) for q in src_q),
         "source_sentences": len(src_q),
+    }
+
+
+def crossings(aligner: ParallelAligner, dev: DevSet, pred: list[BeadPair]) -> dict[str, Any]:
+    first = aligner.first_pass(dev.src, dev.tgt)
+    src, tgt = first.src.units, first.tgt.units
+    gold = set(dev.gold)
+    cut, whole = [], []
+    for (si, ti), (sj, tj) in itertools.pairwise(pred):
+        if not (len(si) == len(ti) == len(sj) == len(tj) == 1):
+            continue
+        (i,), (j,) = si, ti
+        off = float(src[i] @ tgt[j + 1] + src[i + 1] @ tgt[j])
+        diag = float(src[i] @ tgt[j] + src[i + 1] @ tgt[j + 1])
+        if ((i, i + 1), (j, j + 1)) in gold:
+            cut.append((off - diag) / 2)
+        elif ((i,), (j,)) in gold and ((i + 1,), (j + 1,)) in gold:
+            whole.append((off - diag) / 2)
+    if not cut or not whole:
+        return {"cut_2_2": len(cut), "gold_1_1_pairs": len(whole)}
+    high = float(np.percentile(whole, 90))
+    return {
+        "cut_2_2": len(cut),
+        "gold_1_1_pairs": len(whole),
+        "mean_crossing_cut_2_2": float(np.mean(cut)),
+        "mean_crossing_1_1_pairs": float(np.mean(whole)),
+        "cut_2_2_above_p90_of_1_1_pairs": int(np.sum(np.array(cut) > high)),
     }
 
 
@@ -119,12 +152,14 @@ def main() -> None:
         second=replace(default.second, length_weight=0.0),
     )
     mean_only = ParallelAligner(encoder, second=replace(default.second, neighbours=0.0))
-    report: dict[str, Any] = {"numbers": {}, "paragraphs": {}, "shapes": {}}
+    report: dict[str, Any] = {"numbers": {}, "paragraphs": {}, "shapes": {}, "crossings": {}}
     for dev in devs:
         pred = as_pairs(default.align(dev.src, dev.tgt).beads)
         report["numbers"][dev.name] = number_errors(dev, pred)
         report["paragraphs"][dev.name] = len({s.paragraph for s in dev.src.sentences}) - 1
         report["shapes"][dev.name] = shapes(default, dev, pred)
+        report["crossings"][dev.name] = crossings(default, dev, pred)
+        print("  crossings:", report["crossings"][dev.name])
         print(dev.name, report["numbers"][dev.name], flush=True)
         for kind, row in report["shapes"][dev.name].items():
             print(f"  {kind}: {row}")

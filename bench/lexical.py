@@ -11,13 +11,13 @@ dictionary belongs to ``glossary``, which ``align`` may not import.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 from dev_sets import DevSet
 
 from align.parallel import ParallelAligner
-from align.search import PAIR_TYPES, FloatArray, Scoring, Step, forward, trace
+from align.search import PAIR_TYPES, FloatArray, Step, forward, trace
 from align.tokenize import zh_words
 from align.windows import WindowGrid, window_qualities
 from glossary.extraction.dictionary import content_stems, glosses
@@ -89,9 +89,7 @@ def lexical_pass(
     """The aligner's two passes, the second with the lexical term at each weight."""
     first = aligner.first_pass(dev.src, dev.tgt)
     found = aligner.candidates(first)
-    scoring: Scoring = replace(
-        aligner.second, skip=first.scoring.skip, length_ratio=first.scoring.length_ratio
-    )
+    scoring = first.measured(aligner.second)
     qualities = window_qualities(
         first.src,
         first.tgt,

@@ -9,9 +9,12 @@ alone. Stages, in order, each with the earlier stages at their chosen values:
 2. second pass (encoded windows): the same three and ``neighbours``, the share of chance
    similarity measured on the sentences beside a bead (two values of each of the three,
    around the earlier run's choices on every fold, to keep a run near a quarter hour);
-3. ``window_margin``, how close to the best path a bead must come to be encoded;
-4. ``skip_percentile``;
-5. the bead probability (``PROBABILITY``): a logistic fit with every set weighted alike,
+3. the second pass's length model: ``length_noise``, the length (a share of the documents'
+   mean sentence length) at which the log length ratio's variance doubles, with the
+   ``length_weight`` it goes with (a scaled penalty wants a larger weight);
+4. ``window_margin``, how close to the best path a bead must come to be encoded;
+5. ``skip_percentile``;
+6. the bead probability (``PROBABILITY``): a logistic fit with every set weighted alike,
    fitted on two sets and applied to the third for the reliability table.
 
 Results go to ``bench/results/tune.json``; the chosen values are the constants in
@@ -46,6 +49,10 @@ SECOND_GRID = {
     "merge": (0.0, 0.1),
     "merge_both": (0.0, 0.2),
     "neighbours": (0.0, 0.25, 0.4, 0.5, 0.6),
+}
+LENGTH_GRID = {
+    "length_noise": (0.0, 0.5, 1.0, 1.5, 2.0),
+    "length_weight": (0.2, 0.3, 0.4, 0.5, 0.6),
 }
 MARGINS = (0.1, 0.2, 0.5)
 SKIP_PERCENTILES = (5.0, 10.0, 20.0)
@@ -135,6 +142,16 @@ def main() -> None:
 
     report["second_pass"] = sweep(devs, grid(SECOND_GRID), run_second, "second pass")
     second = second_scoring(report["second_pass"]["chosen"])
+
+    def length_scoring(setting: tuple[float, ...]) -> Scoring:
+        return replace(second, **dict(zip(LENGTH_GRID, setting, strict=True)))
+
+    def run_length(setting: tuple[float, ...], dev: DevSet) -> float:
+        p, found = passes[dev.name], at_margin[dev.name]
+        return f1(aligner.second_pass(dev.src, dev.tgt, p, found, length_scoring(setting)), dev)
+
+    report["length_model"] = sweep(devs, grid(LENGTH_GRID), run_length, "length model")
+    second = length_scoring(report["length_model"]["chosen"])
 
     def run_margin(margin: float, dev: DevSet) -> float:
         p = passes[dev.name]

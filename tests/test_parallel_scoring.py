@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from align.calibration import SKIP_PERCENTILE
 from align.document import make_document
-from align.parallel import ParallelAligner
+from align.parallel import ParallelAligner, mean_sentence_length
 from align.search import Scoring, bead_quality, make_side, random_pair_qualities
+from align.types import Document
 
 
 def _unit(rows: np.ndarray) -> np.ndarray:
@@ -26,6 +28,33 @@ def test_length_model_prefers_a_two_to_one_bead_when_one_long_sentence_translate
     assert one_to_two[0] > one_to_one[0]
     no_lengths = replace(scoring, length_weight=0.0)
     assert bead_quality(cos, 0.0, centred, 80.0, np.array([40.0]), no_lengths)[0] == 0.6
+
+
+def test_length_noise_discounts_a_short_beads_ratio_more_than_a_long_ones() -> None:
+    """The same 2:1 length ratio costs a 10-character bead less than a 200-character one when
+    the penalty is scaled for the noise of short lengths; unscaled, both cost about the same
+    (the squared log ratio of the lengths)."""
+    plain = Scoring(length_weight=0.4, length_ratio=1.0)
+    noisy = replace(plain, length_noise=1.0, sentence_length=30.0)
+    cos, centred = np.array([0.6]), np.array([0.0])
+
+    def cost(scoring: Scoring, src_len: float) -> float:
+        tgt_len = np.array([2 * src_len])
+        return 0.6 - float(bead_quality(cos, 0.0, centred, src_len, tgt_len, scoring)[0])
+
+    assert cost(plain, 10.0) == pytest.approx(0.4 * np.log(21 / 11) ** 2)
+    assert cost(plain, 200.0) == pytest.approx(0.4 * np.log(401 / 201) ** 2)
+    assert 0.0 < cost(noisy, 10.0) < cost(noisy, 200.0) < cost(plain, 200.0)
+    assert cost(noisy, 10.0) < 0.5 * cost(plain, 10.0)
+
+
+def test_mean_sentence_length_is_the_same_whichever_document_is_the_source() -> None:
+    """3,000 target characters in 100 target sentences against 50 source sentences of 6,000
+    source characters: read the other way round the figure is in the other script's units."""
+    forward = mean_sentence_length(3000.0, 50, 100)
+    backward = mean_sentence_length(6000.0, 100, 50)
+    assert forward == 0.5 * (3000 / 50 + 3000 / 100)
+    assert backward == forward * 6000 / 3000
 
 
 def test_random_pairs_score_below_true_pairs_and_the_sample_is_reproducible() -> None:
@@ -70,17 +99,38 @@ class _TableEncoder:
         return np.stack([self.table[t] for t in texts])
 
 
-def test_skip_gain_comes_from_the_data_and_the_signature_says_so() -> None:
-    rng = np.random.default_rng(7)
-    base = _unit(rng.normal(size=(12, 32)))
-    en = [f"Sentence number {k} of the source." for k in range(12)]
-    zh = [f"来源的第{k}句。" for k in range(12)]
+def _translations(en: list[str], zh: list[str]) -> tuple[Document, Document, _TableEncoder]:
+    """Two documents whose k-th sentences share one random vector (and nothing else does)."""
+    base = _unit(np.random.default_rng(7).normal(size=(len(en), 32)))
     table = {t: base[k] for k, t in enumerate(en)} | {t: base[k] for k, t in enumerate(zh)}
     src = make_document("\n".join(en), lang="en", split_lines=True)
     tgt = make_document("\n".join(zh), lang="zh", split_lines=True)
-    encoder = _TableEncoder(table)
+    return src, tgt, _TableEncoder(table)
+
+
+def test_skip_gain_comes_from_the_data_and_the_signature_says_so() -> None:
+    src, tgt, encoder = _translations(
+        [f"Sentence number {k} of the source." for k in range(12)],
+        [f"来源的第{k}句。" for k in range(12)],
+    )
     alignment = ParallelAligner(encoder).align(src, tgt)  # type: ignore[arg-type]
     assert [(b.src, b.tgt) for b in alignment.beads] == [((k,), (k,)) for k in range(12)]
     assert f"skip:p{SKIP_PERCENTILE:g}" in str(alignment.signature)
     fixed = ParallelAligner(encoder, skip=-0.3).align(src, tgt)  # type: ignore[arg-type]
     assert "skip:-0.3" in str(fixed.signature)
+
+
+def test_a_later_pass_scores_with_what_the_first_pass_measured() -> None:
+    """The second pass (and any bench that replays it) must see the skip gain, length ratio
+    and mean sentence length of these documents, not the defaults of a bare ``Scoring``."""
+    en = [f"English sentence {k} is rather longer than its partner." for k in range(8)]
+    zh = [f"中文第{k}句。" for k in range(8)]
+    src, tgt, encoder = _translations(en, zh)
+    first = ParallelAligner(encoder).first_pass(src, tgt)  # type: ignore[arg-type]
+    later = first.measured(Scoring(length_noise=1.5))
+    assert later.length_noise == 1.5
+    assert later.sentence_length == mean_sentence_length(
+        float(sum(len(t) for t in zh)), len(en), len(zh)
+    )
+    assert (later.skip, later.length_ratio) == (first.scoring.skip, first.scoring.length_ratio)
+    assert later.length_ratio < 0.5
