@@ -1,7 +1,7 @@
 """What the written form of an English rendering says about where it should start and end.
 
 The word aligner decides which English words a term covers, and it errs at the edges: it
-stops inside a name ("Hong Kong Association" of "Hong Kong Association of Banks"), takes in a
+stops inside a name ("Royal Society" of "Royal Society of Chemistry"), takes in a
 verb beside one ("Hang Seng Index plunged"), or reads a heading in capitals. Capitalisation
 shows those edges in English text, so each sighting's surface is described by a few yes/no
 signals; the scorer learns how much each matters.
@@ -23,7 +23,7 @@ _WORD = regex.compile(r"[\p{L}\p{N}]+")
 
 
 def is_acronym(surface: str) -> bool:
-    """One word, at least two capitals, capitals at least half its letters (SMEs, FPS)."""
+    """One word, at least two capitals, capitals at least half its letters (NGOs, WHO)."""
     if len(surface.split()) != 1:
         return False
     letters = len(_LETTERS.findall(surface))
