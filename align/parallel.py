@@ -25,7 +25,14 @@ from .calibration import (
 from .encoders import Encoder
 from .search import FloatArray, Scoring, Side, Step, make_side, random_pair_qualities, search
 from .types import Bead, Document, join_sentences
-from .windows import Candidates, Windows, candidate_beads, rescore, window_qualities
+from .windows import (
+    Candidates,
+    WindowGrid,
+    Windows,
+    candidate_beads,
+    rescore,
+    window_qualities,
+)
 
 #: Random sentence pairs drawn to set the skip gain: enough for a stable 10th percentile,
 #: and small next to the embeddings in memory.
@@ -167,13 +174,25 @@ class ParallelAligner(Aligner):
         second: Scoring,
     ) -> list[Step]:
         """Encode the candidates' windows and search their band again on them."""
+        return rescore(self.second_grid(src, tgt, first, candidates, second), candidates)
+
+    def second_grid(
+        self,
+        src: Document,
+        tgt: Document,
+        first: FirstPass,
+        candidates: Candidates,
+        second: Scoring,
+    ) -> WindowGrid:
+        """The second pass's bead qualities: the candidates scored on their encoded windows,
+        with ``second`` and what the first pass measured on the documents."""
         src_windows = self.encode_windows(src, candidates.src_windows())
         tgt_windows = self.encode_windows(tgt, candidates.tgt_windows())
         scoring = first.measured(second)
         qualities = window_qualities(
             first.src, first.tgt, candidates.beads, src_windows, tgt_windows, first.means, scoring
         )
-        return rescore(first.src, first.tgt, candidates, qualities, first.means, scoring)
+        return WindowGrid(first.src, first.tgt, scoring, qualities, first.means)
 
     def encode_windows(self, doc: Document, spans: list[tuple[int, int]]) -> Windows:
         """Encode the joined text of each window, through the encoder (and so its cache)."""

@@ -146,7 +146,6 @@ class WindowGrid:
             self.tgt,
             (rows, rows + 1, cols - 1, cols),
             (self.src.units[rows], self.tgt.units[cols - 1]),
-            (self.src.units, self.tgt.units),
             self.means,
             self.scoring,
         )
@@ -204,7 +203,6 @@ def window_qualities(
         tgt,
         (keys[:, 0], keys[:, 1], keys[:, 2], keys[:, 3]),
         (src_vecs, tgt_vecs),
-        (src.units, tgt.units),
         means,
         scoring,
     )
@@ -216,7 +214,6 @@ def _qualities(
     tgt: Side,
     spans: tuple[IntArray, IntArray, IntArray, IntArray],
     vectors: tuple[FloatArray, FloatArray],
-    units: tuple[FloatArray, FloatArray],
     means: tuple[FloatArray, FloatArray],
     scoring: Scoring,
 ) -> FloatArray:
@@ -229,8 +226,8 @@ def _qualities(
     src_chance = (1.0 - share) * (src_vecs @ means[1])
     tgt_chance = (1.0 - share) * (tgt_vecs @ means[0])
     if share:
-        src_chance = src_chance + share * beside(src_vecs, units[1], j0, j1)
-        tgt_chance = tgt_chance + share * beside(tgt_vecs, units[0], i0, i1)
+        src_chance = src_chance + share * beside(src_vecs, tgt.units, j0, j1)
+        tgt_chance = tgt_chance + share * beside(tgt_vecs, src.units, i0, i1)
     return bead_quality(
         np.einsum("ij,ij->i", src_vecs, tgt_vecs),
         src_chance,
@@ -248,15 +245,8 @@ def _window(side: Side, windows: Windows, start: int, end: int) -> FloatArray:
     return unit
 
 
-def rescore(
-    src: Side,
-    tgt: Side,
-    candidates: Candidates,
-    qualities: dict[BeadKey, float],
-    means: tuple[FloatArray, FloatArray],
-    scoring: Scoring,
-) -> list[Step]:
-    """The best path through the second pass's band on the rescored beads."""
-    grid = WindowGrid(src, tgt, scoring, qualities, means)
-    lattice = forward(grid, src.size, candidates.lo, candidates.hi, PAIR_TYPES, scoring)
-    return trace(lattice, PAIR_TYPES, grid, src.size, tgt.size)
+def rescore(grid: WindowGrid, candidates: Candidates) -> list[Step]:
+    """The best path through the second pass's band on the grid's rescored beads."""
+    size = grid.src.size
+    lattice = forward(grid, size, candidates.lo, candidates.hi, PAIR_TYPES, grid.scoring)
+    return trace(lattice, PAIR_TYPES, grid, size, grid.tgt.size)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -35,13 +36,13 @@ from typing import Any
 import numpy as np
 from dev_sets import DevSet, as_pairs, breakdown, finer_splits, load_dev_sets
 from lexical import Lexicon, lexical_pass
-from tune import choose
+from tune import choose, f1
 
 from align.encoders import load_encoder
 from align.evaluation import score_alignment
 from align.gold import BeadPair
 from align.numbers import Quantity, extract_quantities, number_agreement
-from align.parallel import ParallelAligner
+from align.parallel import FirstPass, ParallelAligner
 
 RESULTS = Path(__file__).resolve().parent / "results" / "evidence.json"
 LEXICAL_WEIGHTS = (0.0, 0.1, 0.2, 0.4, 0.8)
@@ -74,8 +75,7 @@ def number_errors(dev: DevSet, pred: list[BeadPair]) -> dict[str, int]:
     }
 
 
-def crossings(aligner: ParallelAligner, dev: DevSet, pred: list[BeadPair]) -> dict[str, Any]:
-    first = aligner.first_pass(dev.src, dev.tgt)
+def crossings(first: FirstPass, dev: DevSet, pred: list[BeadPair]) -> dict[str, Any]:
     src, tgt = first.src.units, first.tgt.units
     gold = set(dev.gold)
     cut, whole = [], []
@@ -101,8 +101,9 @@ def crossings(aligner: ParallelAligner, dev: DevSet, pred: list[BeadPair]) -> di
     }
 
 
-def shapes(aligner: ParallelAligner, dev: DevSet, pred: list[BeadPair]) -> dict[str, Any]:
-    first = aligner.first_pass(dev.src, dev.tgt)
+def shapes(
+    aligner: ParallelAligner, first: FirstPass, dev: DevSet, pred: list[BeadPair]
+) -> dict[str, Any]:
     found = aligner.candidates(first)
     considered = {(tuple(range(a, b)), tuple(range(c, d))) for a, b, c, d in found.beads}
     by_type = breakdown(dev.gold, pred)
@@ -116,11 +117,12 @@ def shapes(aligner: ParallelAligner, dev: DevSet, pred: list[BeadPair]) -> dict[
 
 
 def with_and_without(
-    devs: list[DevSet], with_: ParallelAligner, without: ParallelAligner
+    devs: list[DevSet], with_: Mapping[str, list[BeadPair]], without: ParallelAligner
 ) -> dict[str, Any]:
+    """Strict F1 of the default alignments (``with_``, by set) and of ``without``'s."""
     out: dict[str, Any] = {
         dev.name: {
-            "with": score_alignment(dev.gold, with_.align(dev.src, dev.tgt).beads).f1_strict,
+            "with": score_alignment(dev.gold, with_[dev.name]).f1_strict,
             "without": score_alignment(dev.gold, without.align(dev.src, dev.tgt).beads).f1_strict,
         }
         for dev in devs
@@ -135,8 +137,7 @@ def lexical(devs: list[DevSet], aligner: ParallelAligner) -> dict[str, Any]:
     for dev in devs:
         runs = lexical_pass(aligner, dev, Lexicon.of(dev), LEXICAL_WEIGHTS)
         for weight, steps in runs.items():
-            pred = [(tuple(range(s.i0, s.i1)), tuple(range(s.j0, s.j1))) for s in steps]
-            table[weight][dev.name] = score_alignment(dev.gold, pred).f1_strict
+            table[weight][dev.name] = f1(steps, dev)
     for weight, row in table.items():
         print(f"  lexical weight {weight}: {row} macro {np.mean(list(row.values())):.4f}")
     return {"table": {str(w): row for w, row in table.items()}, **choose(table)}
@@ -153,23 +154,26 @@ def main() -> None:
     )
     mean_only = ParallelAligner(encoder, second=replace(default.second, neighbours=0.0))
     report: dict[str, Any] = {"numbers": {}, "paragraphs": {}, "shapes": {}, "crossings": {}}
+    predicted = {}
     for dev in devs:
-        pred = as_pairs(default.align(dev.src, dev.tgt).beads)
+        alignment = default.align(dev.src, dev.tgt)
+        pred = predicted[dev.name] = as_pairs(alignment.beads)
+        first = default.first_pass(dev.src, dev.tgt)
         report["numbers"][dev.name] = number_errors(dev, pred)
         report["paragraphs"][dev.name] = len({s.paragraph for s in dev.src.sentences}) - 1
-        report["shapes"][dev.name] = shapes(default, dev, pred)
-        report["crossings"][dev.name] = crossings(default, dev, pred)
+        report["shapes"][dev.name] = shapes(default, first, dev, pred)
+        report["crossings"][dev.name] = crossings(first, dev, pred)
         print("  crossings:", report["crossings"][dev.name])
         print(dev.name, report["numbers"][dev.name], flush=True)
         for kind, row in report["shapes"][dev.name].items():
             print(f"  {kind}: {row}")
-    report["length_model"] = with_and_without(devs, default, flat)
+    report["length_model"] = with_and_without(devs, predicted, flat)
     print("length model:", report["length_model"])
-    report["neighbours"] = with_and_without(devs, default, mean_only)
+    report["neighbours"] = with_and_without(devs, predicted, mean_only)
     print("neighbours:", report["neighbours"])
     report["lexical"] = lexical(devs, default)
     print("paragraph boundaries marked:", report["paragraphs"])
-    report["signature"] = str(default.align(devs[1].src, devs[1].tgt).signature)
+    report["signature"] = str(alignment.signature)  # the same settings on every set
     RESULTS.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {RESULTS}")
 

@@ -34,17 +34,25 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from hkma_dev import Score, Year, cut_to, dice_baseline, prepare_year, unseen, wrong
+from hkma_dev import (
+    Score,
+    Year,
+    by_simplified,
+    cut_to,
+    dice_baseline,
+    prepare_year,
+    unseen,
+    wrong,
+)
 from hkma_dev import normalise as hkma_normalise
 from seed_bench import add_arguments, print_seeds, seed_section
 
 from align.batch import BatchSettings, read_manifest
 from align.batch.outputs import load_alignment, load_completed
 from align.encoders import DEFAULT_MODEL
-from align.scripts import to_simplified
 from align.types import Alignment, Document
 from glossary.extraction import parallel, word_alignment
-from glossary.extraction.scoring import Weights, fit_logistic
+from glossary.extraction.scoring import Weights, fit_logistic, margin
 from glossary.store.engine import open_store
 from glossary.store.lookups import list_terms
 
@@ -148,26 +156,35 @@ class Prepared:
     corpus: parallel.ParallelCorpus
 
 
-def prepare_fold(year: Year, model: str) -> Prepared:
-    alignments = load_alignments(year, model)
+def year_documents(
+    year: Year, model: str
+) -> tuple[list[tuple[Alignment, int, int]], list[Document], list[Document]]:
+    """The year's aligned pairs as ``prepare_parallel`` takes them: (alignment, Chinese
+    document index, English document index), and the two lists of documents."""
     zh_docs: list[Document] = []
     en_docs: list[Document] = []
     triples = []
-    for alignment in alignments:
+    for alignment in load_alignments(year, model):
         zh, en = sorted((alignment.src, alignment.tgt), key=lambda d: d.lang != "zh")
         triples.append((alignment, len(zh_docs), len(en_docs)))
         zh_docs.append(zh)
         en_docs.append(en)
-    return Prepared(year, parallel.prepare_parallel(triples, zh_docs, en_docs))
+    return triples, zh_docs, en_docs
 
 
-def labelled(prepared: Prepared) -> list[tuple[tuple[float, ...], bool]]:
+def prepare_fold(year: Year, model: str) -> Prepared:
+    return Prepared(year, parallel.prepare_parallel(*year_documents(year, model)))
+
+
+def labelled(
+    terms: Sequence[parallel.AlignedTerm], gold: Mapping[str, frozenset[str]]
+) -> list[tuple[tuple[float, ...], bool]]:
     """Every rendering of every tested term, right when the dictionary accepts it."""
-    gold = {to_simplified(t): found for t, found in prepared.year.gold.items()}
+    simplified = by_simplified(gold)
     return [
-        (r.values, hkma_normalise(r.en) in gold[term.key])
-        for term in prepared.corpus.terms
-        if term.key in gold
+        (r.values, hkma_normalise(r.en) in simplified[term.key])
+        for term in terms
+        if term.key in simplified
         for r in term.renderings
     ]
 
@@ -187,11 +204,11 @@ def balanced(
     every year's coverage at ``floor`` or more (the one with most coverage when none does)."""
     tops = []
     for terms, gold in years:
-        simplified = {to_simplified(t): found for t, found in gold.items()}
+        simplified = by_simplified(gold)
         found = []
         for term in terms:
             if term.key in simplified and term.renderings:
-                z, en = max((_margin(weights, r.values), r.en) for r in term.renderings)
+                z, en = max((margin(weights, r.values), r.en) for r in term.renderings)
                 found.append((z, hkma_normalise(en) in simplified[term.key]))
         tops.append(found)
     tested = [len(gold) for _, gold in years]
@@ -216,10 +233,6 @@ def balanced(
     return (round(weights[0] + shift, 3), *weights[1:])
 
 
-def _margin(weights: Weights, values: Sequence[float]) -> float:
-    return sum(w * x for w, x in zip(weights, values, strict=True))
-
-
 def fold_top(prepared: Prepared, weights: Weights) -> dict[str, str]:
     corpus = prepared.corpus
     names = [str(i) for i in range(len(corpus.texts))]
@@ -239,7 +252,7 @@ def hkma_section(args: argparse.Namespace) -> dict[str, object]:
         else:
             built[year.name] = build_year(year, args.model, args.fresh)
     prepared = [prepare_fold(y, args.model) for y in years] if args.fit or args.folds else []
-    rows = {p.year.name: labelled(p) for p in prepared}
+    rows = {p.year.name: labelled(p.corpus.terms, p.year.gold) for p in prepared}
     if args.fit:
         weights = fit_logistic([r for found in rows.values() for r in found])
         weights = balanced(weights, [(p.corpus.terms, p.year.gold) for p in prepared])

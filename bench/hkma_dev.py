@@ -20,6 +20,7 @@ from pathlib import Path
 
 import regex
 
+from align.scripts import to_simplified
 from align.types import Alignment
 
 _BRACKETS = "《》「」〈〉"
@@ -107,6 +108,11 @@ class Score:
             coverage=round(len(found) / len(gold), 4) if gold else 0.0,
             precision=round(correct / len(found), 4) if found else 0.0,
         )
+
+
+def by_simplified(gold: Mapping[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+    """The gold keyed by the simplified form, as candidate terms are keyed."""
+    return {to_simplified(term): found for term, found in gold.items()}
 
 
 def unseen(gold: Mapping[str, frozenset[str]], others: Iterable[Year]) -> dict[str, frozenset[str]]:

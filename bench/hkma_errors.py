@@ -25,12 +25,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from glossary_bench import CACHE, DEV_YEARS, balanced, dev_folder, load_alignments
-from hkma_dev import Score, Year, normalise, prepare_year, unseen
+from glossary_bench import CACHE, DEV_YEARS, balanced, dev_folder, labelled, year_documents
+from hkma_dev import Score, Year, by_simplified, normalise, prepare_year, unseen
 
 from align.encoders import DEFAULT_MODEL
 from align.scripts import to_simplified
-from align.types import Document
 from glossary.extraction import parallel, word_alignment
 from glossary.extraction.bitext import sentence_pairs
 from glossary.extraction.scoring import Weights, fit_logistic, logistic
@@ -100,23 +99,11 @@ def load_folds(
     """The year's aligned pairs, word-aligned ``samples * runs`` times (eflomal samples at
     random; each sample's links cached by a digest of the tokens), and the candidates of each
     group of ``runs`` samples, their sightings averaged, now."""
-    zh_docs: list[Document] = []
-    en_docs: list[Document] = []
-    triples = []
-    for alignment in load_alignments(year, model):
-        zh, en = sorted((alignment.src, alignment.tgt), key=lambda d: d.lang != "zh")
-        triples.append((alignment, len(zh_docs), len(en_docs)))
-        zh_docs.append(zh)
-        en_docs.append(en)
+    triples, zh_docs, en_docs = year_documents(year, model)
     pairs = sentence_pairs(triples)
     tokens = "\n".join(" ".join(t.form for t in (*p.zh, *p.en)) for p in pairs)
     digest = hashlib.sha256(tokens.encode("utf-8")).hexdigest()[:12]
-    texts = {
-        (side, d, i): s.text
-        for side, docs in (("zh", zh_docs), ("en", en_docs))
-        for d, doc in enumerate(docs)
-        for i, s in enumerate(doc.sentences)
-    }
+    texts = parallel.sentence_texts(zh_docs, en_docs)
     keep = [float(name not in dropped) for name in parallel.FEATURES]
     found = []
     for sample in range(samples * runs):
@@ -140,16 +127,6 @@ def load_folds(
     return out
 
 
-def labelled(fold: Fold) -> list[tuple[tuple[float, ...], bool]]:
-    gold = {to_simplified(t): found for t, found in fold.year.gold.items()}
-    return [
-        (r.values, normalise(r.en) in gold[term.key])
-        for term in fold.terms
-        if term.key in gold
-        for r in term.renderings
-    ]
-
-
 def top_choices(fold: Fold, weights: Weights, floor: float = 0.5) -> dict[str, str]:
     """Each term's best rendering at or above ``floor``, as the glossary would store it."""
     out = {}
@@ -164,7 +141,7 @@ def top_choices(fold: Fold, weights: Weights, floor: float = 0.5) -> dict[str, s
 def precision_at(fold: Fold, weights: Weights, coverage: float) -> float:
     """Precision@1 over the most confident answers for ``coverage`` of the tested terms:
     a comparison of rankings that no confidence threshold moves."""
-    gold = {to_simplified(t): found for t, found in fold.year.gold.items()}
+    gold = by_simplified(fold.year.gold)
     answers = []
     for term in fold.terms:
         if term.key in gold and term.renderings:
@@ -264,7 +241,10 @@ def main() -> None:
         folds = embed_folds(folds)
     means: list[tuple[float, ...]] = []
     for sample in range(args.samples):
-        rows = {name: labelled(found[sample]) for name, found in folds.items()}
+        rows = {
+            name: labelled(found[sample].terms, found[sample].year.gold)
+            for name, found in folds.items()
+        }
         for name, found in folds.items():
             fold = found[sample]
             train = [r for other, got in rows.items() if other != name for r in got]
@@ -294,7 +274,8 @@ def main() -> None:
             f"{name} mean of {len(mine)}: all {a:.3f} @ {b:.3f}; unseen {c:.3f} @ {d:.3f}; "
             f"precision at coverage 0.8 {e:.3f}"
         )
-    print("fitted on all:", fit_logistic([r for f in folds.values() for r in labelled(f[0])]))
+    everything = [r for f in folds.values() for r in labelled(f[0].terms, f[0].year.gold)]
+    print("fitted on all:", fit_logistic(everything))
 
 
 if __name__ == "__main__":

@@ -17,9 +17,9 @@ import numpy as np
 from dev_sets import DevSet
 
 from align.parallel import ParallelAligner
-from align.search import PAIR_TYPES, FloatArray, Step, forward, trace
+from align.search import FloatArray, Step
 from align.tokenize import zh_words
-from align.windows import WindowGrid, window_qualities
+from align.windows import WindowGrid, rescore
 from glossary.extraction.dictionary import content_stems, glosses
 
 CHANCE_PAIRS = 2_000
@@ -89,20 +89,5 @@ def lexical_pass(
     """The aligner's two passes, the second with the lexical term at each weight."""
     first = aligner.first_pass(dev.src, dev.tgt)
     found = aligner.candidates(first)
-    scoring = first.measured(aligner.second)
-    qualities = window_qualities(
-        first.src,
-        first.tgt,
-        found.beads,
-        aligner.encode_windows(dev.src, found.src_windows()),
-        aligner.encode_windows(dev.tgt, found.tgt_windows()),
-        first.means,
-        scoring,
-    )
-    plain = WindowGrid(first.src, first.tgt, scoring, qualities, first.means)
-    out = {}
-    for weight in weights:
-        grid = LexicalGrid(plain, lexicon, weight)
-        lattice = forward(grid, first.src.size, found.lo, found.hi, PAIR_TYPES, scoring)
-        out[weight] = trace(lattice, PAIR_TYPES, grid, first.src.size, first.tgt.size)
-    return out
+    plain = aligner.second_grid(dev.src, dev.tgt, first, found, aligner.second)
+    return {weight: rescore(LexicalGrid(plain, lexicon, weight), found) for weight in weights}

@@ -198,7 +198,7 @@ def test_rescored_search_equals_exhaustive_search_on_small_inputs(
     )
     qualities = {bead: float(rng.normal(0.2, 0.3)) for bead in beads}
     band = Candidates(np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64), beads)
-    steps = rescore(src, tgt, band, qualities, means, scoring)
+    steps = rescore(WindowGrid(src, tgt, scoring, qualities, means), band)
     _check_cover([(tuple(range(s.i0, s.i1)), tuple(range(s.j0, s.j1))) for s in steps], n, m)
     from align.search import bead_gain
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from align.scripts import to_simplified
@@ -107,14 +107,19 @@ def prepare_parallel(
 ) -> ParallelCorpus:
     """Word-align the beads of ``(alignment, zh index, en index)`` and gather renderings."""
     pairs = sentence_pairs(alignments)
-    texts = {
+    texts = sentence_texts(zh_docs, en_docs)
+    terms = parallel_candidates(pairs, align_runs(pairs, RUNS), texts)
+    return ParallelCorpus(pairs, texts, terms)
+
+
+def sentence_texts(zh_docs: Sequence[Document], en_docs: Sequence[Document]) -> Texts:
+    """Every sentence's text, keyed by (side, document index, sentence index)."""
+    return {
         (side, d, i): s.text
         for side, docs in (("zh", zh_docs), ("en", en_docs))
         for d, doc in enumerate(docs)
         for i, s in enumerate(doc.sentences)
     }
-    terms = parallel_candidates(pairs, align_runs(pairs, RUNS), texts)
-    return ParallelCorpus(pairs, texts, terms)
 
 
 def parallel_candidates(
@@ -241,7 +246,6 @@ def _rendering(
     runs = context.runs
     tight = sum(s.tight for s in seen)
     joint = len({s.pair for s in seen})
-    written = list(surfaces.elements())
     words = len(en_key.split())
     stems = content_stems(en_key)
     english = context.english
@@ -255,11 +259,11 @@ def _rendering(
         math.log2(1 + len(seen) / runs),
         float(words <= 1),
         min(words, 8) / 8,
-        float(sum(c[:1].isupper() for c in surfaces.elements()) > len(seen) / 2),
+        float(_share(surfaces, lambda c: c[:1].isupper()) > 0.5),
         english.fragment.get(en_key, 0.0),
-        sum(map(is_acronym, written)) / len(seen),
-        sum(map(is_shouted, written)) / len(seen),
-        sum(map(breaks_case, written)) / len(seen),
+        _share(surfaces, is_acronym),
+        _share(surfaces, is_shouted),
+        _share(surfaces, breaks_case),
         sum(_cuts_name(s, pairs, texts) for s in seen) / len(seen),
     )
     together = len(context.zh_pairs & english.where.get(en_key, frozenset()))
@@ -271,6 +275,12 @@ def _rendering(
         together=max(together, joint),
         aligned=len(seen) / runs,
     )
+
+
+def _share(surfaces: Counter[str], test: Callable[[str], bool]) -> float:
+    """The share of sightings whose written form passes ``test``, each distinct form tested
+    once (with four word-alignment runs, most forms are seen several times over)."""
+    return sum(n for form, n in surfaces.items() if test(form)) / surfaces.total()
 
 
 def parallel_entries(

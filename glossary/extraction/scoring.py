@@ -17,9 +17,14 @@ Weights = tuple[float, ...]
 """One weight per feature, the bias first."""
 
 
+def margin(weights: Weights, values: Sequence[float]) -> float:
+    """The log-odds that ``weights`` give a feature vector (0 is confidence 0.5)."""
+    return sum(w * x for w, x in zip(weights, values, strict=True))
+
+
 def logistic(weights: Weights, values: Sequence[float]) -> float:
     """The confidence in [0, 1] that ``weights`` give a feature vector."""
-    z = sum(w * x for w, x in zip(weights, values, strict=True))
+    z = margin(weights, values)
     return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 

@@ -75,29 +75,27 @@ def _name_word(tokens: Sequence[Token], i: int, text: str) -> bool:
     return tokens[i].form not in EN_FUNCTION and _capitalised(text, tokens[i])
 
 
-def _next_in_name(tokens: Sequence[Token], edge: int, step: int, text: str) -> int | None:
-    """The index of the name word that continues a name past ``edge`` in direction ``step``
-    (directly, or across one connector: "Association" | "of" | "Banks"), or None."""
+def _name_goes_on(tokens: Sequence[Token], edge: int, step: int, text: str) -> bool:
+    """Whether a name word continues a name past ``edge`` in direction ``step``, directly or
+    across one connector ("Society" | "of" | "Chemistry")."""
     near = edge + step
     if not (0 <= near < len(tokens)) or not _joined(tokens, min(edge, near), max(edge, near)):
-        return None
+        return False
     if _name_word(tokens, near, text):
-        return near
+        return True
     far = near + step
-    if (
+    return (
         tokens[near].form in _CONNECTORS
         and 0 <= far < len(tokens)
         and _joined(tokens, min(near, far), max(near, far))
         and _name_word(tokens, far, text)
-    ):
-        return far
-    return None
+    )
 
 
 def cuts_name(tokens: Sequence[Token], a: int, b: int, text: str) -> bool:
     """Whether tokens [a, b) stop inside a capitalised name: a capitalised edge word has a
-    capitalised neighbour, directly or across a connector ("Hong Kong Association" | "of
-    Banks"). ``text`` is the sentence the range stands in."""
-    return (_capitalised(text, tokens[a]) and _next_in_name(tokens, a, -1, text) is not None) or (
-        _capitalised(text, tokens[b - 1]) and _next_in_name(tokens, b - 1, 1, text) is not None
+    capitalised neighbour, directly or across a connector ("Royal Society" | "of
+    Chemistry"). ``text`` is the sentence the range stands in."""
+    return (_capitalised(text, tokens[a]) and _name_goes_on(tokens, a, -1, text)) or (
+        _capitalised(text, tokens[b - 1]) and _name_goes_on(tokens, b - 1, 1, text)
     )
