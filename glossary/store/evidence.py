@@ -42,24 +42,34 @@ def add_examples(
     examples: Iterable[ExtractedExample],
     known: dict[Equivalent, set[_ExampleKey]],
 ) -> int:
-    stored = known.setdefault(row, set())
-    added = 0
+    fresh = unseen_examples(examples, known.setdefault(row, set()))
+    row.examples.extend(Example(**example_values(ex)) for ex in fresh)
+    return len(fresh)
+
+
+def unseen_examples(
+    examples: Iterable[ExtractedExample], stored: set[_ExampleKey]
+) -> list[ExtractedExample]:
+    """The examples whose sentence pair is not in ``stored`` yet, each once; ``stored``
+    learns their keys (the unique columns of ``Example`` beside its equivalent)."""
+    fresh = []
     for ex in examples:
         key = (ex.doc_zh, ex.doc_en, ex.sent_zh, ex.sent_en)
-        if key in stored:
-            continue
-        stored.add(key)
-        row.examples.append(
-            Example(
-                doc_zh=ex.doc_zh, doc_en=ex.doc_en, sent_zh=ex.sent_zh, sent_en=ex.sent_en,
-                zh_text=ex.zh_text, en_text=ex.en_text,
-                zh_start=ex.zh_span.start, zh_end=ex.zh_span.end,
-                en_start=ex.en_span.start, en_end=ex.en_span.end,
-                pair_score=ex.pair_score,
-            )
-        )
-        added += 1
-    return added
+        if key not in stored:
+            stored.add(key)
+            fresh.append(ex)
+    return fresh
+
+
+def example_values(ex: ExtractedExample) -> dict[str, object]:
+    """The columns of the stored example of an extracted one (its equivalent aside)."""
+    return {
+        "doc_zh": ex.doc_zh, "doc_en": ex.doc_en, "sent_zh": ex.sent_zh, "sent_en": ex.sent_en,
+        "zh_text": ex.zh_text, "en_text": ex.en_text,
+        "zh_start": ex.zh_span.start, "zh_end": ex.zh_span.end,
+        "en_start": ex.en_span.start, "en_end": ex.en_span.end,
+        "pair_score": ex.pair_score,
+    }
 
 
 def set_contribution(row: Equivalent, corpus: str, frequency: int, confidence: float) -> None:
@@ -76,20 +86,26 @@ def set_contribution(row: Equivalent, corpus: str, frequency: int, confidence: f
 
 
 def refresh_figures(row: Equivalent) -> bool:
-    """Recompute the cached totals from the contributions; True if they changed.
-
-    Imported figures only stand in while this store has no evidence of its own, so a
-    glossary imported and then rebuilt from the same corpus does not count twice.
-    """
-    contributions = sorted(row.contributions, key=lambda c: c.corpus_id)
-    own = [c for c in contributions if c.corpus_id != IMPORTED_CORPUS] or contributions
-    frequency = sum(c.frequency for c in own)
-    if frequency:
-        confidence = sum(c.frequency * c.confidence for c in own) / frequency
-    else:
-        confidence = max((c.confidence for c in own), default=0.0)
+    """Recompute the cached totals from the contributions; True if they changed."""
+    frequency, confidence = totals(
+        [(c.corpus_id, c.frequency, c.confidence) for c in row.contributions]
+    )
     changed = row.frequency != frequency or abs((row.confidence or 0.0) - confidence) > 1e-12
     if changed:
         row.frequency = frequency
         row.confidence = confidence
     return changed
+
+
+def totals(contributions: Iterable[tuple[str, int, float]]) -> tuple[int, float]:
+    """An equivalent's frequency and confidence from its (corpus, frequency, confidence)s.
+
+    Imported figures only stand in while this store has no evidence of its own, so a
+    glossary imported and then rebuilt from the same corpus does not count twice.
+    """
+    ordered = sorted(contributions, key=lambda c: c[0])
+    own = [c for c in ordered if c[0] != IMPORTED_CORPUS] or ordered
+    frequency = sum(f for _, f, _ in own)
+    if frequency:
+        return frequency, sum(f * c for _, f, c in own) / frequency
+    return frequency, max((c for _, _, c in own), default=0.0)

@@ -13,6 +13,7 @@ Rules that protect people's work:
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 
 from sqlalchemy import delete, select
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 from glossary.errors import InvalidField
 from glossary.store.engine import CHUNK, Store
 from glossary.store.evidence import add_examples, example_keys, refresh_figures, set_contribution
+from glossary.store.inserting import NewTerm, insert_terms
 from glossary.store.models import (
     IMPORTED_CORPUS,
     MAX_EN_CHARS,
@@ -31,6 +33,7 @@ from glossary.store.models import (
 )
 from glossary.store.validation import check_figures, required
 from glossary.store.views import MergeReport
+from glossary.types import Equivalent as Extracted
 from glossary.types import TermEntry
 
 
@@ -71,13 +74,51 @@ def _chunks(items: Iterable[TermEntry], size: int) -> Iterator[list[TermEntry]]:
 def _merge_chunk(
     session: Session, chunk: list[TermEntry], corpus: str, counts: dict[str, int]
 ) -> set[int]:
+    """Merge one chunk: terms the store lacks go in bulk (``inserting``), the rest, and
+    any term written twice in the chunk or with one English twice, through the ORM."""
     zhs = [required(entry.zh, "term", MAX_ZH_CHARS) for entry in chunk]
+    checked = [_checked(zh, entry) for zh, entry in zip(zhs, chunk, strict=True)]
     terms = terms_by_zh(session, zhs, with_equivalents=True)
+    written = Counter(zhs)
+    fresh, rest = [], []
+    for zh, entry, equivalents in zip(zhs, chunk, checked, strict=True):
+        if zh in terms or written[zh] > 1 or len({en for en, _ in equivalents}) < len(equivalents):
+            rest.append((zh, entry, equivalents))
+        else:
+            fresh.append(NewTerm(zh, entry.termhood, equivalents))
+    inserted = insert_terms(session, fresh, corpus)
+    counts["terms_added"] += len(fresh)
+    counts["equivalents_added"] += len(inserted.equivalent_ids)
+    counts["examples_added"] += inserted.examples
+    return set(inserted.equivalent_ids) | _merge_rows(session, rest, terms, corpus, counts)
+
+
+def _checked(zh: str, entry: TermEntry) -> tuple[tuple[str, Extracted], ...]:
+    """The entry's equivalents with their English cleaned, each checked."""
+    out = []
+    for extracted in entry.equivalents:
+        en = required(extracted.en, f"equivalent of {zh}", MAX_EN_CHARS)
+        check_figures(extracted.frequency, extracted.confidence, f"{zh} → {en}")
+        out.append((en, extracted))
+    return tuple(out)
+
+
+def _merge_rows(
+    session: Session,
+    entries: list[tuple[str, TermEntry, tuple[tuple[str, Extracted], ...]]],
+    terms: dict[str, Term],
+    corpus: str,
+    counts: dict[str, int],
+) -> set[int]:
+    """Merge entries as ORM rows: the path for terms already stored (a rebuild, another
+    corpus, reviewed rows), where every rule of this module's docstring is decided."""
+    if not entries:
+        return set()
     known_examples = example_keys(
         session, [eq for term in terms.values() for eq in term.equivalents]
     )
     touched: list[Equivalent] = []
-    for zh, entry in zip(zhs, chunk, strict=True):
+    for zh, entry, equivalents in entries:
         term = terms.get(zh)
         if term is None:
             term = Term.create(zh, termhood=entry.termhood)
@@ -87,9 +128,7 @@ def _merge_chunk(
         elif entry.termhood > term.termhood:
             term.termhood = entry.termhood
         by_en = {eq.en: eq for eq in term.equivalents}
-        for extracted in entry.equivalents:
-            en = required(extracted.en, f"equivalent of {zh}", MAX_EN_CHARS)
-            check_figures(extracted.frequency, extracted.confidence, f"{zh} → {en}")
+        for en, extracted in equivalents:
             row = by_en.get(en)
             if row is None:
                 row = Equivalent.create(

@@ -91,8 +91,8 @@ class Term(Base):
 
     @classmethod
     def create(cls, zh: str, **values: object) -> Term:
-        """A new term with its search keys (every proper suffix of the Chinese)."""
-        keys = [SearchKey(key=zh[i:]) for i in range(1, len(zh))]
+        """A new term with its search keys."""
+        keys = [SearchKey(key=key) for key in chinese_keys(zh)]
         return cls(zh=zh, search_keys=keys, **values)
 
 
@@ -135,12 +135,8 @@ class Equivalent(Base):
 
     @staticmethod
     def keys_for(en: str) -> list[SearchKey]:
-        """The search keys of an English text: the lower-cased text from each later word."""
-        lower = en.lower()
-        starts = [
-            i for i in range(1, len(lower)) if lower[i].isalnum() and not lower[i - 1].isalnum()
-        ]
-        return [SearchKey(key=lower[i:]) for i in starts]
+        """The search keys of an English text, as rows."""
+        return [SearchKey(key=key) for key in english_keys(en)]
 
     @property
     def is_reviewed(self) -> bool:
@@ -166,6 +162,18 @@ Index(
     sqlite_where=Equivalent.status == "preferred",
     postgresql_where=Equivalent.status == "preferred",
 )
+
+
+def chinese_keys(zh: str) -> list[str]:
+    """The search keys of a Chinese term: every proper suffix."""
+    return [zh[i:] for i in range(1, len(zh))]
+
+
+def english_keys(en: str) -> list[str]:
+    """The search keys of an English text: the lower-cased text from each later word."""
+    lower = en.lower()
+    starts = [i for i in range(1, len(lower)) if lower[i].isalnum() and not lower[i - 1].isalnum()]
+    return [lower[i:] for i in starts]
 
 
 class SearchKey(Base):
