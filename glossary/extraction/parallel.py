@@ -24,6 +24,7 @@ from glossary.extraction.dictionary import content_stems, term_glosses
 from glossary.extraction.equivalents import dice, dictionary_match
 from glossary.extraction.phrase_stats import PhraseStats, english_statistics
 from glossary.extraction.phrases import LinkIndex
+from glossary.extraction.recurrence import Recurrence
 from glossary.extraction.scoring import Weights, logistic
 from glossary.extraction.sightings import (
     Sighting,
@@ -136,11 +137,13 @@ def parallel_candidates(
         [LinkIndex.of(found, len(p.zh), len(p.en)) for p, found in zip(pairs, links, strict=True)]
         for links in runs
     ]
-    chinese = "\n".join(to_simplified(t) for (side, _, _), t in texts.items() if side == "zh")
+    chinese = Recurrence.of(
+        "\n".join(to_simplified(t) for (side, _, _), t in texts.items() if side == "zh")
+    )
     occurrences = {
         key: found
         for key, found in term_runs(pairs).items()
-        if len(found) >= _MIN_OCCURRENCES or chinese.count(key) >= _MIN_OCCURRENCES
+        if len(found) >= _MIN_OCCURRENCES or chinese.at_least(key, _MIN_OCCURRENCES)
     }
     by_term: dict[str, dict[str, list[Sighting]]] = {}
     for key, found in occurrences.items():

@@ -41,11 +41,11 @@ def tight_phrase(index: LinkIndex, start: int, end: int) -> tuple[int, int] | No
     None when no Chinese token of the range is linked, or when an English word inside the
     linked span is linked to a Chinese word outside the range (the phrase is not separable).
     """
-    linked = [j for i in range(start, end) for j in index.by_zh[i]]
-    if not linked:
+    rows = [row for row in index.by_zh[start:end] if row]
+    if not rows:
         return None
-    low, high = min(linked), max(linked)
-    for j in range(low, high + 1):
-        if any(i < start or i >= end for i in index.by_en[j]):
+    low, high = min(row[0] for row in rows), max(row[-1] for row in rows)
+    for row in index.by_en[low : high + 1]:  # each row sorted: its ends say if it leaves
+        if row and (row[0] < start or row[-1] >= end):
             return None
     return low, high + 1

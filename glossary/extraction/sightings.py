@@ -9,7 +9,6 @@ tight consistent English range of one occurrence, and its widenings over unalign
 
 from __future__ import annotations
 
-import itertools
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -61,29 +60,40 @@ class Sighting:
 
 
 def term_runs(pairs: Sequence[SentencePair]) -> dict[str, list[tuple[int, int, int]]]:
-    """(pair, first token, end token) of every term-shaped run, by its simplified form."""
+    """(pair, first token, end token) of every term-shaped run, by its simplified form.
+
+    Runs from one start grow a word at a time, so each step checks only the word it adds;
+    a word that is not Han, Latin or a number ends the growth (no longer run is a term)."""
     seen: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
     for number, pair in enumerate(pairs):
-        for start in range(len(pair.zh)):
-            for end in range(start + 1, min(start + MAX_ZH_WORDS, len(pair.zh)) + 1):
-                run = pair.zh[start:end]
+        tokens = pair.zh
+        wordlike = [_WORDLIKE.match(t.form) is not None for t in tokens]
+        for start, first in enumerate(tokens):
+            for end in range(start + 1, min(start + MAX_ZH_WORDS, len(tokens)) + 1):
+                last = tokens[end - 1]
                 if (
-                    run[-1].sentence != run[0].sentence
-                    or run[-1].end - run[0].start > MAX_ZH_CHARS
-                    or not _contiguous(run)
+                    last.sentence != first.sentence
+                    or last.end - first.start > MAX_ZH_CHARS
+                    or (end - start > 1 and tokens[end - 2].end != last.start)
+                    or not wordlike[end - 1]
                 ):
                     break
-                if term_shaped([t.form for t in run]):
-                    seen["".join(t.form for t in run)].append((number, start, end))
+                words = [t.form for t in tokens[start:end]]
+                if _shaped_edges(words):
+                    seen["".join(words)].append((number, start, end))
     return seen
 
 
 def term_shaped(words: Sequence[str]) -> bool:
     """Han, Latin or number words, not a bare number or one character, no function word at
     either edge."""
+    return all(_WORDLIKE.match(w) for w in words) and _shaped_edges(words)
+
+
+def _shaped_edges(words: Sequence[str]) -> bool:
+    """``term_shaped`` for words already known to be Han, Latin or numbers."""
     return (
-        all(_WORDLIKE.match(w) for w in words)
-        and not (len(words) == 1 and (words[0].isdigit() or len(words[0]) < 2))
+        not (len(words) == 1 and (words[0].isdigit() or len(words[0]) < 2))
         and words[0] not in _ZH_EDGE_STOP
         and words[-1] not in _ZH_EDGE_STOP
         and not words[-1].isdigit()
@@ -101,11 +111,11 @@ def sightings(
     tokens = pair.en
     low, high = phrase
     found: dict[tuple[int, int], bool] = {}
-    for left in range(MAX_WIDEN + 1):
-        if low - left < 0 or any(index.by_en[j] for j in range(low - left, low)):
+    for left in range(MAX_WIDEN + 1):  # each step checks only the word it takes in
+        if low - left < 0 or (left and index.by_en[low - left]):
             break
         for right in range(MAX_WIDEN + 1):
-            if high + right > len(tokens) or any(index.by_en[j] for j in range(high, high + right)):
+            if high + right > len(tokens) or (right and index.by_en[high + right - 1]):
                 break
             a, b = trim(tokens, low - left, high + right)
             if a < b:
@@ -160,7 +170,3 @@ def surface(texts: Texts, side: str, doc: int, run: Sequence[Token]) -> str:
     text = texts[(side, doc, run[0].sentence)]
     return text[run[0].start : run[-1].end]
 
-
-def _contiguous(run: Sequence[Token]) -> bool:
-    """No punctuation between the words: each starts where the previous ended."""
-    return all(a.end == b.start for a, b in itertools.pairwise(run))
