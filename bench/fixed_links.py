@@ -4,7 +4,8 @@ eflomal samples (from /dev/urandom), so two builds of one year differ in their l
 their figures. A change meant to leave the glossary as it was is checked on one run's links:
 the first call runs eflomal and saves its links beside the year's cache; every later call
 reads them back instead of aligning words, runs ``duiqi batch MANIFEST --glossary`` in this
-process on the cached aligned pairs, and prints its seconds and a digest of every stored row
+process on the cached aligned pairs, and prints its seconds (wall-clock, and CPU, which other
+work on a shared machine disturbs less) and a digest of every stored row
 (timestamps and the search keys' own ids aside: they say when and in which order rows were
 written, not what the glossary holds). Equal digests: the same glossary. ``--profile FILE``
 writes a cProfile of the run. The year must have been aligned by ``bench/glossary_bench.py``.
@@ -65,17 +66,17 @@ def main() -> int:
         command = ["batch", str(folder / "pairs.csv"), "-o", str(folder / "aligned"),
                    "--glossary", "--db", str(database), "--quiet"]  # fmt: skip
         profiler = cProfile.Profile() if args.profile else None
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         if profiler is not None:
             profiler.enable()
         status = duiqi(command)
         if profiler is not None:
             profiler.disable()
             profiler.dump_stats(args.profile)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         rows, digest = store_digest(database)
-    print(json.dumps({"year": args.year, "seconds": round(seconds, 2), "digest": digest,
-                      "rows": rows}))  # fmt: skip
+    print(json.dumps({"year": args.year, "seconds": round(seconds, 2),
+                      "cpu_seconds": round(cpu, 2), "digest": digest, "rows": rows}))  # fmt: skip
     return status
 
 

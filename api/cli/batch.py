@@ -142,22 +142,26 @@ def _feed_glossary(
 ) -> None:
     """Record every aligned pair, then extract and merge terms from the whole batch.
 
-    Pairs are recorded one at a time from the files on disk; term extraction compares every
-    Chinese sentence with the whole English side, so it needs all documents at once.
+    The documents and the pairs of the whole batch are recorded in one transaction each (one
+    per document pair cost about 0.2 s on an HKMA year of 11); term extraction compares
+    every Chinese sentence with the whole English side, so it needs all documents at once.
     """
     from align.batch.outputs import load_alignment
     from align.encoders import load_encoder
     from align.types import Alignment
     from api.aligning import document_records
     from api.cli.stores import open_cli_store
-    from glossary.build import merge_terms, record_alignment
+    from glossary.build import merge_terms, pair_records
     from glossary.formats.importing import load_curated_terms
-    from glossary.store.recording import record_documents
+    from glossary.store.recording import record_documents, record_pairs
+    from glossary.store.views import DocumentRecord, PairRecord
 
     store = open_cli_store(args.db, create=True)
     corpus = args.corpus_id or default_corpus_id(args.manifest)
     doc_ids = _doc_ids([spec for spec, _ in finished], corpus)
     alignments: list[Alignment] = []
+    documents: list[DocumentRecord] = []
+    pairs: list[PairRecord] = []
     try:
         if args.terms:
             load_curated_terms(store, args.terms)
@@ -165,19 +169,15 @@ def _feed_glossary(
             alignment = load_alignment(out_dir, spec, result, settings)
             zh, en = sorted((alignment.src, alignment.tgt), key=lambda d: d.lang != "zh")
             meta = dict(spec.metadata)
-            record_documents(
-                store,
-                document_records(
-                    doc_zh=doc_ids[zh.name], doc_en=doc_ids[en.name],
-                    title=meta.get("title", ""), source=meta.get("source", ""),
-                    date=meta.get("date", ""),
-                ),
+            documents += document_records(
+                doc_zh=doc_ids[zh.name], doc_en=doc_ids[en.name],
+                title=meta.get("title", ""), source=meta.get("source", ""),
+                date=meta.get("date", ""),
             )
-            record_alignment(
-                store, alignment, doc_zh=doc_ids[zh.name], doc_en=doc_ids[en.name],
-                corpus_id=corpus,
-            )
+            pairs += pair_records(alignment, doc_zh=doc_ids[zh.name], doc_en=doc_ids[en.name])
             alignments.append(alignment)
+        record_documents(store, documents)
+        record_pairs(store, pairs, corpus_id=corpus)
         terms, report = merge_terms(
             store, alignments, encoder=lambda: load_encoder(settings.model, cache=settings.cache),
             doc_ids=doc_ids, corpus_id=corpus,
