@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from glossary.store.evidence import example_values, totals, unseen_examples
@@ -54,10 +55,8 @@ def insert_terms(session: Session, terms: Sequence[NewTerm], corpus: str) -> Ins
     if not terms:
         return Inserted(frozenset(), 0)
     new_terms = [{"zh": t.zh, "termhood": t.termhood} for t in terms]
-    term_ids = {
-        zh: term_id
-        for term_id, zh in session.execute(insert(Term).returning(Term.id, Term.zh), new_terms)
-    }
+    statement = insert(_table(Term)).returning(Term.id, Term.zh)
+    term_ids = {zh: term_id for term_id, zh in session.execute(statement, new_terms)}
     _insert(session, SearchKey, [
         {"key": key, "term_id": term_ids[t.zh]} for t in terms for key in chinese_keys(t.zh)
     ])  # fmt: skip
@@ -72,8 +71,10 @@ def insert_terms(session: Session, terms: Sequence[NewTerm], corpus: str) -> Ins
             })  # fmt: skip
     by_key: dict[tuple[int, str], int] = {}
     if rows:  # an empty list would run the INSERT once, with defaults only
-        statement = insert(Equivalent).returning(Equivalent.id, Equivalent.term_id, Equivalent.en)
-        by_key = {(term_id, en): eq_id for eq_id, term_id, en in session.execute(statement, rows)}
+        returning = insert(_table(Equivalent)).returning(
+            Equivalent.id, Equivalent.term_id, Equivalent.en
+        )
+        by_key = {(term_id, en): eq_id for eq_id, term_id, en in session.execute(returning, rows)}
     owned = [
         (by_key[(term_ids[t.zh], en)], en, extracted)
         for t in terms
@@ -98,5 +99,11 @@ def insert_terms(session: Session, terms: Sequence[NewTerm], corpus: str) -> Ins
 
 def _insert(session: Session, model: type[Base], rows: list[dict[str, object]]) -> None:
     if rows:
-        session.execute(insert(model), rows)
+        session.execute(insert(_table(model)), rows)
 
+
+
+def _table(model: type[Base]) -> Table:
+    """The model's table: a Core INSERT skips the ORM's bookkeeping per row (0.45 s -> 0.3 s
+    of CPU for one HKMA year's merge)."""
+    return cast(Table, model.__table__)
