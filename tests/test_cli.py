@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 from pathlib import Path
 
 import pytest
 
+import api.cli.evaluate as evaluate
+from align.errors import DuiqiError
 from api.cli import main
 from tests.cli_helpers import err_line
 from tests.conftest import DATA, SEEDS
@@ -123,3 +126,23 @@ def test_malformed_gold_file(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 def test_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["align", "/no/such/file.txt", str(SEEDS / "004_acb3dc8994b1fd4b.txt")]) == 2
     assert "/no/such/file.txt" in err_line(capsys)
+
+
+def test_a_command_collects_less_often_and_gives_the_thresholds_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: list[tuple[int, int, int]] = []
+
+    def run(_args: object) -> int:
+        seen.append(gc.get_threshold())
+        raise DuiqiError("stop here")
+
+    monkeypatch.setattr(evaluate, "run", run)
+    before = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
+    try:
+        assert main(["eval", "gold", "pred"]) == 2
+        assert seen == [(10_000, 10, 10)]
+        assert gc.get_threshold() == (700, 10, 10)
+    finally:
+        gc.set_threshold(*before)
