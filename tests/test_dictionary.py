@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from glossary.extraction.dictionary import glosses, stem, term_glosses
+from hypothesis import given
+from hypothesis import strategies as st
+
+from glossary.extraction.dictionary import glosses, settled, stem, term_glosses
 
 
 def test_traditional_word_gets_the_simplified_headwords_glosses() -> None:
@@ -21,3 +24,15 @@ def test_traditional_term_is_glossed_by_its_words_not_its_characters() -> None:
 
 def test_unknown_word_has_no_glosses() -> None:
     assert glosses("渝创渝新") == frozenset()
+
+
+def test_settled_stems_meet_the_inflections_plain_stems_split() -> None:
+    for base, inflected in (("survey", "surveyed"), ("implement", "implemented"),
+                            ("focus", "focuses"), ("address", "addressing")):  # fmt: skip
+        assert stem(base) != stem(inflected)
+        assert settled(base) == settled(inflected)
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=14))
+def test_settling_is_idempotent(word: str) -> None:
+    assert settled(settled(word)) == settled(word)

@@ -208,6 +208,20 @@ def test_span_evidence_lists_every_weighed_span() -> None:
     assert "chongqing create chongqing new" in keys and len(keys) > 1
 
 
+def test_an_inflected_word_is_glossed_by_its_base_form() -> None:
+    # 调查 is glossed "survey", whose plain stem ("surve") "surveyed" ("survey") never met
+    zh = document("zh.txt", "zh", ["全市调查失业率为5.5%。", "今年调查失业率保持稳定。"])
+    en = document(
+        "en.txt",
+        "en",
+        ["The surveyed unemployment rate was 5.5%.", "The surveyed unemployment rate held."],
+    )
+    found = span_evidence([zh], [en], encoder=ConceptEncoder(), terms=["调查失业率"])
+    spans = dict(found["调查失业率"])
+    assert spans["surveyed unemployment rate"].dictionary == 1.0
+    assert spans["unemployment rate"].dictionary < 1.0
+
+
 def _choose_between(
     *spans: tuple[str, float], vocabulary: frozenset[str], dictionary: Sequence[float] = ()
 ) -> list[str]:

@@ -27,7 +27,7 @@ from glossary.extraction.candidates import (
 )
 from glossary.extraction.choosing import Top, choose, outlinked, without_lost
 from glossary.extraction.counting import co_occurrences
-from glossary.extraction.dictionary import term_glosses
+from glossary.extraction.dictionary import settled, term_glosses
 from glossary.extraction.english_index import (
     EnglishSide,
     Instance,
@@ -233,7 +233,9 @@ def _translations(
     return {key: frozenset(found) for key, found in partners.items()}
 
 def _units(candidate: Candidate) -> tuple[frozenset[str], ...]:
-    return term_glosses(candidate.zh, tuple(candidate.zh[a:b] for a, b in segment(candidate.zh)))
+    """The term's gloss stems per unit, settled as the English side's are."""
+    words = tuple(candidate.zh[a:b] for a, b in segment(candidate.zh))
+    return tuple(frozenset(map(settled, unit)) for unit in term_glosses(candidate.zh, words))
 
 
 def _score(

@@ -49,6 +49,21 @@ def stem(word: str) -> str:
     return word
 
 
+@cache
+def settled(word: str) -> str:
+    """The stem of ``word`` stemmed again until it stays the same.
+
+    ``stem`` is not idempotent: "surveyed" stems to "survey" but "survey" to "surve", and
+    "implemented" to "implement" but "implement" to "imple", so an inflected word misses
+    its own base form in a gloss. Stemming to a fixed point makes every word meet the forms
+    it strips to. The comparable path matches on these; the parallel path keeps ``stem``:
+    there the settled stems cost coverage (``bench/glossary_bench.py``, 2021 held out 0.869
+    -> 0.842, mean of three runs each) with weights fitted on plain stems.
+    """
+    once = stem(word)
+    return once if stem(once) == once else settled(once)
+
+
 def content_stems(text: str) -> tuple[str, ...]:
     """Stems of the words of ``text`` that carry meaning (no articles, no prepositions).
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from align.encoders import Encoder, Vectors
 from glossary.extraction.candidates import Occurrence, SentenceKey
-from glossary.extraction.dictionary import content_stems
+from glossary.extraction.dictionary import content_stems, settled
 from glossary.extraction.equivalents import EnglishSpan, english_spans
 
 
@@ -53,7 +53,7 @@ def index_english(texts: Mapping[SentenceKey, str], encoder: Encoder) -> English
             surface.setdefault(span.key, span.text)
             placed[span.key].append((sentence, span))
     order = sorted(surface)
-    stems = {key: content_stems(key) for key in order}
+    stems = {key: tuple(map(settled, content_stems(key))) for key in order}
     by_stem: dict[str, set[str]] = defaultdict(set)
     for key in order:
         for stem in stems[key]:

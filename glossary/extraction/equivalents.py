@@ -226,18 +226,18 @@ def features(evidence: Evidence) -> tuple[float, ...]:
 # (``bench/seed_bench.py --fit``); the bench reports k-fold figures over terms, where no
 # term is scored with weights fitted on it, and figures on a held-out list never fitted on.
 WEIGHTS: Weights = (
-    -12.166,
-    12.97,
-    2.945,
-    2.371,
-    0.381,
-    1.644,
-    -1.807,
-    3.044,
-    1.194,
-    0.241,
-    -3.641,
-    0.643,
+    -12.115,
+    12.96,
+    2.926,
+    2.376,
+    0.41,
+    1.663,
+    -1.731,
+    3.065,
+    1.145,
+    0.148,
+    -3.636,
+    0.613,
 )
 
 
