@@ -221,8 +221,8 @@ def print_misses(
             mark = "*" if key in row.accepted else " "
             print(
                 f"   {mark} {c:.3f} {key!r}: emb {e.embedding:.2f} dict {e.dictionary:.2f} "
-                f"ctx {e.context:.2f} sup {e.support:.2f} docs {e.documents} "
-                f"assoc {e.association:.2f} cap {int(e.capitalised)} words {e.words}"
+                f"sup {e.support:.2f} docs {e.documents} "
+                f"cap {int(e.capitalised)} words {e.words}"
             )
 
 

@@ -121,10 +121,8 @@ def _evidence(embedding: float) -> Evidence:
         quote=False,
         capitalised=False,
         numbers=0.0,
-        context=0.4,
         support=1.0,
         documents=1,
-        association=0.3,
         words=2,
     )
 
@@ -144,8 +142,8 @@ def test_classifier_notes_do_not_swallow_neighbouring_senses() -> None:
 
 
 def test_fitted_weights_rank_the_right_span_first() -> None:
-    right = Evidence(0.8, 0.9, True, True, 0.0, 0.6, 1.0, 2, 0.8, 3)
-    wrong = Evidence(0.4, 0.1, False, False, 0.0, 0.3, 0.5, 1, 0.2, 1)
+    right = Evidence(0.8, 0.9, True, True, 0.0, 1.0, 2, 3)
+    wrong = Evidence(0.4, 0.1, False, False, 0.0, 0.5, 1, 1)
     weights = fit_weights([(right, True), (wrong, False)] * 5 + [(wrong, True), (right, False)])
     assert len(weights) == len(FEATURES)
     assert confidence(right, weights) > 0.5 > confidence(wrong, weights)

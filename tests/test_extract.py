@@ -234,7 +234,7 @@ def _choose_between(
     )  # fmt: skip
     matches = dictionary or [0.5] * len(spans)
     scored = [
-        (key, Evidence(0.5, match, False, False, 0.0, 0.5, 1.0, 1, 0.5, 2), score, [])
+        (key, Evidence(0.5, match, False, False, 0.0, 1.0, 1, 2), score, [])
         for (key, score), match in zip(spans, matches, strict=True)
     ]
     return [key for key, *_ in choose(scored, english, vocabulary, 0.5, 3)]
@@ -298,7 +298,7 @@ def test_a_term_that_lost_to_a_part_keeps_only_spans_that_hold_the_parts_renderi
         "surveyed urban unemployment rate",
     )
     stems = {key: content_stems(key) for key in keys}
-    evidence = Evidence(0.5, 0.5, False, False, 0.0, 0.5, 1.0, 1, 0.5, 2)
+    evidence = Evidence(0.5, 0.5, False, False, 0.0, 1.0, 1, 2)
     scored: list[tuple[str, Evidence, float, list[Instance]]] = [
         (key, evidence, 0.9, []) for key in keys
     ]

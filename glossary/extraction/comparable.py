@@ -41,7 +41,6 @@ from glossary.extraction.equivalents import (
     EnglishSpan,
     Evidence,
     confidence,
-    dice,
     matched_dictionary,
     number_agreement,
     span_key,
@@ -65,7 +64,6 @@ class _Prepared:
     term_vectors: Vectors
     english: EnglishSide
     similarity: SentenceSimilarity
-    neighbours: Mapping[SentenceKey, Mapping[SentenceKey, float]]
     nearby: Mapping[SentenceKey, Mapping[str, list[tuple[SentenceKey, EnglishSpan, float]]]]
     translated: Mapping[SentenceKey, frozenset[SentenceKey]]
 
@@ -186,7 +184,6 @@ def _prepare(
         term_vectors=encoder.encode([c.zh for c in candidates]),
         english=english,
         similarity=similarity,
-        neighbours=neighbours,
         nearby=nearby_spans(neighbours, english),
         translated=_translations(zh_docs, en_docs, alignments),
     )
@@ -242,7 +239,7 @@ def _score(
     candidate: Candidate, vector: Vectors, prepared: _Prepared
 ) -> list[tuple[str, Evidence, list[Instance]]]:
     """The evidence for every English span worth weighing as a rendering of ``candidate``."""
-    english, nearby, neighbours = prepared.english, prepared.nearby, prepared.neighbours
+    english, nearby = prepared.english, prepared.nearby
     units = _units(candidate)
     vocabulary = frozenset().union(*units)
     glossed = _glossed(vocabulary, english)
@@ -251,9 +248,6 @@ def _score(
     }
     quoted = english.quoted_keys if candidate.quoted else frozenset()
     near_keys = {key for o in candidate.occurrences for key in nearby.get(o.sentence, {})}
-    near_size = len(
-        {sentence for o in candidate.occurrences for sentence in neighbours.get(o.sentence, {})}
-    )
     keys = sorted(near_keys | anchors | quoted)
     if not keys:
         return []
@@ -269,19 +263,14 @@ def _score(
             continue
         stems = english.stems[key]
         occurrences = {i.occurrence for i in found}
-        sighted = {i.sentence for i in found}
         evidence = Evidence(
             embedding=float(cosine),
             dictionary=matched_dictionary(units, stems) if key in glossed else 0.0,
             quote=candidate.quoted and any(i.span.quoted for i in found),
             capitalised=any(i.span.capitalised for i in found),
             numbers=number_agreement(numbers, key),
-            context=max(i.similarity for i in found),
             support=len(occurrences) / len(candidate.occurrences),
             documents=len({i.sentence[0] for i in found}),
-            association=dice(
-                len(sighted), max(near_size, len(sighted)), english.sentence_count[key]
-            ),
             words=len(stems),
         )
         scored.append((key, evidence, found))
