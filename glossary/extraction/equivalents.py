@@ -240,7 +240,13 @@ WEIGHTS: Weights = (
 
 
 def confidence(evidence: Evidence, weights: Weights = WEIGHTS) -> float:
-    """A logistic combination of the signals, in [0, 1]."""
+    """A logistic combination of the signals, in [0, 1].
+
+    A score to rank and cut by, not a probability: the fit balances the classes, and the seed
+    list's spans hold 36 right ones among 4,199, so balancing lifts every log-odds by about
+    ln(4163 / 36) = 4.75 and a term's best few spans all read above 0.9. Which of them comes
+    first is decided by the weighted sum, where saturation does not reach.
+    """
     return logistic(weights, features(evidence))
 
 
