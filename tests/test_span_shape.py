@@ -120,9 +120,10 @@ def test_a_phrase_spells_out_an_acronym_by_its_initials(
 
 
 def _rendering(en: str, consistency: float) -> Rendering:
-    """A rendering before it is weighed against its rivals (the last four features)."""
-    values = [1.0] + [0.0] * (len(FEATURES) - 5)
+    """A rendering before it is weighed against its rivals (the features that adds)."""
+    values = [1.0] + [0.0] * (FEATURES.index("consistency_share") - 1)
     values[FEATURES.index("consistency")] = consistency
+    values[FEATURES.index("dictionary")] = consistency / 2
     return Rendering(en, en.lower(), tuple(values), (), 1, 1.0)
 
 
@@ -135,6 +136,8 @@ def test_an_acronym_and_the_rival_that_spells_it_out_are_marked() -> None:
     named = [dict(zip(FEATURES, r.values, strict=True)) for r in weighed]
     assert [(n["spelled_out"], n["spells_out"]) for n in named] == [(1, 0), (0, 1), (0, 0)]
     assert [n["consistency_share"] for n in named] == [1.0, 0.25, 0.5]
+    assert [n["dictionary_share"] for n in named] == [1.0, 0.25, 0.5]
+    assert [n["support_share"] for n in named] == [0.0, 0.0, 0.0]  # no rival has any
 
 
 def test_an_acronym_no_rival_spells_out_is_not_marked() -> None:
