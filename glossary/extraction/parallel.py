@@ -69,8 +69,8 @@ FEATURES = (*_OWN, *(f"{name}_share" for name in _RELATIVE), "spelled_out", "spe
 # precision and coverage meet at confidence 0.5 (``bench/glossary_bench.py --fit``); the
 # bench reports leave-one-year-out folds, each year scored with weights fitted on the others.
 WEIGHTS: Weights = (
-    -3.916, 1.555, 0.466, 0.35, 0.655, 0.063, 0.288, -1.173, -0.714, 0.585, -1.177, 1.41,
-    -0.171, -1.223, -1.126, 0.159, 0.972, 1.204, 1.144, 0.583, 2.294, 2.383,
+    -3.847, 1.663, 0.296, 0.422, 0.76, 0.241, 0.338, -1.218, -0.903, 0.711, -1.185, 1.192,
+    -0.485, -1.219, -1.33, -0.35, 1.03, 1.598, 1.012, 0.469, 2.395, 2.073,
 )  # fmt: skip
 
 
