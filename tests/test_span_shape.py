@@ -16,6 +16,7 @@ from glossary.extraction.span_shape import (
     is_acronym,
     is_shouted,
     spells_out,
+    whole_name,
 )
 from tests.test_extract import document
 from tests.test_parallel_terms import _no_model
@@ -100,6 +101,21 @@ def test_a_range_that_stops_inside_a_capitalised_name_cuts_it(
     text: str, start: int, end: int, cut: bool
 ) -> None:
     assert cuts_name(_tokens(text), start, end, text) is cut
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "whole"),
+    [
+        ("the Royal Society of Chemistry said", 2, 3, (1, 5)),  # both ways, across "of"
+        ("the Royal Society of Chemistry said", 1, 5, (1, 5)),
+        ("the Royal Society of Chemistry said", 5, 6, (5, 6)),  # not capitalised
+        ("Royal Mail, Bank of England", 0, 1, (0, 2)),  # a comma ends the name
+    ],
+)
+def test_a_range_inside_a_name_grows_to_the_whole_name(
+    text: str, start: int, end: int, whole: tuple[int, int]
+) -> None:
+    assert whole_name(_tokens(text), start, end, text) == whole
 
 
 @pytest.mark.parametrize(
