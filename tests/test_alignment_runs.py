@@ -54,3 +54,10 @@ def test_runs_that_disagree_share_the_consistency() -> None:
     assert (
         next(r for r in shared.renderings if r.key == name).together == 4
     )  # pairs, not sightings of two runs
+
+
+def test_a_rendering_cut_inside_a_name_is_grown_to_the_whole_name() -> None:
+    cut = _term((_SHORT,))  # each run linked the term to the name's first word only
+    whole = _values(cut, NAME.lower())
+    assert whole["consistency"] == 0.0  # a guess from capitals, never the tight range
+    assert whole["support"] == _values(cut, "chongqing")["support"]

@@ -130,6 +130,7 @@ def test_tight_phrase_of_unaligned_words_is_none() -> None:
 def test_term_shape_rejects_function_word_edges_and_bare_numbers() -> None:
     assert term_shaped(["快速", "支付", "系统"])  # starts with an adverb, still a name
     assert term_shaped(["CMU", "系统"])
+    assert term_shaped(["可", "降解塑料"]) and term_shaped(["有", "担保", "债券"])  # jieba's cuts
     assert not term_shaped(["的", "基金"])
     assert not term_shaped(["2017"])
     assert not term_shaped(["基", "，"])

@@ -16,6 +16,7 @@ from glossary.extraction.span_shape import (
     is_acronym,
     is_shouted,
     spells_out,
+    whole_name,
 )
 from tests.test_extract import document
 from tests.test_parallel_terms import _no_model
@@ -103,6 +104,21 @@ def test_a_range_that_stops_inside_a_capitalised_name_cuts_it(
 
 
 @pytest.mark.parametrize(
+    ("text", "start", "end", "whole"),
+    [
+        ("the Royal Society of Chemistry said", 2, 3, (1, 5)),  # both ways, across "of"
+        ("the Royal Society of Chemistry said", 1, 5, (1, 5)),
+        ("the Royal Society of Chemistry said", 5, 6, (5, 6)),  # not capitalised
+        ("Royal Mail, Bank of England", 0, 1, (0, 2)),  # a comma ends the name
+    ],
+)
+def test_a_range_inside_a_name_grows_to_the_whole_name(
+    text: str, start: int, end: int, whole: tuple[int, int]
+) -> None:
+    assert whole_name(_tokens(text), start, end, text) == whole
+
+
+@pytest.mark.parametrize(
     ("phrase", "acronym", "spelled"),
     [
         ("non-governmental organisations", "NGOs", True),  # hyphens part words; plural "s"
@@ -120,9 +136,10 @@ def test_a_phrase_spells_out_an_acronym_by_its_initials(
 
 
 def _rendering(en: str, consistency: float) -> Rendering:
-    """A rendering before it is weighed against its rivals (the last four features)."""
-    values = [1.0] + [0.0] * (len(FEATURES) - 5)
+    """A rendering before it is weighed against its rivals (the features that adds)."""
+    values = [1.0] + [0.0] * (FEATURES.index("consistency_share") - 1)
     values[FEATURES.index("consistency")] = consistency
+    values[FEATURES.index("dictionary")] = consistency / 2
     return Rendering(en, en.lower(), tuple(values), (), 1, 1.0)
 
 
@@ -135,6 +152,8 @@ def test_an_acronym_and_the_rival_that_spells_it_out_are_marked() -> None:
     named = [dict(zip(FEATURES, r.values, strict=True)) for r in weighed]
     assert [(n["spelled_out"], n["spells_out"]) for n in named] == [(1, 0), (0, 1), (0, 0)]
     assert [n["consistency_share"] for n in named] == [1.0, 0.25, 0.5]
+    assert [n["dictionary_share"] for n in named] == [1.0, 0.25, 0.5]
+    assert [n["support_share"] for n in named] == [0.0, 0.0, 0.0]  # no rival has any
 
 
 def test_an_acronym_no_rival_spells_out_is_not_marked() -> None:

@@ -25,10 +25,13 @@ MAX_ZH_WORDS = 6
 MAX_ZH_CHARS = 16
 MAX_EN_WORDS = 8
 MAX_WIDEN = 2  # unaligned English words a rendering may take in on either side
+# not 可 or 有, which jieba often cuts off the front of a compound (可 降解塑料 "biodegradable
+# plastics", 有 担保 债券 "secured bonds"): held-out precision at coverage 0.8, macro of the
+# HKMA dev years, 0.854 with them, 0.856 without (``bench/hkma_errors.py``, 5 draws each)
 _ZH_EDGE_STOP = frozenset(
     "的 了 和 与 及 或 在 是 将 对 为 把 被 从 由 以 向 等 也 都 又 更 还 而 并 这 那 其 之 "  # noqa: SIM905
-    "各 每 该 我 我们 他们 有 个 就 才 已 已经 于 则 但 如 若 所 着 过 中 上 下 后 前 "
-    "时 年 月 日 亦 会 能 可 可以 要".split()
+    "各 每 该 我 我们 他们 个 就 才 已 已经 于 则 但 如 若 所 着 过 中 上 下 后 前 "
+    "时 年 月 日 亦 会 能 可以 要".split()
 )
 EN_FUNCTION = frozenset(
     "a an the of to in on at for by with and or as is are was were be been being its their "  # noqa: SIM905

@@ -78,18 +78,39 @@ def _name_word(tokens: Sequence[Token], i: int, text: str) -> bool:
 def _name_goes_on(tokens: Sequence[Token], edge: int, step: int, text: str) -> bool:
     """Whether a name word continues a name past ``edge`` in direction ``step``, directly or
     across one connector ("Society" | "of" | "Chemistry")."""
+    return _name_step(tokens, edge, step, text) > 0
+
+
+def _name_step(tokens: Sequence[Token], edge: int, step: int, text: str) -> int:
+    """How many tokens past ``edge`` (in direction ``step``) the name goes on by its next
+    name word: 1 directly, 2 across a connector, 0 when it stops at ``edge``."""
     near = edge + step
     if not (0 <= near < len(tokens)) or not _joined(tokens, min(edge, near), max(edge, near)):
-        return False
+        return 0
     if _name_word(tokens, near, text):
-        return True
+        return 1
     far = near + step
-    return (
+    across = (
         tokens[near].form in _CONNECTORS
         and 0 <= far < len(tokens)
         and _joined(tokens, min(near, far), max(near, far))
         and _name_word(tokens, far, text)
     )
+    return 2 if across else 0
+
+
+def whole_name(tokens: Sequence[Token], a: int, b: int, text: str) -> tuple[int, int]:
+    """Tokens [a, b) grown at each capitalised edge to the end of the name it stops inside
+    ("Royal Society" → "Royal Society of Chemistry"): the word aligner often links only part
+    of a long name, and capitals show the rest. The same range when no edge cuts a name.
+    ``text`` is the sentence the range stands in."""
+    if _capitalised(text, tokens[a]):
+        while (step := _name_step(tokens, a, -1, text)) > 0:
+            a -= step
+    if _capitalised(text, tokens[b - 1]):
+        while (step := _name_step(tokens, b - 1, 1, text)) > 0:
+            b += step
+    return a, b
 
 
 def cuts_name(tokens: Sequence[Token], a: int, b: int, text: str) -> bool:
