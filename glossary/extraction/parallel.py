@@ -66,6 +66,7 @@ _OWN = (
 # (``bench/hkma_errors.py --samples 5``): consistency and Dice only 0.849; with support,
 # reverse consistency and the dictionary too 0.854
 _RELATIVE = ("consistency", "dice", "support", "reverse", "dictionary")
+_RELATIVE_AT = tuple(_OWN.index(name) for name in _RELATIVE)
 FEATURES = (*_OWN, *(f"{name}_share" for name in _RELATIVE), "spelled_out", "spells_out")
 
 # Fitted by ``fit_logistic`` on the HKMA dev years, the bias then balanced so that the years'
@@ -206,15 +207,17 @@ def against_rivals(renderings: Sequence[Rendering]) -> tuple[Rendering, ...]:
     acronym that a rival spells out, and whether it spells out a rival acronym ("NGOs",
     "non-governmental organisations": where a reference list accepts only one of the two,
     it is mostly the spelled-out form)."""
-    relative = [_OWN.index(name) for name in _RELATIVE]
-    best = [max((r.values[i] for r in renderings), default=0.0) for i in relative]
+    best = [max((r.values[i] for r in renderings), default=0.0) for i in _RELATIVE_AT]
     acronyms = [r.en for r in renderings if is_acronym(r.en)]
     return tuple(
         dataclasses.replace(
             r,
             values=(
                 *r.values,
-                *(r.values[i] / top if top else 0.0 for i, top in zip(relative, best, strict=True)),
+                *(
+                    r.values[i] / top if top else 0.0
+                    for i, top in zip(_RELATIVE_AT, best, strict=True)
+                ),
                 float(r.en in acronyms and any(spells_out(o.en, r.en) for o in renderings)),
                 float(any(spells_out(r.en, a) for a in acronyms)),
             ),
@@ -235,9 +238,8 @@ def _named(
     have = {(s.en_start, s.en_end) for s in found}
     out = []
     for seen in found:
-        pair = pairs[seen.pair]
-        text = texts[("en", pair.en_doc, pair.en[seen.en_start].sentence)]
-        a, b = whole_name(pair.en, seen.en_start, seen.en_end, text)
+        text = _sentence(seen, pairs, texts)
+        a, b = whole_name(pairs[seen.pair].en, seen.en_start, seen.en_end, text)
         if (a, b) not in have and b - a <= MAX_EN_WORDS:
             have.add((a, b))
             out.append(dataclasses.replace(seen, en_start=a, en_end=b, tight=False))
@@ -245,9 +247,14 @@ def _named(
 
 
 def _cuts_name(seen: Sighting, pairs: Sequence[SentencePair], texts: Texts) -> bool:
+    text = _sentence(seen, pairs, texts)
+    return cuts_name(pairs[seen.pair].en, seen.en_start, seen.en_end, text)
+
+
+def _sentence(seen: Sighting, pairs: Sequence[SentencePair], texts: Texts) -> str:
+    """The English sentence a sighting starts in, as written (capitals read from it)."""
     pair = pairs[seen.pair]
-    text = texts[("en", pair.en_doc, pair.en[seen.en_start].sentence)]
-    return cuts_name(pair.en, seen.en_start, seen.en_end, text)
+    return texts[("en", pair.en_doc, pair.en[seen.en_start].sentence)]
 
 
 @dataclass(frozen=True)
