@@ -73,8 +73,8 @@ FEATURES = (*_OWN, *(f"{name}_share" for name in _RELATIVE), "spelled_out", "spe
 # precision and coverage meet at confidence 0.5 (``bench/glossary_bench.py --fit``); the
 # bench reports leave-one-year-out folds, each year scored with weights fitted on the others.
 WEIGHTS: Weights = (
-    -4.106, 1.615, 0.082, 0.489, 0.962, 0.113, 0.237, -1.216, -1.396, 0.383, -1.241, 1.56,
-    -0.405, -0.794, -0.94, 0.207, 0.829, 1.35, 1.299, 0.627, 1.914, 1.779,
+    -4.205, 1.765, 0.083, 0.677, 0.697, -0.058, 0.24, -1.227, -1.487, 0.243, -1.28, 1.733,
+    -0.332, -0.871, -0.763, 0.113, 1.471, 1.168, 0.952, 0.841, 2.249, 2.065,
 )  # fmt: skip
 
 
