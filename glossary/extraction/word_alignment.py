@@ -29,9 +29,10 @@ Link = tuple[int, int]
 # /dev/urandom), so links, and figures, vary by about 0.01 from run to run.
 SAMPLERS = 1
 # eflomal's default iteration counts, scaled, for each of RUNS (4) runs. Held-out precision at
-# coverage 0.8, macro of the HKMA dev years, 4 draws each (``bench/hkma_errors.py --samples 4
-# --iterations X``): 0.25 0.857, 0.2 0.859, 0.15 0.859, 0.1 0.853. 0.15 takes eflomal's four
-# runs from about 3.1 s to 1.9 s a year.
+# coverage 0.8, macro of the HKMA dev years, 8 draws each (``bench/hkma_errors.py --samples 8
+# --iterations X``, one session): 0.25 0.861, 0.2 0.858, 0.15 0.853. 0.15 gives up 0.008 of
+# that for the glossary stage's speed: eflomal's four runs take about 1.9 s a year against
+# 3.1 s at 0.25 (2.6 s at 0.2), which brings the stage under the time aligning takes.
 ITERATIONS = 0.15
 # pseudo-count a dictionary link adds to the lexical table; 4 measured the same (held-out
 # precision at coverage 0.8, macro of the HKMA dev years, 0.822 against 0.822)
