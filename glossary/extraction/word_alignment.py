@@ -30,9 +30,9 @@ Link = tuple[int, int]
 SAMPLERS = 1
 # eflomal's default iteration counts, scaled, for each of RUNS (4) runs. Held-out precision at
 # coverage 0.8, macro of the HKMA dev years, 8 draws each (``bench/hkma_errors.py --samples 8
-# --iterations X``, one session): 0.25 0.861, 0.2 0.858, 0.15 0.853. 0.15 gives up 0.008 of
-# that for the glossary stage's speed: eflomal's four runs take about 1.9 s a year against
-# 3.1 s at 0.25 (2.6 s at 0.2), which brings the stage under the time aligning takes.
+# --iterations 0.25 0.2 0.15``, bench/results/iterations.json): 0.861, 0.858, 0.853. 0.15
+# gives up 0.008 of that for speed: eflomal's four runs took about 1.9 s a year against 3.1 s
+# at 0.25, which brings the glossary stage under the time aligning takes (glossary.json).
 ITERATIONS = 0.15
 # pseudo-count a dictionary link adds to the lexical table; 4 measured the same (held-out
 # precision at coverage 0.8, macro of the HKMA dev years, 0.822 against 0.822)
