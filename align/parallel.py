@@ -145,9 +145,7 @@ class ParallelAligner(Aligner):
         tgt_side = make_side(tgt_vecs, tgt_len, means[0])
         if self.skip is None:
             chance = random_pair_qualities(src_side, tgt_side, scoring, SKIP_SAMPLE)
-            skip = (
-                float(np.percentile(chance, self.skip_percentile)) if chance.size else NO_CHANCE
-            )
+            skip = float(np.percentile(chance, self.skip_percentile)) if chance.size else NO_CHANCE
         else:
             skip = self.skip
         scoring = replace(scoring, skip=skip)

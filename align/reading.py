@@ -144,7 +144,6 @@ def normalize_text(text: str) -> str:
     )
 
 
-
 def _decode(data: bytes, name: str) -> str:
     for bom, codec in _BOMS:
         if data.startswith(bom):

@@ -101,9 +101,7 @@ def lang_code(document: Document, zh_lang: str | None = None) -> str:
     return zh_tag(document.text or "".join(document.texts), zh_lang)
 
 
-def to_tmx(
-    alignment: Alignment, *, srclang: str | None = None, zh_lang: str | None = None
-) -> str:
+def to_tmx(alignment: Alignment, *, srclang: str | None = None, zh_lang: str | None = None) -> str:
     """A TMX 1.4b document with one ``<tu>`` per bead that has both sides.
 
     ``srclang`` defaults to the source document's language; it may be either document's
@@ -163,8 +161,10 @@ def tmx_document(
         ET.SubElement(tu, "prop", type="x-score").text = f"{unit.score:.{_SCORE_DIGITS}f}"
         for kind, value in unit.props:
             ET.SubElement(tu, "prop", type=kind).text = xml_text(value)
-        sides = ((src_code, unit.src_text, unit.src_props),
-                 (tgt_code, unit.tgt_text, unit.tgt_props))
+        sides = (
+            (src_code, unit.src_text, unit.src_props),
+            (tgt_code, unit.tgt_text, unit.tgt_props),
+        )
         for code, text, props in sides:
             variant = ET.SubElement(tu, "tuv", {XML_LANG: code})
             for kind, value in props:

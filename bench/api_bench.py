@@ -63,9 +63,27 @@ BUILD_INPUTS = ("glossary/store/models.py", "glossary/formats/importing.py")
 """Files whose change makes a cached glossary unfit (the schema, the seed loader); the
 merge code is left out, since how the rows were merged does not matter to lookups."""
 _HAN = "就业创业保障社会民生稳岗农民工高校毕业生困难人员失业保险培训技能岗位补贴贷款政策服务城乡"
-_WORDS = ("employment", "entrepreneurship", "security", "social", "welfare", "job", "stability",
-          "migrant", "worker", "graduate", "training", "skill", "subsidy", "loan", "policy",
-          "service", "urban", "rural", "insurance")
+_WORDS = (
+    "employment",
+    "entrepreneurship",
+    "security",
+    "social",
+    "welfare",
+    "job",
+    "stability",
+    "migrant",
+    "worker",
+    "graduate",
+    "training",
+    "skill",
+    "subsidy",
+    "loan",
+    "policy",
+    "service",
+    "urban",
+    "rural",
+    "insurance",
+)
 
 
 def synthetic_entries(count: int, seed: int = 7) -> list[TermEntry]:
@@ -79,9 +97,12 @@ def synthetic_entries(count: int, seed: int = 7) -> list[TermEntry]:
             continue
         seen.add(zh)
         renderings = tuple(
-            Equivalent(en=" ".join(rng.sample(_WORDS, rng.randint(2, 4))) + f" {len(entries)}",
-                       frequency=rng.randint(1, 50), confidence=round(rng.random(), 3),
-                       examples=())
+            Equivalent(
+                en=" ".join(rng.sample(_WORDS, rng.randint(2, 4))) + f" {len(entries)}",
+                frequency=rng.randint(1, 50),
+                confidence=round(rng.random(), 3),
+                examples=(),
+            )
             for _ in range(rng.randint(1, 2))
         )
         entries.append(TermEntry(zh=zh, termhood=rng.random(), equivalents=renderings))
@@ -171,8 +192,12 @@ class LookupTimes:
 
 def time_lookups(path: Path, queries: list[str], rounds: int = 3) -> list[LookupTimes]:
     """Median and p99 of ``lookup`` per kind of query (issue 3 asks < 10 ms at the median)."""
-    kinds = {"zh exact": queries[:100], "zh prefix": queries[100:200],
-             "en prefix": queries[200:300], "named": queries[300:]}
+    kinds = {
+        "zh exact": queries[:100],
+        "zh prefix": queries[100:200],
+        "en prefix": queries[200:300],
+        "named": queries[300:],
+    }
     store = open_store(path=path, create=True)
     try:
         for q in queries:  # warm the page cache and the statement cache
@@ -186,9 +211,14 @@ def time_lookups(path: Path, queries: list[str], rounds: int = 3) -> list[Lookup
                     lookup(store, q, limit=10, examples=3)
                     seconds.append(time.perf_counter() - began)
             ms = np.array(seconds) * 1000
-            out.append(LookupTimes(kind=kind, queries=len(group),
-                                   p50_ms=round(float(np.percentile(ms, 50)), 2),
-                                   p99_ms=round(float(np.percentile(ms, 99)), 2)))
+            out.append(
+                LookupTimes(
+                    kind=kind,
+                    queries=len(group),
+                    p50_ms=round(float(np.percentile(ms, 50)), 2),
+                    p99_ms=round(float(np.percentile(ms, 99)), 2),
+                )
+            )
         return out
     finally:
         store.close()
@@ -206,8 +236,14 @@ def constant_app() -> Any:
     from fastapi import FastAPI
 
     app = FastAPI()
-    answer = {"query": "稳岗", "total": 0, "total_exact": True, "limit": 10, "offset": 0,
-              "items": []}
+    answer = {
+        "query": "稳岗",
+        "total": 0,
+        "total_exact": True,
+        "limit": 10,
+        "offset": 0,
+        "items": [],
+    }
 
     @app.get("/api/terms")
     def constant(q: str = "") -> dict[str, Any]:
@@ -221,14 +257,33 @@ def constant_app() -> Any:
 
 
 def start_server(
-    db: Path, key: str, port: int, *, cache_ms: int = 10_000,
+    db: Path,
+    key: str,
+    port: int,
+    *,
+    cache_ms: int = 10_000,
     factory: str = "api.service.app:create_app",
 ) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, DUIQI_DB=str(db), DUIQI_API_KEYS=f"bench:{key}",
-               DUIQI_READ_CACHE_MS=str(cache_ms),
-               PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "bench")]))
-    command = [sys.executable, "-m", "uvicorn", "--factory", factory,
-               "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    env = dict(
+        os.environ,
+        DUIQI_DB=str(db),
+        DUIQI_API_KEYS=f"bench:{key}",
+        DUIQI_READ_CACHE_MS=str(cache_ms),
+        PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "bench")]),
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        factory,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
     server = subprocess.Popen(command, cwd=ROOT, env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -243,21 +298,34 @@ def start_server(
 
 def marked(text: str, marker: str) -> str:
     """``text`` with ``marker`` opening every sentence, so no sentence is in the cache."""
-    return re.sub(r"(?<=[。！？.!?])(\s*)(?=\S)", lambda m: f"{m.group(1)}{marker} ",
-                  f"{marker} {text}")
+    return re.sub(
+        r"(?<=[。！？.!?])(\s*)(?=\S)", lambda m: f"{m.group(1)}{marker} ", f"{marker} {text}"
+    )
 
 
 def submit_job(base: str, key: str, marker: str, repeats: int = 1) -> str:
-    manifest = [line.split(",")[:3] for line in
-                (SEEDS / "manifest.csv").read_text(encoding="utf-8").splitlines()[1:]]
+    manifest = [
+        line.split(",")[:3]
+        for line in (SEEDS / "manifest.csv").read_text(encoding="utf-8").splitlines()[1:]
+    ]
     zh = [SEEDS / f for _, f, lang in manifest if lang == "zh"]
     en = [SEEDS / f for _, f, lang in manifest if lang == "en"]
-    pairs = [{"name": f"{z.stem}+{e.stem}",
-              "src_text": marked(z.read_text(encoding="utf-8"), f"{marker}r{r}"),
-              "tgt_text": marked(e.read_text(encoding="utf-8"), f"{marker}r{r}")}
-             for r in range(repeats) for z in zh for e in en]
-    response = httpx.post(f"{base}/api/jobs", json={"pairs": pairs, "mode": "auto"},
-                          headers={"Authorization": f"Bearer {key}"}, timeout=30)
+    pairs = [
+        {
+            "name": f"{z.stem}+{e.stem}",
+            "src_text": marked(z.read_text(encoding="utf-8"), f"{marker}r{r}"),
+            "tgt_text": marked(e.read_text(encoding="utf-8"), f"{marker}r{r}"),
+        }
+        for r in range(repeats)
+        for z in zh
+        for e in en
+    ]
+    response = httpx.post(
+        f"{base}/api/jobs",
+        json={"pairs": pairs, "mode": "auto"},
+        headers={"Authorization": f"Bearer {key}"},
+        timeout=30,
+    )
     response.raise_for_status()
     job_id: str = response.json()["id"]
     return job_id
@@ -293,9 +361,12 @@ def measure_levels(port: int, queries: list[str], seconds: float, label: str) ->
     for clients in LEVELS:
         row = asyncio.run(measure(port, queries, clients, seconds))
         rows.append(row)
-        print(f"{label:<24} {clients:>3} clients: {row['lookups_per_s']:>7.1f} lookups/s  "
-              f"p50 {row['p50_ms']:>6.1f} ms  p99 {row['p99_ms']:>6.1f} ms  "
-              f"errors {row['errors']}", flush=True)
+        print(
+            f"{label:<24} {clients:>3} clients: {row['lookups_per_s']:>7.1f} lookups/s  "
+            f"p50 {row['p50_ms']:>6.1f} ms  p99 {row['p99_ms']:>6.1f} ms  "
+            f"errors {row['errors']}",
+            flush=True,
+        )
     return rows
 
 
@@ -332,7 +403,9 @@ async def measure(port: int, queries: list[str], clients: int, seconds: float) -
     elapsed = time.perf_counter() - began
     ms = np.array(latencies) * 1000
     return {
-        "clients": clients, "requests": len(latencies), "errors": errors,
+        "clients": clients,
+        "requests": len(latencies),
+        "errors": errors,
         "lookups_per_s": round(len(latencies) / elapsed, 1),
         "p50_ms": round(float(np.percentile(ms, 50)), 2),
         "p99_ms": round(float(np.percentile(ms, 99)), 2),
@@ -356,11 +429,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=8.0, help="measuring time per level")
     parser.add_argument("--entries", type=int, default=100_000, help="synthetic glossary size")
-    parser.add_argument("--job-repeats", type=int, default=3,
-                        help="copies of the seed pairs in the job that runs under load")
+    parser.add_argument(
+        "--job-repeats",
+        type=int,
+        default=3,
+        help="copies of the seed pairs in the job that runs under load",
+    )
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "api.json")
-    parser.add_argument("--cache-dir", type=Path, default=default_cache_path().parent / "bench",
-                        help="where the built glossary is kept between runs")
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=default_cache_path().parent / "bench",
+        help="where the built glossary is kept between runs",
+    )
     args = parser.parse_args()
     key = secrets.token_urlsafe(24)
     run = "x" + secrets.token_hex(3)  # in every job's markers: no two runs share a sentence
@@ -368,13 +449,19 @@ def main() -> int:
         db = Path(tmp) / "bench.sqlite3"
         began = time.perf_counter()
         queries, build_s, cached = cached_store(db, args.entries, args.cache_dir)
-        print(f"{args.entries:,} synthetic entries + seeds: built in {build_s:.1f} s"
-              f"{'' if not cached else ' (cached)'}; ready in "
-              f"{time.perf_counter() - began:.1f} s", flush=True)
+        print(
+            f"{args.entries:,} synthetic entries + seeds: built in {build_s:.1f} s"
+            f"{'' if not cached else ' (cached)'}; ready in "
+            f"{time.perf_counter() - began:.1f} s",
+            flush=True,
+        )
         in_process = time_lookups(db, queries)
         for timing in in_process:
-            print(f"lookup() {timing.kind:<10} p50 {timing.p50_ms:>6.2f} ms  "
-                  f"p99 {timing.p99_ms:>6.2f} ms", flush=True)
+            print(
+                f"lookup() {timing.kind:<10} p50 {timing.p50_ms:>6.2f} ms  "
+                f"p99 {timing.p99_ms:>6.2f} ms",
+                flush=True,
+            )
         solo, runs = None, []
         for label, cache_ms in (("duiqi, read cache on", 10_000), ("duiqi, read cache off", 0)):
             port = free_port()
@@ -385,10 +472,12 @@ def main() -> int:
                 print(f"warm-up job (loads the model): {job_speed(warm)}", flush=True)
                 if solo is None:
                     solo = job_speed(wait_until_done(base, submit_job(base, key, f"{run}S"), 600))
-                    print(f"job alone: {solo['sentences_per_second']:.1f} sentences/s "
-                          f"({solo['sentences']} sentences in {solo['seconds']} s)", flush=True)
-                job_id = submit_job(base, key, f"{run}L{len(runs)}",
-                                    repeats=args.job_repeats)
+                    print(
+                        f"job alone: {solo['sentences_per_second']:.1f} sentences/s "
+                        f"({solo['sentences']} sentences in {solo['seconds']} s)",
+                        flush=True,
+                    )
+                job_id = submit_job(base, key, f"{run}L{len(runs)}", repeats=args.job_repeats)
                 job_wait_s = wait_until_running(base, job_id)
                 levels = measure_levels(port, queries, args.seconds, label)
                 loaded = job_speed(httpx.get(f"{base}/api/jobs/{job_id}", timeout=30).json())
@@ -396,9 +485,15 @@ def main() -> int:
             finally:
                 server.terminate()
                 server.wait(30)
-            runs.append({"server": label, "read_cache_ms": cache_ms,
-                         "job_started_after_s": round(job_wait_s, 1), "levels": levels,
-                         "job_under_load": loaded})
+            runs.append(
+                {
+                    "server": label,
+                    "read_cache_ms": cache_ms,
+                    "job_started_after_s": round(job_wait_s, 1),
+                    "levels": levels,
+                    "job_under_load": loaded,
+                }
+            )
         port = free_port()
         server = start_server(db, key, port, factory="api_bench:constant_app")
         try:
@@ -407,11 +502,17 @@ def main() -> int:
             server.terminate()
             server.wait(30)
     report = {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform(),
-                    "load_average_at_end": [round(x, 2) for x in os.getloadavg()]},
-        "glossary": {"synthetic_entries": args.entries, "build_seconds": round(build_s, 1),
-                     "build_cached": cached},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+        },
+        "glossary": {
+            "synthetic_entries": args.entries,
+            "build_seconds": round(build_s, 1),
+            "build_cached": cached,
+        },
         "lookup_in_process": [asdict(timing) for timing in in_process],
         "client": "asyncio keep-alive HTTP/1.1",
         "seconds_per_level": args.seconds,

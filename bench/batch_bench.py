@@ -123,8 +123,12 @@ def _ray_actors() -> list[int]:
 
 
 def run_config(
-    name: str, manifest: Path, make_engine: Callable[[BatchSettings], Engine],
-    find: Callable[[], list[int]], cache: Path, out: Path,
+    name: str,
+    manifest: Path,
+    make_engine: Callable[[BatchSettings], Engine],
+    find: Callable[[], list[int]],
+    cache: Path,
+    out: Path,
 ) -> dict[str, Any]:
     settings = BatchSettings(cache=cache, split_lines=True)
     specs = read_manifest(manifest)

@@ -55,9 +55,17 @@ def write_batch(folder: Path, year_file: Path, chapters: int) -> Path:
 
 def run_batch(checkout: Path, manifest: Path, db: Path, env: dict[str, str]) -> float:
     command = [
-        sys.executable, "-c", "import sys; from api.cli import main; sys.exit(main())",
-        "batch", str(manifest), "-o", str(manifest.parent / "out"), "--glossary",
-        "--db", str(db), "--quiet",
+        sys.executable,
+        "-c",
+        "import sys; from api.cli import main; sys.exit(main())",
+        "batch",
+        str(manifest),
+        "-o",
+        str(manifest.parent / "out"),
+        "--glossary",
+        "--db",
+        str(db),
+        "--quiet",
     ]
     began = time.perf_counter()
     subprocess.run(command, check=True, cwd=checkout, env={**env, "PYTHONPATH": str(checkout)})
@@ -130,7 +138,11 @@ def _plain(text: str) -> str:
 
 
 def measure(
-    checkout: Path, batches: list[Path], work: Path, env: dict[str, str], first_year: Path,
+    checkout: Path,
+    batches: list[Path],
+    work: Path,
+    env: dict[str, str],
+    first_year: Path,
     chapters: int,
 ) -> dict[str, Any]:
     db = work / "glossary.sqlite3"
@@ -173,7 +185,11 @@ def main() -> int:
                 for year in args.years
             ]
             results[name] = measure(
-                checkout.resolve(), batches, work, env, args.data / f"{args.years[0]}.jsonl",
+                checkout.resolve(),
+                batches,
+                work,
+                env,
+                args.data / f"{args.years[0]}.jsonl",
                 args.chapters,
             )
             print(json.dumps({name: results[name]}, ensure_ascii=False, indent=1))

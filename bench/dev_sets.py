@@ -104,8 +104,10 @@ def finer_splits(gold: Iterable[BeadPair], pred: Iterable[BeadPair]) -> dict[str
     out: Counter[str] = Counter()
     for bead in gold:
         inside = {of_src[i] for i in bead[0] if i in of_src}
-        if len(inside) > 1 and all(
-            set(b[0]) <= set(bead[0]) and set(b[1]) <= set(bead[1]) for b in inside
-        ) and sum(len(b[1]) for b in inside) == len(bead[1]):
+        if (
+            len(inside) > 1
+            and all(set(b[0]) <= set(bead[0]) and set(b[1]) <= set(bead[1]) for b in inside)
+            and sum(len(b[1]) for b in inside) == len(bead[1])
+        ):
             out[bead_type(bead)] += 1
     return dict(out)

@@ -91,8 +91,10 @@ def run(scenario: Scenario, env: dict[str, str], timeout: float = 900) -> tuple[
     start = time.perf_counter()
     first = None
     process = subprocess.Popen(
-        [sys.executable, "-c", ENTRY, *scenario.argv], env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [sys.executable, "-c", ENTRY, *scenario.argv],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     while process.poll() is None:
         if first is None and scenario.units and scenario.done_units(scenario):
@@ -109,14 +111,15 @@ def run(scenario: Scenario, env: dict[str, str], timeout: float = 900) -> tuple[
     return seconds, per_unit
 
 
-def kill_at(
-    scenario: Scenario, env: dict[str, str], *, after_units: int, delay: float
-) -> bool:
+def kill_at(scenario: Scenario, env: dict[str, str], *, after_units: int, delay: float) -> bool:
     """Start the command; once ``after_units`` units are done, SIGKILL its process group
     ``delay`` seconds later. False if it ended before."""
     process = subprocess.Popen(
-        [sys.executable, "-c", ENTRY, *scenario.argv], env=env, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [sys.executable, "-c", ENTRY, *scenario.argv],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     while scenario.done_units(scenario) < after_units:
         if process.poll() is not None:
@@ -301,7 +304,10 @@ def _build_snapshot(scenario: Scenario) -> dict[str, Any]:
     db = _db(scenario)
     done = subprocess.run(
         [sys.executable, "-c", ENTRY, "glossary", "export", "--db", str(db)],
-        env=os.environ, capture_output=True, timeout=300, check=True,
+        env=os.environ,
+        capture_output=True,
+        timeout=300,
+        check=True,
     )
     with sqlite3.connect(db) as connection:
         pairs = sorted(connection.execute("SELECT zh_text, en_text, score FROM aligned_pair"))

@@ -91,7 +91,8 @@ def store_digest(database: Path) -> tuple[dict[str, int], str]:
         )]  # fmt: skip
         for table in tables:
             columns = [
-                name for _, name, *_ in connection.execute(f"PRAGMA table_info({table})")
+                name
+                for _, name, *_ in connection.execute(f"PRAGMA table_info({table})")
                 if name not in _UNSTABLE and (table, name) != ("search_key", "id")
             ]
             query = f"SELECT {', '.join(columns)} FROM {table}"

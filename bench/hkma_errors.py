@@ -224,7 +224,10 @@ def main() -> None:
     parser.add_argument("--prior", type=float, default=word_alignment.PRIOR)
     parser.add_argument("--samplers", type=int, default=word_alignment.SAMPLERS)
     parser.add_argument(
-        "--iterations", type=float, nargs="+", default=[word_alignment.ITERATIONS],
+        "--iterations",
+        type=float,
+        nargs="+",
+        default=[word_alignment.ITERATIONS],
         help="eflomal iteration scales to compare, each scored on its own draws",
     )
     parser.add_argument("--embedding", action="store_true")

@@ -64,8 +64,19 @@ def unauthenticated_body() -> dict[str, object]:
         port = _free_port()
         env = {**os.environ, "DUIQI_API_KEYS": f"bench:{KEY}", "PYTHONPATH": str(ROOT)}
         server = subprocess.Popen(
-            [sys.executable, "-c", "from api.cli import main; main()", "serve", "--db", str(db),
-             "--port", str(port)], env=env, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-c",
+                "from api.cli import main; main()",
+                "serve",
+                "--db",
+                str(db),
+                "--port",
+                str(port),
+            ],
+            env=env,
+            stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
         )
         url = f"http://127.0.0.1:{port}"
         try:
@@ -86,9 +97,12 @@ def unauthenticated_body() -> dict[str, object]:
 
             began = time.perf_counter()
             try:
-                status: object = httpx.post(f"{url}/api/terms", content=body(), timeout=120,
-                                            headers={"Content-Type": "application/json"}
-                                            ).status_code
+                status: object = httpx.post(
+                    f"{url}/api/terms",
+                    content=body(),
+                    timeout=120,
+                    headers={"Content-Type": "application/json"},
+                ).status_code
             except httpx.TransportError as error:  # the server answered and closed early
                 status = f"connection closed by the server ({error.__class__.__name__})"
             seconds = time.perf_counter() - began
@@ -97,8 +111,11 @@ def unauthenticated_body() -> dict[str, object]:
             server.terminate()
             server.wait(10)
     return {
-        "status": status, "chunks_sent_by_client_mb": sent, "seconds": round(seconds, 2),
-        "rss_before_mb": round(before["VmRSS"], 1), "peak_rss_mb": round(after["VmHWM"], 1),
+        "status": status,
+        "chunks_sent_by_client_mb": sent,
+        "seconds": round(seconds, 2),
+        "rss_before_mb": round(before["VmRSS"], 1),
+        "peak_rss_mb": round(after["VmHWM"], 1),
         "growth_mb": round(after["VmHWM"] - before["VmRSS"], 1),
     }
 
@@ -116,11 +133,18 @@ def align_times() -> list[dict[str, object]]:
     rows = []
     for size in SIZES:
         began = time.perf_counter()
-        alignment = align_texts("\n".join(zh[:size]), "\n".join(en[:size]), mode="auto",
-                                encoder=encoder)
-        rows.append({"lines": size, "zh_sentences": len(alignment.src),
-                     "en_sentences": len(alignment.tgt), "mode": alignment.mode,
-                     "seconds": round(time.perf_counter() - began, 2)})
+        alignment = align_texts(
+            "\n".join(zh[:size]), "\n".join(en[:size]), mode="auto", encoder=encoder
+        )
+        rows.append(
+            {
+                "lines": size,
+                "zh_sentences": len(alignment.src),
+                "en_sentences": len(alignment.tgt),
+                "mode": alignment.mode,
+                "seconds": round(time.perf_counter() - began, 2),
+            }
+        )
         print(f"align {size:>5} lines: {rows[-1]}", flush=True)
     return rows
 

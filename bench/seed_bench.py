@@ -166,7 +166,11 @@ def seed_section(args: argparse.Namespace) -> dict[str, object]:
     weights = fitted(corpus, reference, encoder, args.k) if args.refit else WEIGHTS
     started = time.perf_counter()
     entries = extract_terms(
-        corpus.zh_docs, corpus.en_docs, encoder=encoder, doc_ids=corpus.doc_ids, k=args.k,
+        corpus.zh_docs,
+        corpus.en_docs,
+        encoder=encoder,
+        doc_ids=corpus.doc_ids,
+        k=args.k,
         weights=weights,
     )
     seconds = time.perf_counter() - started

@@ -51,8 +51,9 @@ def timed(
         with tempfile.TemporaryDirectory() as cache:
             run_env = env | ({"DUIQI_CACHE_DIR": cache} if fresh_cache else {})
             start = time.perf_counter()
-            child = subprocess.Popen(argv, env=run_env, cwd=cwd, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE)
+            child = subprocess.Popen(
+                argv, env=run_env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            )
             assert child.stderr is not None
             err = child.stderr.read()
             _, status, usage = os.wait4(child.pid, 0)
@@ -87,8 +88,7 @@ def main() -> int:
         (folder / "en.txt").write_text(EN, encoding="utf-8")
         db = folder / "glossary.sqlite3"
         seeded_store(db, env)
-        align = [py, "-c", CLI, "align", str(folder / "zh.txt"), str(folder / "en.txt"),
-                 "--quiet"]
+        align = [py, "-c", CLI, "align", str(folder / "zh.txt"), str(folder / "en.txt"), "--quiet"]
         lookup = [py, "-c", CLI, "glossary", "lookup", "稳岗", "--db", str(db)]
         commands = {
             "bare_model": ([py, "-c", BARE_MODEL.format(threads=threads)], env, False),
@@ -112,9 +112,12 @@ def main() -> int:
         )
     result = {
         "signature": {
-            "runs": args.runs, "statistic": "median seconds per fresh process (wall; CPU)",
-            "threads": threads, "python": platform.python_version(),
-            "machine": platform.machine(), "cpus": os.cpu_count(),
+            "runs": args.runs,
+            "statistic": "median seconds per fresh process (wall; CPU)",
+            "threads": threads,
+            "python": platform.python_version(),
+            "machine": platform.machine(),
+            "cpus": os.cpu_count(),
             "load_average": os.getloadavg()[0],
             "before": str(args.before) if args.before else None,
         },

@@ -73,9 +73,7 @@ def build_glossary(
     bundled = folder.resolve() == BUNDLED
     ids = {a.id: a.id if bundled else document_id(a.id, corpus) for a in articles}
     record_documents(store, [_record(a, ids[a.id]) for a in articles])
-    docs = {
-        a.id: load_document(a.path, lang=a.lang, simplified=simplified) for a in articles
-    }
+    docs = {a.id: load_document(a.path, lang=a.lang, simplified=simplified) for a in articles}
     zh = [a for a in articles if a.lang == "zh"]
     en = [a for a in articles if a.lang == "en"]
     alignments: list[Alignment] = []
@@ -97,7 +95,11 @@ def build_glossary(
         corpus_id=corpus,
     )
     return BuildReport(
-        articles=len(articles), pairs=pairs, terms=count, merge=report, corpus_id=corpus,
+        articles=len(articles),
+        pairs=pairs,
+        terms=count,
+        merge=report,
+        corpus_id=corpus,
         curated=curated,
     )
 

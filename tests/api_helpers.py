@@ -76,18 +76,40 @@ EN_2 = "Policies to reduce burdens and stabilize jobs were carried out."
 def _example(zh: str, en: str, term: str, equivalent: str, sent: int) -> Example:
     start, end = zh.index(term), en.index(equivalent)
     return Example(
-        doc_zh="seed-002-zh", doc_en="seed-002-en", sent_zh=sent, sent_en=sent, zh_text=zh,
-        en_text=en, zh_span=Span(start, start + len(term)),
-        en_span=Span(end, end + len(equivalent)), pair_score=0.9,
+        doc_zh="seed-002-zh",
+        doc_en="seed-002-en",
+        sent_zh=sent,
+        sent_en=sent,
+        zh_text=zh,
+        en_text=en,
+        zh_span=Span(start, start + len(term)),
+        en_span=Span(end, end + len(equivalent)),
+        pair_score=0.9,
     )
 
 
 EXTRACTED = (
-    TermEntry("渝创渝新", 0.8, (Equivalent(
-        "Chongqing Create Chongqing New", 3, 0.92,
-        (_example(ZH_1, EN_1, "渝创渝新", "Chongqing Create Chongqing New", 0),)),)),
-    TermEntry("稳岗", 0.7, (Equivalent(
-        "stabilize jobs", 5, 0.88, (_example(ZH_2, EN_2, "稳岗", "stabilize jobs", 1),)),)),
+    TermEntry(
+        "渝创渝新",
+        0.8,
+        (
+            Equivalent(
+                "Chongqing Create Chongqing New",
+                3,
+                0.92,
+                (_example(ZH_1, EN_1, "渝创渝新", "Chongqing Create Chongqing New", 0),),
+            ),
+        ),
+    ),
+    TermEntry(
+        "稳岗",
+        0.7,
+        (
+            Equivalent(
+                "stabilize jobs", 5, 0.88, (_example(ZH_2, EN_2, "稳岗", "stabilize jobs", 1),)
+            ),
+        ),
+    ),
 )
 
 
@@ -96,20 +118,49 @@ def seed_store(path: Path) -> None:
     store = open_store(path=path, create=True)
     try:
         load_seed_terms(store)
-        record_documents(store, [
-            DocumentRecord(id="seed-002-zh", lang="zh", title="重庆稳就业", source="cq.gov.cn",
-                           date="2023-03-01"),
-            DocumentRecord(id="seed-002-en", lang="en", title="Chongqing keeps jobs stable",
-                           source="english.cq.gov.cn", date="2023-03-02"),
-        ])
-        record_pairs(store, [
-            PairRecord(doc_zh="seed-002-zh", doc_en="seed-002-en", zh_ids=(0,), en_ids=(0,),
-                       zh_text=ZH_1, en_text=EN_1,
-                       score=0.91),
-            PairRecord(doc_zh="seed-002-zh", doc_en="seed-002-en", zh_ids=(1,), en_ids=(1,),
-                       zh_text=ZH_2, en_text=EN_2,
-                       score=0.87),
-        ], corpus_id="seed")
+        record_documents(
+            store,
+            [
+                DocumentRecord(
+                    id="seed-002-zh",
+                    lang="zh",
+                    title="重庆稳就业",
+                    source="cq.gov.cn",
+                    date="2023-03-01",
+                ),
+                DocumentRecord(
+                    id="seed-002-en",
+                    lang="en",
+                    title="Chongqing keeps jobs stable",
+                    source="english.cq.gov.cn",
+                    date="2023-03-02",
+                ),
+            ],
+        )
+        record_pairs(
+            store,
+            [
+                PairRecord(
+                    doc_zh="seed-002-zh",
+                    doc_en="seed-002-en",
+                    zh_ids=(0,),
+                    en_ids=(0,),
+                    zh_text=ZH_1,
+                    en_text=EN_1,
+                    score=0.91,
+                ),
+                PairRecord(
+                    doc_zh="seed-002-zh",
+                    doc_en="seed-002-en",
+                    zh_ids=(1,),
+                    en_ids=(1,),
+                    zh_text=ZH_2,
+                    en_text=EN_2,
+                    score=0.87,
+                ),
+            ],
+            corpus_id="seed",
+        )
         merge_entries(store, EXTRACTED, corpus_id="seed")
     finally:
         store.close()
@@ -117,7 +168,9 @@ def seed_store(path: Path) -> None:
 
 def settings_for(db: Path, **overrides: object) -> Settings:
     values: dict[str, object] = {
-        "api_keys": {KEY: "alice", OTHER_KEY: "bob"}, "db_path": db, "model": "hash-test",
+        "api_keys": {KEY: "alice", OTHER_KEY: "bob"},
+        "db_path": db,
+        "model": "hash-test",
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

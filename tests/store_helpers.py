@@ -24,9 +24,15 @@ from glossary.types import Span, TermEntry
 
 def example(doc_en: str, sent_en: int, en_text: str = "They stabilize jobs.") -> ExtractedExample:
     return ExtractedExample(
-        doc_zh="004", doc_en=doc_en, sent_zh=3, sent_en=sent_en,
-        zh_text="落实减负稳岗政策。", en_text=en_text,
-        zh_span=Span(4, 6), en_span=Span(5, 19), pair_score=0.8,
+        doc_zh="004",
+        doc_en=doc_en,
+        sent_zh=3,
+        sent_en=sent_en,
+        zh_text="落实减负稳岗政策。",
+        en_text=en_text,
+        zh_span=Span(4, 6),
+        en_span=Span(5, 19),
+        pair_score=0.8,
     )
 
 
@@ -42,8 +48,7 @@ def entry(
         zh=zh,
         termhood=termhood,
         equivalents=tuple(
-            Extracted(en=en, frequency=f, confidence=c, examples=ex)
-            for en, f, c, ex in renderings
+            Extracted(en=en, frequency=f, confidence=c, examples=ex) for en, f, c, ex in renderings
         ),
     )
 
@@ -53,8 +58,14 @@ def exported_store(path: Path, rejection_note: str) -> Store:
     store = open_store(path=path, create=True)
     load_seed_terms(store)
     merge_entries(store, [entry()], corpus_id="seeds")
-    review(store, zh="稳岗", en="post-retention", status="rejected", reviewer="ana",
-           note=rejection_note)
+    review(
+        store,
+        zh="稳岗",
+        en="post-retention",
+        status="rejected",
+        reviewer="ana",
+        note=rejection_note,
+    )
     return store
 
 
@@ -67,10 +78,19 @@ def snapshot(store: Store) -> dict[str, list[tuple[Any, ...]]]:
                 for t in session.scalars(select(Term).order_by(Term.zh))
             ],
             "equivalents": [
-                (e.term_id, e.en, e.status, e.frequency, round(e.confidence, 9), e.note, e.origin,
-                 e.reviewed_by)
-                for e in session.scalars(select(Equivalent).order_by(Equivalent.term_id,
-                                                                     Equivalent.en))
+                (
+                    e.term_id,
+                    e.en,
+                    e.status,
+                    e.frequency,
+                    round(e.confidence, 9),
+                    e.note,
+                    e.origin,
+                    e.reviewed_by,
+                )
+                for e in session.scalars(
+                    select(Equivalent).order_by(Equivalent.term_id, Equivalent.en)
+                )
             ],
             "examples": [
                 (x.equivalent_id, x.doc_zh, x.doc_en, x.sent_zh, x.sent_en)
@@ -78,8 +98,11 @@ def snapshot(store: Store) -> dict[str, list[tuple[Any, ...]]]:
             ],
             "contributions": [
                 (c.equivalent_id, c.corpus_id, c.frequency, c.confidence)
-                for c in session.scalars(select(Contribution).order_by(
-                    Contribution.equivalent_id, Contribution.corpus_id))
+                for c in session.scalars(
+                    select(Contribution).order_by(
+                        Contribution.equivalent_id, Contribution.corpus_id
+                    )
+                )
             ],
         }
 
@@ -97,8 +120,14 @@ def check_merge_is_idempotent(store: Store) -> None:
 
 def check_rebuild_keeps_review(store: Store) -> None:
     merge_entries(store, [entry()], corpus_id="seeds")
-    review(store, zh="稳岗", en="post-retention", status="rejected", note="not a rendering",
-           reviewer="ana")
+    review(
+        store,
+        zh="稳岗",
+        en="post-retention",
+        status="rejected",
+        note="not a rendering",
+        reviewer="ana",
+    )
     changed = entry(renderings=(("stabilize jobs", 5, 0.95, (example("001", 1),)),))
     merge_entries(store, [changed], corpus_id="seeds")
     [view] = lookup(store, "稳岗")
@@ -114,25 +143,39 @@ def preferred_per_term(store: Store) -> dict[str, int]:
     """How many preferred equivalents each term has (the invariant: never more than one)."""
     with store.reading() as session:
         rows = session.execute(
-            select(Term.zh, func.count()).join(Equivalent)
-            .where(Equivalent.status == "preferred").group_by(Term.zh)
+            select(Term.zh, func.count())
+            .join(Equivalent)
+            .where(Equivalent.status == "preferred")
+            .group_by(Term.zh)
         )
         return {zh: count for zh, count in rows}
 
 
 def check_concurrent_promotions_leave_one_preferred(store: Store, *, workers: int = 20) -> None:
     """20 "make rendering N preferred" at once, as the issue's probe sent them: one wins last."""
-    merge_entries(store, [entry(renderings=tuple(
-        (f"rendering {n}", 1, 0.5, (example("000", n),)) for n in range(workers)
-    ))], corpus_id="seeds")
+    merge_entries(
+        store,
+        [
+            entry(
+                renderings=tuple(
+                    (f"rendering {n}", 1, 0.5, (example("000", n),)) for n in range(workers)
+                )
+            )
+        ],
+        corpus_id="seeds",
+    )
     barrier = threading.Barrier(workers)
     failures: list[BaseException] = []
 
     def promote(n: int) -> None:
         barrier.wait()
         try:
-            set_statuses(store, zh="稳岗", decisions=[(f"rendering {n}", "preferred", None)],
-                         reviewer=f"reviewer {n}")
+            set_statuses(
+                store,
+                zh="稳岗",
+                decisions=[(f"rendering {n}", "preferred", None)],
+                reviewer=f"reviewer {n}",
+            )
         except BaseException as error:  # collected: the test reports them all
             failures.append(error)
 
@@ -148,8 +191,10 @@ def check_concurrent_promotions_leave_one_preferred(store: Store, *, workers: in
 def check_database_refuses_a_second_preferred(store: Store) -> None:
     merge_entries(store, [entry()], corpus_id="seeds")
     review(store, zh="稳岗", en="stabilize jobs", status="preferred", reviewer="ana")
-    with pytest.raises(StoreConflict, match="conflicts with another one"), \
-            store.writing() as session:
+    with (
+        pytest.raises(StoreConflict, match="conflicts with another one"),
+        store.writing() as session,
+    ):
         other = session.scalars(select(Equivalent).where(Equivalent.en == "post-retention")).one()
         other.status = "preferred"  # behind the review functions' back
     assert preferred_per_term(store) == {"稳岗": 1}

@@ -32,8 +32,10 @@ def test_json_pair_aligns(client: TestClient) -> None:
 
 
 def test_multipart_files_align_in_either_order(client: TestClient) -> None:
-    files = {"src": ("en.txt", EN.encode(), "text/plain"),
-             "tgt": ("zh.txt", ZH.encode("gb18030"), "text/plain")}
+    files = {
+        "src": ("en.txt", EN.encode(), "text/plain"),
+        "tgt": ("zh.txt", ZH.encode("gb18030"), "text/plain"),
+    }
     response = client.post("/api/align", files=files, data={"mode": "auto"})
     assert response.status_code == 200
     body = response.json()
@@ -49,21 +51,59 @@ def test_multipart_files_align_in_either_order(client: TestClient) -> None:
         ({"json": {"src_text": "   \n ", "tgt_text": EN}}, 422, "no Chinese or English text"),
         ({"json": {"src_text": ZH, "tgt_text": EN, "mode": "fuzzy"}}, 422, "mode"),
         ({"json": {"src_text": ZH}}, 422, "tgt_text: Field required"),
-        ({"content": b"not json", "headers": {"content-type": "application/json"}}, 422,
-         "JSON body"),
-        ({"content": b"x", "headers": {"content-type": "text/plain"}}, 400,
-         "unsupported content type"),
+        (
+            {"content": b"not json", "headers": {"content-type": "application/json"}},
+            422,
+            "JSON body",
+        ),
+        (
+            {"content": b"x", "headers": {"content-type": "text/plain"}},
+            400,
+            "unsupported content type",
+        ),
         ({"json": {"src_text": "稳" * 1000, "tgt_text": EN}}, 413, "limit of 2,000 bytes"),
-        ({"files": {"src": ("a.txt", b"\xff\xfe\x00\xd8\x00\x00" * 40, "text/plain"),
-                    "tgt": ("b.txt", EN.encode(), "text/plain")}}, 400, "a.txt"),
-        ({"files": {"src": ("a.txt", b"", "text/plain"),
-                    "tgt": ("b.txt", EN.encode(), "text/plain")}}, 400, "a.txt: the file is empty"),
+        (
+            {
+                "files": {
+                    "src": ("a.txt", b"\xff\xfe\x00\xd8\x00\x00" * 40, "text/plain"),
+                    "tgt": ("b.txt", EN.encode(), "text/plain"),
+                }
+            },
+            400,
+            "a.txt",
+        ),
+        (
+            {
+                "files": {
+                    "src": ("a.txt", b"", "text/plain"),
+                    "tgt": ("b.txt", EN.encode(), "text/plain"),
+                }
+            },
+            400,
+            "a.txt: the file is empty",
+        ),
         ({"files": {"src": ("a.txt", ZH.encode(), "text/plain")}}, 400, "no file 'tgt'"),
-        ({"files": {"src": ("a.txt", b"a" * 2_500, "text/plain"),
-                    "tgt": ("b.txt", EN.encode(), "text/plain")}}, 413, "larger than the limit"),
-        ({"files": {"src": ("a.txt", ZH.encode(), "text/plain"),
-                    "tgt": ("b.txt", EN.encode(), "text/plain")}, "data": {"mode": "x"}}, 400,
-         "unknown mode"),
+        (
+            {
+                "files": {
+                    "src": ("a.txt", b"a" * 2_500, "text/plain"),
+                    "tgt": ("b.txt", EN.encode(), "text/plain"),
+                }
+            },
+            413,
+            "larger than the limit",
+        ),
+        (
+            {
+                "files": {
+                    "src": ("a.txt", ZH.encode(), "text/plain"),
+                    "tgt": ("b.txt", EN.encode(), "text/plain"),
+                },
+                "data": {"mode": "x"},
+            },
+            400,
+            "unknown mode",
+        ),
     ],
 )
 def test_bad_input_is_a_clear_4xx(
@@ -75,8 +115,9 @@ def test_bad_input_is_a_clear_4xx(
 
 
 def test_declared_length_over_the_limit_is_413_before_reading(client: TestClient) -> None:
-    response = client.post("/api/align", content=b" " * 100_000,
-                           headers={"content-type": "application/json"})
+    response = client.post(
+        "/api/align", content=b" " * 100_000, headers={"content-type": "application/json"}
+    )
     assert response.status_code == 413 and "more than the limit" in response.json()["detail"]
 
 
@@ -84,8 +125,9 @@ def test_real_encoder_aligns_a_bible_excerpt(tmp_path: Path, use_encoder: Encode
     zh = "\n".join((DATA / "bible_zh.txt").read_text(encoding="utf-8").splitlines()[:6])
     en = "\n".join((DATA / "bible_en.txt").read_text(encoding="utf-8").splitlines()[:6])
     with client_for(settings_for(tmp_path / "g.sqlite3"), encoder=use_encoder) as client:
-        response = client.post("/api/align", json={"src_text": zh, "tgt_text": en,
-                                                   "mode": "parallel"})
+        response = client.post(
+            "/api/align", json={"src_text": zh, "tgt_text": en, "mode": "parallel"}
+        )
     assert response.status_code == 200, response.text
     pairs = [p for p in response.json()["pairs"] if p["src"] and p["tgt"]]
     assert len(pairs) >= 3

@@ -31,4 +31,3 @@ def test_docs_pages_load_only_assets_the_app_serves(client: TestClient, page: st
         asset = client.get(url)
         assert asset.status_code == 200, url
         assert asset.content, url
-

@@ -63,10 +63,13 @@ def test_schema_patterns_refuse_what_the_server_refuses(client: TestClient) -> N
     assert review["pattern"] == pattern
 
 
-@pytest.mark.parametrize(("method", "path", "allowed"), [
-    ("PUT", "/api/terms", {"GET", "POST"}),
-    ("DELETE", "/api/terms/1", {"GET", "PATCH"}),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("PUT", "/api/terms", {"GET", "POST"}),
+        ("DELETE", "/api/terms/1", {"GET", "PATCH"}),
+    ],
+)
 def test_405_names_every_method_of_the_path(
     client: TestClient, method: str, path: str, allowed: set[str]
 ) -> None:
@@ -75,13 +78,20 @@ def test_405_names_every_method_of_the_path(
     assert allowed <= {m.strip() for m in answer.headers["allow"].split(",")}
 
 
-@pytest.mark.parametrize("request_args", [
-    ("GET", "/", {}),
-    ("GET", "/api/terms?q=稳岗", {}),
-    ("POST", "/api/terms", {"json": {"zh": "x"}}),  # a 401 from the middleware
-    ("POST", "/api/terms", {"headers": {**AUTH, "Content-Length": "99999999"}, "content": b"{}"}),
-    ("GET", "/api/terms/999999", {}),
-])
+@pytest.mark.parametrize(
+    "request_args",
+    [
+        ("GET", "/", {}),
+        ("GET", "/api/terms?q=稳岗", {}),
+        ("POST", "/api/terms", {"json": {"zh": "x"}}),  # a 401 from the middleware
+        (
+            "POST",
+            "/api/terms",
+            {"headers": {**AUTH, "Content-Length": "99999999"}, "content": b"{}"},
+        ),
+        ("GET", "/api/terms/999999", {}),
+    ],
+)
 def test_every_response_has_the_security_headers(
     client: TestClient, request_args: tuple[str, str, dict[str, object]]
 ) -> None:

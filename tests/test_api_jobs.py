@@ -25,11 +25,19 @@ from tests.api_helpers import (
 )
 
 ZH = "我们在2021年创造了100万个岗位。失业率为5.1%。创业担保贷款发放了54亿元。"
-EN = ("We created 1 million jobs in 2021. Unemployment was 5.1%. "
-      "Entrepreneurship guaranteed loans of 5.4 billion yuan were issued.")
+EN = (
+    "We created 1 million jobs in 2021. Unemployment was 5.1%. "
+    "Entrepreneurship guaranteed loans of 5.4 billion yuan were issued."
+)
 PAIRS = [
-    {"name": "good", "src_text": ZH, "tgt_text": EN, "title": "Jobs 2021", "date": "2022-01-25",
-     "source": "cq.gov.cn"},
+    {
+        "name": "good",
+        "src_text": ZH,
+        "tgt_text": EN,
+        "title": "Jobs 2021",
+        "date": "2022-01-25",
+        "source": "cq.gov.cn",
+    },
     {"name": "same language", "src_text": EN, "tgt_text": EN},
 ]
 
@@ -43,8 +51,9 @@ def test_job_runs_records_progress_and_feeds_the_concordance(tmp_path: Path) -> 
     db = tmp_path / "g.sqlite3"
     seed_store(db)
     with client_for(settings_for(db)) as client:
-        submitted = client.post("/api/jobs", json={"pairs": PAIRS, "mode": "parallel"},
-                                headers=AUTH)
+        submitted = client.post(
+            "/api/jobs", json={"pairs": PAIRS, "mode": "parallel"}, headers=AUTH
+        )
         assert submitted.status_code == 202
         job_id = submitted.json()["id"]
         assert submitted.json()["total"] == 2 and submitted.json()["submitted_by"] == "alice"
@@ -78,8 +87,9 @@ def test_job_input_errors(tmp_path: Path) -> None:
         assert empty.status_code == 422 and "pairs" in empty.json()["detail"]
         many = client.post("/api/jobs", json={"pairs": PAIRS}, headers=AUTH)
         assert many.status_code == 413 and "split it" in many.json()["detail"]
-        big = client.post("/api/jobs", headers=AUTH,
-                          json={"pairs": [{"src_text": "稳" * 200, "tgt_text": EN}]})
+        big = client.post(
+            "/api/jobs", headers=AUTH, json={"pairs": [{"src_text": "稳" * 200, "tgt_text": EN}]}
+        )
         assert big.status_code == 413 and "pair 0" in big.json()["detail"]
         missing = client.get("/api/jobs/nope")
         assert missing.status_code == 404 and "no job with id 'nope'" in missing.json()["detail"]
@@ -104,8 +114,12 @@ def test_job_interrupted_too_often_is_marked_failed(tmp_path: Path) -> None:
     db = tmp_path / "g.sqlite3"
     store = open_store(path=db, create=True)
     ensure_tables(store)
-    job = create_job(store, pairs=[PairInput(name="p", src_text=ZH, tgt_text=EN)],
-                     mode="auto", submitted_by="alice")
+    job = create_job(
+        store,
+        pairs=[PairInput(name="p", src_text=ZH, tgt_text=EN)],
+        mode="auto",
+        submitted_by="alice",
+    )
     with store.writing() as session:
         session.execute(
             update(Job).where(Job.id == job.id).values(state="running", attempts=MAX_ATTEMPTS)
@@ -120,8 +134,11 @@ def test_job_interrupted_too_often_is_marked_failed(tmp_path: Path) -> None:
 
 GATED_PAIRS = [
     {"name": "first", "src_text": ZH, "tgt_text": EN},
-    {"name": "held", "src_text": "我们在2022年创造了120万个岗位。gate 5.2%。",
-     "tgt_text": "We created 1.2 million jobs in 2022. The gate rate was 5.2%."},
+    {
+        "name": "held",
+        "src_text": "我们在2022年创造了120万个岗位。gate 5.2%。",
+        "tgt_text": "We created 1.2 million jobs in 2022. The gate rate was 5.2%.",
+    },
 ]
 
 
@@ -143,8 +160,9 @@ def test_job_runs_in_a_worker_process_and_reports_progress_while_running(
 ) -> None:
     gate, pids = tmp_path / "gate", tmp_path / "pids"
     with client_for(settings_for(tmp_path / "g.sqlite3"), GatedEncoder(gate, pids)) as client:
-        job_id = client.post("/api/jobs", json={"pairs": GATED_PAIRS, "mode": "parallel"},
-                             headers=AUTH).json()["id"]
+        job_id = client.post(
+            "/api/jobs", json={"pairs": GATED_PAIRS, "mode": "parallel"}, headers=AUTH
+        ).json()["id"]
         _until(lambda: _job(client, job_id)["done"] == 1, "the first pair's progress")
         held = _job(client, job_id)
         assert held["state"] == "running" and held["total"] == 2
@@ -159,8 +177,9 @@ def test_job_cut_off_by_a_stopping_server_finishes_after_the_restart(tmp_path: P
     db, gate, pids = tmp_path / "g.sqlite3", tmp_path / "gate", tmp_path / "pids"
     encoder = GatedEncoder(gate, pids)
     with client_for(settings_for(db), encoder) as client:
-        job_id = client.post("/api/jobs", json={"pairs": GATED_PAIRS, "mode": "parallel"},
-                             headers=AUTH).json()["id"]
+        job_id = client.post(
+            "/api/jobs", json={"pairs": GATED_PAIRS, "mode": "parallel"}, headers=AUTH
+        ).json()["id"]
         _until(lambda: _job(client, job_id)["done"] == 1, "the first pair's progress")
     store = open_store(path=db)
     interrupted = get_job(store, job_id)
@@ -177,8 +196,9 @@ def test_killed_worker_is_replaced_and_its_job_run_again(tmp_path: Path) -> None
     gate, pids = tmp_path / "gate", tmp_path / "pids"
     with client_for(settings_for(tmp_path / "g.sqlite3"), GatedEncoder(gate, pids)) as client:
         runner: JobRunner = client.app.state.jobs  # type: ignore[attr-defined]
-        job_id = client.post("/api/jobs", json={"pairs": GATED_PAIRS, "mode": "parallel"},
-                             headers=AUTH).json()["id"]
+        job_id = client.post(
+            "/api/jobs", json={"pairs": GATED_PAIRS, "mode": "parallel"}, headers=AUTH
+        ).json()["id"]
         _until(lambda: _job(client, job_id)["done"] == 1, "the first pair's progress")
         first = runner.worker_pid
         assert first is not None

@@ -37,11 +37,22 @@ def _send_chunked(app: FastAPI, method: str, path: str, headers: dict[str, str])
         sent.append(message)
 
     scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
-        "scheme": "http", "path": path, "raw_path": path.encode(), "root_path": "",
-        "query_string": b"", "server": ("test", 80), "client": ("test", 1),
-        "headers": [(b"content-type", b"application/json"), (b"transfer-encoding", b"chunked"),
-                    *((k.lower().encode(), v.encode()) for k, v in headers.items())],
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "server": ("test", 80),
+        "client": ("test", 1),
+        "headers": [
+            (b"content-type", b"application/json"),
+            (b"transfer-encoding", b"chunked"),
+            *((k.lower().encode(), v.encode()) for k, v in headers.items()),
+        ],
     }
     asyncio.run(app(scope, receive, send))
     start = next(m for m in sent if m["type"] == "http.response.start")
@@ -88,8 +99,9 @@ def test_align_is_bounded_too_though_it_needs_no_key(app: FastAPI) -> None:
 
 def test_declared_length_over_the_limit_is_refused_at_once(tmp_path: Path) -> None:
     with seeded_client(tmp_path) as client:
-        answer = client.post("/api/terms", headers={**AUTH, "Content-Length": "999999999"},
-                             content=b"{}")
+        answer = client.post(
+            "/api/terms", headers={**AUTH, "Content-Length": "999999999"}, content=b"{}"
+        )
         assert answer.status_code == 413
         assert "more than the limit of 256,000 bytes" in answer.json()["detail"]
 

@@ -61,8 +61,9 @@ def test_api_conforms_to_its_schema(app: FastAPI) -> None:
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=12, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=12, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        )
         def check(case: schemathesis.Case) -> None:
             checks = CHECKS if case.operation.path.startswith(SEMANTIC) else SCHEMA_SAYS_ALL
             case.call_and_validate(headers=AUTH, checks=checks)
@@ -73,8 +74,16 @@ def test_api_conforms_to_its_schema(app: FastAPI) -> None:
 def test_schema_documents_every_endpoint(app: FastAPI) -> None:
     paths = set(TestClient(app).get("/openapi.json").json()["paths"])
     assert paths >= {
-        "/api/terms", "/api/terms/{term_id}", "/api/concordance", "/api/align", "/api/jobs",
-        "/api/jobs/{job_id}", "/api/export/glossary.csv", "/api/export/glossary.tsv",
-        "/api/export/glossary.tbx", "/api/export/alignments/{doc}.tmx", "/healthz",
+        "/api/terms",
+        "/api/terms/{term_id}",
+        "/api/concordance",
+        "/api/align",
+        "/api/jobs",
+        "/api/jobs/{job_id}",
+        "/api/export/glossary.csv",
+        "/api/export/glossary.tsv",
+        "/api/export/glossary.tbx",
+        "/api/export/alignments/{doc}.tmx",
+        "/healthz",
         "/api/documents/{doc}/pairs",
     }

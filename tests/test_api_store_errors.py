@@ -14,8 +14,9 @@ def test_write_to_a_locked_database_is_a_503_and_changes_nothing(tmp_path: Path)
         blocker = sqlite3.connect(tmp_path / "glossary.sqlite3", isolation_level=None)
         blocker.execute("BEGIN IMMEDIATE")  # a build or import holding the write lock
         try:
-            locked = client.patch(f"/api/terms/{term['id']}", headers=AUTH,
-                                  json={"note": "written while locked"})
+            locked = client.patch(
+                f"/api/terms/{term['id']}", headers=AUTH, json={"note": "written while locked"}
+            )
             assert locked.status_code == 503
             assert "locked by another process" in locked.json()["detail"]
             # Lookups go on reading while the writer holds its lock.
@@ -25,6 +26,7 @@ def test_write_to_a_locked_database_is_a_503_and_changes_nothing(tmp_path: Path)
             blocker.close()
         after = client.get(f"/api/terms/{term['id']}").json()
         assert after["note"] == term["note"]
-        retried = client.patch(f"/api/terms/{term['id']}", headers=AUTH,
-                               json={"note": "written after the lock"})
+        retried = client.patch(
+            f"/api/terms/{term['id']}", headers=AUTH, json={"note": "written after the lock"}
+        )
         assert retried.status_code == 200 and retried.json()["note"] == "written after the lock"

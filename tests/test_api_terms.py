@@ -91,8 +91,11 @@ def test_writes_need_a_valid_key(client: TestClient) -> None:
     none = client.patch(f"/api/terms/{term_id}", json={"note": "x"})
     assert none.status_code == 401 and "needs an API key" in none.json()["detail"]
     assert none.headers["www-authenticate"] == "Bearer"
-    bad = client.patch(f"/api/terms/{term_id}", json={"note": "x"},
-                       headers={"Authorization": "Bearer wrong-key-0123456789"})
+    bad = client.patch(
+        f"/api/terms/{term_id}",
+        json={"note": "x"},
+        headers={"Authorization": "Bearer wrong-key-0123456789"},
+    )
     assert bad.status_code == 401 and "not valid" in bad.json()["detail"]
     basic = client.post("/api/terms", json={"zh": "新词"}, headers={"Authorization": "Basic eA=="})
     assert basic.status_code == 401
@@ -102,8 +105,10 @@ def test_review_is_recorded_with_who_and_when(client: TestClient) -> None:
     term_id = _term_id(client, "稳岗")
     response = client.patch(
         f"/api/terms/{term_id}",
-        json={"note": "checked", "equivalents": [{"en": "job stabilization",
-                                                  "status": "preferred"}]},
+        json={
+            "note": "checked",
+            "equivalents": [{"en": "job stabilization", "status": "preferred"}],
+        },
         headers={"Authorization": f"Bearer {OTHER_KEY}"},
     )
     assert response.status_code == 200
@@ -114,7 +119,8 @@ def test_review_is_recorded_with_who_and_when(client: TestClient) -> None:
     reviewed = next(e for e in body["equivalents"] if e["en"] == "job stabilization")
     assert reviewed["reviewed_by"] == "bob" and reviewed["reviewed_at"]
     assert {(h["reviewer"], h["action"]) for h in body["history"]} >= {
-        ("bob", "review"), ("bob", "update_term")
+        ("bob", "review"),
+        ("bob", "update_term"),
     }
     again = client.get(f"/api/terms/{term_id}").json()
     assert again["equivalents"][0]["en"] == "job stabilization"
@@ -122,8 +128,11 @@ def test_review_is_recorded_with_who_and_when(client: TestClient) -> None:
 
 def test_patch_errors(client: TestClient) -> None:
     term_id = _term_id(client, "稳岗")
-    bad_status = client.patch(f"/api/terms/{term_id}", headers=AUTH,
-                              json={"equivalents": [{"en": "x", "status": "great"}]})
+    bad_status = client.patch(
+        f"/api/terms/{term_id}",
+        headers=AUTH,
+        json={"equivalents": [{"en": "x", "status": "great"}]},
+    )
     assert bad_status.status_code == 422 and "status" in bad_status.json()["detail"]
     missing = client.patch("/api/terms/999999", headers=AUTH, json={"note": "x"})
     assert missing.status_code == 404
@@ -132,8 +141,11 @@ def test_patch_errors(client: TestClient) -> None:
 
 
 def test_add_term_then_duplicate(client: TestClient) -> None:
-    body = {"zh": "数字经济", "definition": "digital economy",
-            "equivalents": [{"en": "digital economy", "status": "preferred"}]}
+    body = {
+        "zh": "数字经济",
+        "definition": "digital economy",
+        "equivalents": [{"en": "digital economy", "status": "preferred"}],
+    }
     created = client.post("/api/terms", json=body, headers=AUTH)
     assert created.status_code == 201
     assert created.json()["equivalents"][0]["reviewed_by"] == "alice"
@@ -164,12 +176,13 @@ def test_concordance_pages_filters_and_sorts_with_a_total(client: TestClient) ->
     assert both["total"] == 2 and [p["zh_ids"] for p in both["items"]] == [[0], [1]]
     second = client.get("/api/concordance", params={"q": "。", "offset": 1}).json()
     assert second["total"] == 2 and second["items"][0]["score"] == 0.87
-    assert client.get("/api/concordance", params={"q": "。", "source": "CQ.GOV"}).json()[
-        "total"] == 2
-    assert client.get("/api/concordance", params={"q": "。", "min_score": 0.9}).json()[
-        "total"] == 1
-    assert client.get("/api/concordance", params={"q": "。", "date_to": "2022"}).json()[
-        "total"] == 0
+    assert (
+        client.get("/api/concordance", params={"q": "。", "source": "CQ.GOV"}).json()["total"] == 2
+    )
+    assert client.get("/api/concordance", params={"q": "。", "min_score": 0.9}).json()["total"] == 1
+    assert (
+        client.get("/api/concordance", params={"q": "。", "date_to": "2022"}).json()["total"] == 0
+    )
     bad = client.get("/api/concordance", params={"q": "。", "sort": "alphabet"})
     assert bad.status_code == 422 and "sort" in bad.json()["detail"]
 
@@ -193,14 +206,20 @@ def test_keys_come_from_env_or_file(tmp_path: Path) -> None:
     settings = settings_from_env(
         {"DUIQI_API_KEYS": "alice:alice-key-0123456789ab", "DUIQI_API_KEYS_FILE": str(keyfile)}
     )
-    assert settings.api_keys == {"alice-key-0123456789ab": "alice",
-                                 "carol-key-0123456789abc": "carol"}
+    assert settings.api_keys == {
+        "alice-key-0123456789ab": "alice",
+        "carol-key-0123456789abc": "carol",
+    }
 
 
 @pytest.mark.parametrize(
     ("keys", "message"),
-    [("alice:changethis", "placeholder or shorter"), ("alice:short", "placeholder or shorter"),
-     ("alice", "not a name:key pair"), (":abcdefghijklmnopqrstu", "empty name")],
+    [
+        ("alice:changethis", "placeholder or shorter"),
+        ("alice:short", "placeholder or shorter"),
+        ("alice", "not a name:key pair"),
+        (":abcdefghijklmnopqrstu", "empty name"),
+    ],
 )
 def test_settings_refuse_default_or_malformed_keys(keys: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):

@@ -47,8 +47,12 @@ def manifest(tmp_path: Path) -> Path:
         ["id", "src", "tgt", "title"],
         ["gen-a", "a_en.txt", "a_zh.txt", "Genesis 1"],
         ["gen-b", "b_zh.txt", "b_en.txt", "Genesis 2"],
-        ["seed", str(SEEDS / "004_acb3dc8994b1fd4b.txt"), str(SEEDS / "000_d37896d3ca684c51.txt"),
-         "seeds"],
+        [
+            "seed",
+            str(SEEDS / "004_acb3dc8994b1fd4b.txt"),
+            str(SEEDS / "000_d37896d3ca684c51.txt"),
+            "seeds",
+        ],
         ["gone", "missing.txt", "a_zh.txt", "no file"],
     ]
     path = tmp_path / "pairs.csv"
@@ -90,8 +94,11 @@ def test_jsonl_manifest_reads_the_same_keys(tmp_path: Path) -> None:
     path = tmp_path / "m.jsonl"
     path.write_text('{"id": "p1", "src": "x.txt", "tgt": "/abs/y.txt", "year": 2022}\n\n')
     (spec,) = read_manifest(path)
-    assert (spec.src, spec.tgt, spec.metadata) == (tmp_path / "x.txt", Path("/abs/y.txt"),
-                                                    (("year", "2022"),))
+    assert (spec.src, spec.tgt, spec.metadata) == (
+        tmp_path / "x.txt",
+        Path("/abs/y.txt"),
+        (("year", "2022"),),
+    )
 
 
 @pytest.mark.parametrize(
@@ -183,8 +190,12 @@ def test_an_endless_or_blocking_input_fails_its_row_only(
     engine = InProcess(use_encoder, BatchSettings(model=use_encoder.name))
     results = {r.id: r.status for r in run_batch(read_manifest(manifest), out, engine=engine)}
     assert results == {
-        "gen-a": "aligned", "gen-b": "aligned", "seed": "aligned",
-        "gone": "failed", "zero": "failed", "fifo": "failed",
+        "gen-a": "aligned",
+        "gen-b": "aligned",
+        "seed": "aligned",
+        "gone": "failed",
+        "zero": "failed",
+        "fifo": "failed",
     }
     summary = _summary(out)
     assert "/dev/zero: is a device, not a regular file" in summary["zero"]["error"]
@@ -276,8 +287,11 @@ def test_ray_engine_on_a_local_instance(manifest: Path, tmp_path: Path) -> None:
     settings = BatchSettings(model=str(_tiny_model(tmp_path / "tiny")), cache=False)
     ray.init(num_cpus=2, include_dashboard=False, configure_logging=False)
     try:
-        results = list(run_batch(read_manifest(manifest), tmp_path / "out",
-                                 engine=RayEngine(settings, workers=2)))
+        results = list(
+            run_batch(
+                read_manifest(manifest), tmp_path / "out", engine=RayEngine(settings, workers=2)
+            )
+        )
     finally:
         ray.shutdown()
     assert sorted(r.status for r in results) == ["aligned", "aligned", "aligned", "failed"]

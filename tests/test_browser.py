@@ -21,12 +21,22 @@ from tests.api_helpers import KEY, HashEncoder, Server, seed_store, settings_for
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
-STRICT_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; "
-              "img-src 'self' blob: data:; object-src 'none'; base-uri 'none'; "
-              "frame-ancestors 'none'")
+STRICT_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' blob: data:; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
 EXTRA_PAIRS = 25
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -38,12 +48,22 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     db = tmp_path_factory.mktemp("browser") / "g.sqlite3"
     seed_store(db)
     store = open_store(path=db, create=True)
-    record_pairs(store, [
-        PairRecord("seed-002-zh", "seed-002-en", (10 + i,), (10 + i,),
-                   f"第{i}项援企稳岗措施已经落实到位，惠及{i}万家企业。",
-                   f"Job-stabilization measure {i} reached {i}0,000 firms.", 0.3 + i / 50)
-        for i in range(EXTRA_PAIRS)
-    ], corpus_id="browser")
+    record_pairs(
+        store,
+        [
+            PairRecord(
+                "seed-002-zh",
+                "seed-002-en",
+                (10 + i,),
+                (10 + i,),
+                f"第{i}项援企稳岗措施已经落实到位，惠及{i}万家企业。",
+                f"Job-stabilization measure {i} reached {i}0,000 firms.",
+                0.3 + i / 50,
+            )
+            for i in range(EXTRA_PAIRS)
+        ],
+        corpus_id="browser",
+    )
     store.close()
     with Server(settings_for(db), HashEncoder()) as running:
         yield running
@@ -62,19 +82,23 @@ def browser() -> Iterator[Any]:
 def _strict(route: Any) -> None:
     """Serve every response with the strict CSP the service is meant to send."""
     response = route.fetch()
-    route.fulfill(response=response,
-                  headers={**response.headers, "content-security-policy": STRICT_CSP})
+    route.fulfill(
+        response=response, headers={**response.headers, "content-security-policy": STRICT_CSP}
+    )
 
 
 @pytest.fixture()
 def page(server: Server, browser: Any) -> Iterator[Page]:
-    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"],
-                                  accept_downloads=True)
+    context = browser.new_context(
+        permissions=["clipboard-read", "clipboard-write"], accept_downloads=True
+    )
     opened = context.new_page()
     opened.route("**/*", _strict)
     violations: list[str] = []
-    opened.on("console", lambda m: violations.append(m.text)
-              if "Content Security Policy" in m.text else None)
+    opened.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     try:
         yield opened
         assert violations == [], violations  # the page works under the strict CSP
@@ -89,7 +113,8 @@ def _axe(page: Page) -> list[str]:
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     return [
         f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"] if v["impact"] in ("critical", "serious")
+        for v in result["violations"]
+        if v["impact"] in ("critical", "serious")
     ]
 
 
@@ -187,7 +212,8 @@ def test_forgiving_search_says_which_tier_matched(server: Server, page: Page) ->
     page.goto(server.url + "/")
     page.fill("#q", "stabilise jobs")
     sync_api.expect(page.locator(".term .match").first).to_have_text(
-        "other spelling: stabilize jobs")
+        "other spelling: stabilize jobs"
+    )
     page.fill("#q", "穩崗")
     sync_api.expect(page.locator(".term .term-zh").first).to_have_text("稳岗")
     sync_api.expect(page.locator("#status")).to_contain_text("other script")
@@ -226,7 +252,8 @@ def test_keyboard_slash_arrows_enter_escape(server: Server, page: Page) -> None:
     sync_api.expect(page.locator("#article-title")).to_have_text("重庆稳就业")
     sync_api.expect(dialog.locator(".focus").first).to_be_visible()
     sync_api.expect(page.locator("#article-tmx")).to_have_attribute(
-        "href", "/api/export/alignments/seed-002-zh.tmx")
+        "href", "/api/export/alignments/seed-002-zh.tmx"
+    )
     page.keyboard.press("Escape")
     sync_api.expect(dialog).to_be_hidden()
 
@@ -236,7 +263,8 @@ def test_copy_buttons_copy_the_equivalent_and_the_pair(server: Server, page: Pag
     row = page.locator('tr[data-en="Chongqing Create Chongqing New"]')
     row.get_by_role("button", name="Copy “Chongqing Create Chongqing New”").click()
     sync_api.expect(page.locator("#status")).to_have_text(
-        "Copied “Chongqing Create Chongqing New”.")
+        "Copied “Chongqing Create Chongqing New”."
+    )
     assert page.evaluate("navigator.clipboard.readText()") == "Chongqing Create Chongqing New"
     page.locator(".term .pairs button.copy").first.click()
     copied = page.evaluate("navigator.clipboard.readText()")
@@ -259,12 +287,11 @@ def test_add_a_term_and_correct_an_equivalents_wording(server: Server, page: Pag
     sync_api.expect(page.locator("#status")).to_contain_text("Saved: 数字就业 → digital employment")
     page.reload()
     sync_api.expect(page.locator('tr[data-en="digital employment"] .badge')).to_have_text(
-        "preferred")
+        "preferred"
+    )
 
 
-def test_an_alignment_made_in_the_page_downloads_as_tmx_and_tsv(
-    server: Server, page: Page
-) -> None:
+def test_an_alignment_made_in_the_page_downloads_as_tmx_and_tsv(server: Server, page: Page) -> None:
     page.goto(server.url + "/")
     page.click("#tab-align")
     page.fill("#src-text", "我们在2021年创造了100万个岗位。失业率为5.1%。")

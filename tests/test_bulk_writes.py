@@ -56,8 +56,11 @@ def _content(store: Store) -> dict[str, list[tuple[Any, ...]]]:
                 (t.zh, t.termhood, t.note, t.definition) for t in session.scalars(select(Term))
             ),
             "equivalents": _in_order(
-                ((terms[e.term_id],), e.id,
-                 (e.en, e.status, e.frequency, e.confidence, e.note, e.origin, e.reviewed_by))
+                (
+                    (terms[e.term_id],),
+                    e.id,
+                    (e.en, e.status, e.frequency, e.confidence, e.note, e.origin, e.reviewed_by),
+                )
                 for e in session.scalars(select(Equivalent))
             ),
             "contributions": sorted(
@@ -65,14 +68,31 @@ def _content(store: Store) -> dict[str, list[tuple[Any, ...]]]:
                 for c in session.scalars(select(Contribution))
             ),
             "examples": _in_order(
-                (equivalents[x.equivalent_id], x.id,
-                 (x.doc_zh, x.doc_en, x.sent_zh, x.sent_en, x.zh_text, x.en_text, x.zh_start,
-                  x.zh_end, x.en_start, x.en_end, x.pair_score))
+                (
+                    equivalents[x.equivalent_id],
+                    x.id,
+                    (
+                        x.doc_zh,
+                        x.doc_en,
+                        x.sent_zh,
+                        x.sent_en,
+                        x.zh_text,
+                        x.en_text,
+                        x.zh_start,
+                        x.zh_end,
+                        x.en_start,
+                        x.en_end,
+                        x.pair_score,
+                    ),
+                )
                 for x in session.scalars(select(Example))
             ),
             "search_keys": sorted(
-                (terms.get(k.term_id or 0, ""), equivalents.get(k.equivalent_id or 0, ("", "")),
-                 k.key)
+                (
+                    terms.get(k.term_id or 0, ""),
+                    equivalents.get(k.equivalent_id or 0, ("", "")),
+                    k.key,
+                )
                 for k in session.scalars(select(SearchKey))
             ),
         }
@@ -95,8 +115,11 @@ def test_new_terms_are_stored_as_the_orm_stores_known_ones(stores: tuple[Store, 
     second = merge_entries(orm, _entries(), corpus_id="seeds")
     assert _content(bulk) == _content(orm)
     assert (first.terms_added, second.terms_added) == (5, 0)
-    assert (first.equivalents_added, first.examples_added) == (
-        second.equivalents_added, second.examples_added) == (7, 10)
+    assert (
+        (first.equivalents_added, first.examples_added)
+        == (second.equivalents_added, second.examples_added)
+        == (7, 10)
+    )
     # and again: the rebuild goes the ORM way in both, and changes nothing
     before = _content(bulk)
     merge_entries(bulk, _entries(), corpus_id="seeds")
@@ -132,7 +155,8 @@ def test_record_pairs_inserts_new_and_updates_stored_pairs(stores: tuple[Store, 
     with store.reading() as session:
         rows = session.scalars(select(AlignedPair).order_by(AlignedPair.id)).all()
         assert [(r.doc_zh, r.zh_ids, r.en_text, r.score) for r in rows] == [
-            ("004", "3", "Jobs were kept.", 0.9), ("004", "4", "New jobs.", 0.7),
+            ("004", "3", "Jobs were kept.", 0.9),
+            ("004", "4", "New jobs.", 0.7),
             ("005", "3", "Graduates.", 0.6),
         ]
     assert concordance(store, "stabilized jobs").items == ()  # the index followed the update

@@ -25,8 +25,20 @@ def db(tmp_path: Path) -> Path:
 
 def test_export_with_status_filter_and_tag(db: Path, tmp_path: Path) -> None:
     out = tmp_path / "preferred.tbx"
-    args = ["glossary", "export", "--db", str(db), "--format", "tbx", "--status", "preferred",
-            "--zh-lang", "zh-CN", "-o", str(out)]
+    args = [
+        "glossary",
+        "export",
+        "--db",
+        str(db),
+        "--format",
+        "tbx",
+        "--status",
+        "preferred",
+        "--zh-lang",
+        "zh-CN",
+        "-o",
+        str(out),
+    ]
     assert main(args) == 0
     text = out.read_text(encoding="utf-8")
     assert text.count("<termEntry") > 0 and "admittedTerm-admn-sts" not in text
@@ -35,8 +47,10 @@ def test_export_with_status_filter_and_tag(db: Path, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("option", "value", "message"),
-    [("--status", "approved", "unknown status 'approved'"),
-     ("--zh-lang", "english", "not a BCP 47 tag for Chinese")],
+    [
+        ("--status", "approved", "unknown status 'approved'"),
+        ("--zh-lang", "english", "not a BCP 47 tag for Chinese"),
+    ],
 )
 def test_bad_export_options_are_one_line_and_exit_2(
     db: Path, option: str, value: str, message: str, capsys: pytest.CaptureFixture[str]
@@ -88,9 +102,10 @@ def test_a_translation_memory_imports_as_concordance_pairs(
         '<?xml version="1.0"?><tmx version="1.4"><header srclang="zh-CN"/><body>'
         '<tu><tuv xml:lang="zh-CN"><seg>稳岗<bpt i="1">&lt;b&gt;</bpt>返还<ept i="1">'
         '&lt;/b&gt;</ept>。</seg></tuv><tuv xml:lang="en-US"><seg>Job <hi>retention</hi> '
-        'refunds.</seg></tuv></tu>'
+        "refunds.</seg></tuv></tu>"
         '<tu><tuv xml:lang="fr"><seg>Bonjour</seg></tuv><tuv xml:lang="en"><seg>Hello</seg>'
-        '</tuv></tu></body></tmx>', encoding="utf-8",
+        "</tuv></tu></body></tmx>",
+        encoding="utf-8",
     )
     for _ in range(2):  # importing again updates, it does not double
         assert main(["glossary", "import", "--db", str(db), str(memory)]) == 0
@@ -101,7 +116,10 @@ def test_a_translation_memory_imports_as_concordance_pairs(
     finally:
         store.close()
     assert (pair.pair.zh_text, pair.pair.en_text, pair.pair.score) == (
-        "稳岗返还。", "Job retention refunds.", 1.0)
+        "稳岗返还。",
+        "Job retention refunds.",
+        1.0,
+    )
     assert pair.zh_doc is not None and pair.zh_doc.title == "old memory.tmx"
 
 
@@ -112,8 +130,11 @@ def test_our_tmx_reads_back(db: Path, tmp_path: Path) -> None:
 
     store = open_store(path=db, create=True)
     try:
-        record_pairs(store, [PairRecord("a", "b", (0,), (1,), "落实稳岗。", "Jobs kept.", 0.81)],
-                     corpus_id="seeds")
+        record_pairs(
+            store,
+            [PairRecord("a", "b", (0,), (1,), "落实稳岗。", "Jobs kept.", 0.81)],
+            corpus_id="seeds",
+        )
     finally:
         store.close()
     out = tmp_path / "pairs.tmx"
@@ -123,9 +144,16 @@ def test_our_tmx_reads_back(db: Path, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [("<tmx><body>", "not well-formed XML"), ("<martif/>", "root element is <martif>"),
-     ('<tmx><body><tu><prop type="x-score">high</prop><tuv xml:lang="zh"><seg>稳岗</seg></tuv>'
-      '<tuv xml:lang="en"><seg>jobs</seg></tuv></tu></body></tmx>', "x-score 'high'")],
+    [
+        ("<tmx><body>", "not well-formed XML"),
+        ("<martif/>", "root element is <martif>"),
+        (
+            '<tmx><body><tu><prop type="x-score">high</prop>'
+            '<tuv xml:lang="zh"><seg>稳岗</seg></tuv>'
+            '<tuv xml:lang="en"><seg>jobs</seg></tuv></tu></body></tmx>',
+            "x-score 'high'",
+        ),
+    ],
 )
 def test_a_bad_memory_is_one_line_and_stores_nothing(
     db: Path, tmp_path: Path, content: str, message: str, capsys: pytest.CaptureFixture[str]

@@ -13,8 +13,13 @@ def _numbers(texts: list[str], lang: Lang) -> list[tuple[Quantity, ...]]:
 
 def test_a_specific_figure_stated_once_on_each_side_anchors_its_sentences() -> None:
     zh = _numbers(["全市816.2万名农民工实现就业。", "今年工作平稳。"], "zh")
-    en = _numbers(["The rate reached 96.5%; 8.162 million migrant workers found jobs.",
-                   "Work went smoothly."], "en")
+    en = _numbers(
+        [
+            "The rate reached 96.5%; 8.162 million migrant workers found jobs.",
+            "Work went smoothly.",
+        ],
+        "en",
+    )
     assert number_anchors(zh, en) == [(0, 0)]
 
 

@@ -24,12 +24,15 @@ DOCS = [
     DocumentRecord("e2", "en", "Relief", "Xinhua", "2022-01-25"),
 ]
 PAIRS = [
-    PairRecord("z1", "e1", (0,), (0,), "落实减负稳岗政策。",
-               "Fees were cut to stabilize jobs.", 0.9),
-    PairRecord("z1", "e1", (1,), (1,), "稳岗返还惠及企业。",
-               "Job-retention refunds reached firms.", 0.3),
-    PairRecord("z2", "e2", (0,), (0,), "继续实施稳岗政策。",
-               "Job stabilization policies go on.", 0.7),
+    PairRecord(
+        "z1", "e1", (0,), (0,), "落实减负稳岗政策。", "Fees were cut to stabilize jobs.", 0.9
+    ),
+    PairRecord(
+        "z1", "e1", (1,), (1,), "稳岗返还惠及企业。", "Job-retention refunds reached firms.", 0.3
+    ),
+    PairRecord(
+        "z2", "e2", (0,), (0,), "继续实施稳岗政策。", "Job stabilization policies go on.", 0.7
+    ),
     PairRecord("z2", "e2", (1,), (1,), "新增就业75.1万人。", "751,000 new urban jobs.", 0.8),
 ]
 
@@ -52,10 +55,14 @@ def test_a_new_store_searches_through_the_trigram_index(store: Store) -> None:
     assert page.index == "fts5-trigram"
     assert (page.total, _texts(page.items)) == (2, ["落实减负稳岗政策。", "继续实施稳岗政策。"])
     with store.reading() as session:
-        plan = session.connection().exec_driver_sql(
-            f"EXPLAIN QUERY PLAN SELECT rowid FROM {fulltext.FTS_TABLE} "
-            f"WHERE zh_text MATCH '\"稳岗政策\"'"
-        ).all()
+        plan = (
+            session.connection()
+            .exec_driver_sql(
+                f"EXPLAIN QUERY PLAN SELECT rowid FROM {fulltext.FTS_TABLE} "
+                f"WHERE zh_text MATCH '\"稳岗政策\"'"
+            )
+            .all()
+        )
     assert any("VIRTUAL TABLE INDEX" in str(row) for row in plan)
 
 
@@ -63,7 +70,9 @@ def test_english_is_found_case_insensitively_inside_words(store: Store) -> None:
     page = concordance(store, "STABILIZ")
     assert page.total == 2
     assert {item.pair.en_text for item in page.items} == {
-        "Fees were cut to stabilize jobs.", "Job stabilization policies go on."}
+        "Fees were cut to stabilize jobs.",
+        "Job stabilization policies go on.",
+    }
     first = page.items[0]
     assert first.pair.en_text[first.en_hits[0].start : first.en_hits[0].end] == "stabiliz"
 
@@ -102,8 +111,21 @@ def test_sort_by_date_puts_the_newest_article_first(store: Store) -> None:
 
 
 def test_quotes_in_a_query_are_text_not_syntax(store: Store) -> None:
-    record_pairs(store, [PairRecord("z2", "e2", (2,), (2,), "“一生一困”群体。",
-                                    'The "one life, one hardship" group.', 0.5)], corpus_id="c")
+    record_pairs(
+        store,
+        [
+            PairRecord(
+                "z2",
+                "e2",
+                (2,),
+                (2,),
+                "“一生一困”群体。",
+                'The "one life, one hardship" group.',
+                0.5,
+            )
+        ],
+        corpus_id="c",
+    )
     assert concordance(store, '"one life').total == 1
     assert concordance(store, "“一生一困”").total == 1
 
@@ -133,9 +155,13 @@ def test_without_the_trigram_tokenizer_the_concordance_scans_and_says_why(
         page = concordance(opened, "稳岗政策")
         assert (page.index, page.total) == ("scan", 2)
         with opened.reading() as session:
-            tables = session.connection().execute(text(
-                "SELECT count(*) FROM sqlite_master WHERE name LIKE 'aligned_pair_fts%'"
-            )).scalar()
+            tables = (
+                session.connection()
+                .execute(
+                    text("SELECT count(*) FROM sqlite_master WHERE name LIKE 'aligned_pair_fts%'")
+                )
+                .scalar()
+            )
         assert tables == 0
     finally:
         opened.close()

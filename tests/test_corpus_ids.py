@@ -95,10 +95,16 @@ def test_two_batches_named_pairs_csv_keep_each_others_evidence(
     tmp_path: Path, in_process: None
 ) -> None:
     db = tmp_path / "g.sqlite3"
-    first = _manifest(tmp_path / "seeds", SEEDS / "004_acb3dc8994b1fd4b.txt",
-                      SEEDS / "000_d37896d3ca684c51.txt", slice(0, 115), slice(0, 32))
-    second = _manifest(tmp_path / "bible", DATA / "bible_zh.txt", DATA / "bible_en.txt",
-                       slice(0, 40), slice(0, 30))
+    first = _manifest(
+        tmp_path / "seeds",
+        SEEDS / "004_acb3dc8994b1fd4b.txt",
+        SEEDS / "000_d37896d3ca684c51.txt",
+        slice(0, 115),
+        slice(0, 32),
+    )
+    second = _manifest(
+        tmp_path / "bible", DATA / "bible_zh.txt", DATA / "bible_en.txt", slice(0, 40), slice(0, 30)
+    )
     common = ["--glossary", "--db", str(db), "--quiet"]
     assert main(["batch", str(first), "-o", str(tmp_path / "out1"), *common]) == 0
     after_first = _evidence(db)
@@ -107,7 +113,8 @@ def test_two_batches_named_pairs_csv_keep_each_others_evidence(
     after_second = _evidence(db)
     assert after_first <= after_second
     assert {corpus for *_, corpus, _ in after_second} == {
-        default_corpus_id(first), default_corpus_id(second)
+        default_corpus_id(first),
+        default_corpus_id(second),
     }
     store = open_store(path=db, create=True)
     try:
@@ -120,8 +127,13 @@ def test_two_batches_named_pairs_csv_keep_each_others_evidence(
 
 def test_a_named_corpus_is_rebuilt_in_place(tmp_path: Path, in_process: None) -> None:
     db = tmp_path / "g.sqlite3"
-    first = _manifest(tmp_path / "a", SEEDS / "004_acb3dc8994b1fd4b.txt",
-                      SEEDS / "000_d37896d3ca684c51.txt", slice(0, 115), slice(0, 32))
+    first = _manifest(
+        tmp_path / "a",
+        SEEDS / "004_acb3dc8994b1fd4b.txt",
+        SEEDS / "000_d37896d3ca684c51.txt",
+        slice(0, 115),
+        slice(0, 32),
+    )
     common = ["--glossary", "--db", str(db), "--quiet", "--corpus", "cq-2022"]
     assert main(["batch", str(first), "-o", str(tmp_path / "out"), *common]) == 0
     once = _evidence(db)
@@ -135,8 +147,15 @@ def test_a_bad_corpus_name_fails_before_any_work(
 ) -> None:
     manifest = tmp_path / "pairs.csv"
     manifest.write_text("id,src,tgt\n", encoding="utf-8")
-    argv = ["batch", str(manifest), "--glossary", "--corpus", "no spaces", "--db",
-            str(tmp_path / "g.db")]
+    argv = [
+        "batch",
+        str(manifest),
+        "--glossary",
+        "--corpus",
+        "no spaces",
+        "--db",
+        str(tmp_path / "g.db"),
+    ]
     assert main(argv) == 2
     assert "corpus id 'no spaces'" in capsys.readouterr().err
     assert not (tmp_path / "g.db").exists()
@@ -153,8 +172,18 @@ def test_batch_simplified_stores_simplified_chinese(tmp_path: Path, in_process: 
     manifest = folder / "pairs.csv"
     manifest.write_text("id,src,tgt\none,zh.txt,en.txt\n", encoding="utf-8")
     db = tmp_path / "g.sqlite3"
-    argv = ["batch", str(manifest), "-o", str(tmp_path / "out"), "--glossary", "--db", str(db),
-            "--quiet", "--split-lines", "--simplified"]
+    argv = [
+        "batch",
+        str(manifest),
+        "-o",
+        str(tmp_path / "out"),
+        "--glossary",
+        "--db",
+        str(db),
+        "--quiet",
+        "--split-lines",
+        "--simplified",
+    ]
     assert main(argv) == 0
     store = open_store(path=db, create=True)
     try:

@@ -35,8 +35,13 @@ def _rows(db: Path, origin: str) -> set[tuple[str, str, str, int, float]]:
     try:
         with store.reading() as session:
             rows = session.execute(
-                select(Term.zh, Equivalent.en, Equivalent.status, Equivalent.frequency,
-                       Equivalent.confidence)
+                select(
+                    Term.zh,
+                    Equivalent.en,
+                    Equivalent.status,
+                    Equivalent.frequency,
+                    Equivalent.confidence,
+                )
                 .join(Equivalent, Equivalent.term_id == Term.id)
                 .where(Equivalent.origin == origin)
             )

@@ -78,15 +78,22 @@ def test_tmx_of_stored_pairs(store: Store) -> None:
 
 
 def test_glossary_tmx_tells_two_translations_of_one_sentence_apart(store: Store) -> None:
-    record_documents(store, [
-        DocumentRecord("004", "zh", title="就业报告", date="2023-01-15"),
-        DocumentRecord("000", "en", title="Jobs report", date="2023-01-17"),
-        DocumentRecord("002", "en", title="Jobs review", date="2023-02-01"),
-    ])
-    record_pairs(store, [
-        PairRecord("004", "000", (3,), (4,), "落实减负稳岗政策。", "Stabilized jobs.", 0.8),
-        PairRecord("004", "002", (3,), (1,), "落实减负稳岗政策。", "Jobs were kept.", 0.7),
-    ], corpus_id="seeds")
+    record_documents(
+        store,
+        [
+            DocumentRecord("004", "zh", title="就业报告", date="2023-01-15"),
+            DocumentRecord("000", "en", title="Jobs report", date="2023-01-17"),
+            DocumentRecord("002", "en", title="Jobs review", date="2023-02-01"),
+        ],
+    )
+    record_pairs(
+        store,
+        [
+            PairRecord("004", "000", (3,), (4,), "落实减负稳岗政策。", "Stabilized jobs.", 0.8),
+            PairRecord("004", "002", (3,), (1,), "落实减负稳岗政策。", "Jobs were kept.", 0.7),
+        ],
+        corpus_id="seeds",
+    )
     units = ET.fromstring(export(store, "tmx")).findall("body/tu")
     assert [u.get("tuid") for u in units] == ["004:3/000:4", "004:3/002:1"]
     assert [u.get("creationdate") for u in units] == ["20230117T000000Z", "20230201T000000Z"]

@@ -43,8 +43,9 @@ def test_one_typo_anywhere_in_a_phrase(store: Store) -> None:
 
 
 def test_other_number_of_the_head_noun(store: Store) -> None:
-    merge_entries(store, [entry("稳岗位", renderings=(("stabilize posts", 2, 0.8, ()),))],
-                  corpus_id="c")
+    merge_entries(
+        store, [entry("稳岗位", renderings=(("stabilize posts", 2, 0.8, ()),))], corpus_id="c"
+    )
     assert _found(store, "stabilize post")[0][:2] == ("稳岗位", "prefix")
     assert _found(store, "stabilize postss")[0][:2] == ("稳岗位", "typo")
     merge_entries(store, [entry("政策", renderings=(("policy", 2, 0.8, ()),))], corpus_id="c")
@@ -52,32 +53,33 @@ def test_other_number_of_the_head_noun(store: Store) -> None:
 
 
 def test_forgiving_tiers_wait_until_the_query_itself_finds_nothing(store: Store) -> None:
-    assert {match for _, match, _ in _found(store, "stabilize")} <= {"exact", "prefix",
-                                                                   "substring"}
+    assert {match for _, match, _ in _found(store, "stabilize")} <= {"exact", "prefix", "substring"}
     assert _found(store, "zzzz qqqq") == []
 
 
 def test_forms_of_a_query() -> None:
     assert script_forms("稳岗") == ["穩崗"] and script_forms("穩崗") == ["稳岗"]
-    assert spelling_forms("labour centre") == [
-        "labor centre", "labour center", "labor center"]
+    assert spelling_forms("labour centre") == ["labor centre", "labour center", "labor center"]
     assert "organization of labour" in spelling_forms("organisation of labour")
     assert spelling_forms("travelled") == ["traveled"]
     assert plural_forms("migrant worker") == ["migrant workers", "migrants worker"]
     assert plural_forms("subsidies") == ["subsidy"] and plural_forms("stabilized") == []
 
 
-@pytest.mark.parametrize(("query", "text", "expected"), [
-    ("stabilze", "stabilize jobs", True),      # deletion
-    ("stabiliize", "stabilize jobs", True),    # insertion
-    ("stabilixe", "stabilize jobs", True),     # substitution
-    ("stabiilze", "stabilize jobs", True),     # swap of neighbours
-    ("stablize", "stabilize jobs", True),      # insertion
-    ("stbliize", "stabilize jobs", False),     # two edits
-    ("stabilzation", "job stabilization", True),  # at a later word
-    ("tabilization", "job stabilization", True),  # a lost first letter: one edit
-    ("abilize", "job stabilization", False),   # mid-word is not a word start
-])
+@pytest.mark.parametrize(
+    ("query", "text", "expected"),
+    [
+        ("stabilze", "stabilize jobs", True),  # deletion
+        ("stabiliize", "stabilize jobs", True),  # insertion
+        ("stabilixe", "stabilize jobs", True),  # substitution
+        ("stabiilze", "stabilize jobs", True),  # swap of neighbours
+        ("stablize", "stabilize jobs", True),  # insertion
+        ("stbliize", "stabilize jobs", False),  # two edits
+        ("stabilzation", "job stabilization", True),  # at a later word
+        ("tabilization", "job stabilization", True),  # a lost first letter: one edit
+        ("abilize", "job stabilization", False),  # mid-word is not a word start
+    ],
+)
 def test_one_edit_from_a_prefix(query: str, text: str, expected: bool) -> None:
     assert near_prefix(query, text, chinese=False) is expected
 

@@ -14,20 +14,28 @@ from glossary.types import TermEntry
 from tests.test_extract import ConceptEncoder, document
 
 NAME = "Chongqing Create Chongqing New"
-ZH = document("zh.txt", "zh", [
-    "重庆实施“渝创渝新”计划。",
-    "“渝创渝新”发放贷款54亿元。",
-    "“渝创渝新”打造创业品牌。",
-    "农民工参加“渝创渝新”。",
-    "天气很好。",
-])
-EN = document("en.txt", "en", [
-    f"Chongqing ran the “{NAME}” plan.",
-    f"“{NAME}” issued 5.4 billion yuan of loans.",
-    f"“{NAME}” built an entrepreneurship brand.",
-    f"Migrant workers joined “{NAME}”.",
-    f"The weather was fine, said “{NAME}”.",
-])
+ZH = document(
+    "zh.txt",
+    "zh",
+    [
+        "重庆实施“渝创渝新”计划。",
+        "“渝创渝新”发放贷款54亿元。",
+        "“渝创渝新”打造创业品牌。",
+        "农民工参加“渝创渝新”。",
+        "天气很好。",
+    ],
+)
+EN = document(
+    "en.txt",
+    "en",
+    [
+        f"Chongqing ran the “{NAME}” plan.",
+        f"“{NAME}” issued 5.4 billion yuan of loans.",
+        f"“{NAME}” built an entrepreneurship brand.",
+        f"Migrant workers joined “{NAME}”.",
+        f"The weather was fine, said “{NAME}”.",
+    ],
+)
 
 
 def _best(entries: tuple[TermEntry, ...]) -> tuple[int, set[tuple[int, int]]]:
@@ -48,9 +56,7 @@ def _name_links(
     for pair in pairs:
         zh = [i for i, t in enumerate(pair.zh) if set(t.form) <= set("渝创新")]
         forms = [t.form for t in pair.en]
-        start = next(
-            (j for j in range(len(forms)) if forms[j : j + len(words)] == words), None
-        )
+        start = next((j for j in range(len(forms)) if forms[j : j + len(words)] == words), None)
         en = [] if start is None else list(range(start, start + len(words)))
         out.append(frozenset((i, j) for i in zh for j in en))
     return tuple(out)
@@ -78,8 +84,13 @@ def test_a_translated_text_counts_its_aligned_pairs_not_their_product() -> None:
 
 @pytest.mark.usefixtures("fixed_links")
 def test_a_sentence_whose_translation_lacks_the_equivalent_does_not_count() -> None:
-    shifted = (Bead((0,), (0,), 0.9), Bead((1,), (), 0.0), Bead((2,), (1, 2), 0.8),
-               Bead((3,), (3,), 0.9), Bead((4,), (4,), 0.9))
+    shifted = (
+        Bead((0,), (0,), 0.9),
+        Bead((1,), (), 0.0),
+        Bead((2,), (1, 2), 0.8),
+        Bead((3,), (3,), 0.9),
+        Bead((4,), (4,), 0.9),
+    )
     found = extract_terms([ZH], [EN], encoder=ConceptEncoder(), alignments=[_parallel(shifted)])
     frequency, examples = _best(found)
     assert frequency == 3  # sentence 1 is unaligned; 2 pairs with one of its two partners

@@ -42,7 +42,8 @@ def test_export_reads_back_as_reviewed(store: Store, tmp_path: Path) -> None:
         merge_entries(other, [entry()], corpus_id="seeds")
         [view] = lookup(other, "稳岗")
         assert [(e.en, e.frequency, e.reviewed_by) for e in view.equivalents] == [
-            ("stabilize jobs", 2, "ana"), ("post-retention", 1, "ana"),
+            ("stabilize jobs", 2, "ana"),
+            ("post-retention", 1, "ana"),
         ]
     finally:
         other.close()
@@ -54,8 +55,11 @@ def test_import_overrides_proposed_values_and_is_idempotent(store: Store) -> Non
     assert import_csv(store, data, reviewer="ana").equivalents_changed == 1
     [view] = lookup(store, "稳岗")
     rejected = view.equivalents[-1]
-    assert (rejected.en, rejected.status, rejected.note) == ("post-retention", "rejected",
-                                                             "wrong sense")
+    assert (rejected.en, rejected.status, rejected.note) == (
+        "post-retention",
+        "rejected",
+        "wrong sense",
+    )
     before = snapshot(store)
     assert import_csv(store, data, reviewer="ana").equivalents_changed == 0
     assert snapshot(store) == before
@@ -94,7 +98,13 @@ def test_malformed_file_lists_every_bad_row_and_imports_nothing(store: Store) ->
         import_csv(store, data, reviewer="ana", source="bad.csv")
     problems = caught.value.problems
     assert [p.split(":")[0] for p in problems] == [
-        "row 3", "row 4", "row 5", "row 6", "row 7", "row 8", "row 9",
+        "row 3",
+        "row 4",
+        "row 5",
+        "row 6",
+        "row 7",
+        "row 8",
+        "row 9",
     ]
     message = str(caught.value)
     assert message.startswith("bad.csv: 7 malformed row(s), nothing imported")

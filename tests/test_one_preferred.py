@@ -48,8 +48,10 @@ def test_review_demotes_the_previous_preferred_in_the_same_change(store: Store) 
     review(store, zh="稳岗", en="stabilize jobs", status="preferred", reviewer="ana")
     view = review(store, zh="稳岗", en="post-retention", status="preferred", reviewer="bob")
     statuses = {eq.en: (eq.status, eq.reviewed_by) for eq in view.equivalents}
-    assert statuses == {"post-retention": ("preferred", "bob"),
-                        "stabilize jobs": ("admitted", "bob")}
+    assert statuses == {
+        "post-retention": ("preferred", "bob"),
+        "stabilize jobs": ("admitted", "bob"),
+    }
 
 
 def test_cli_review_twice_keeps_one_preferred(tmp_path: Path) -> None:
@@ -58,8 +60,12 @@ def test_cli_review_twice_keeps_one_preferred(tmp_path: Path) -> None:
     merge_entries(store, [entry()], corpus_id="seeds")
     store.close()
     for en in ("stabilize jobs", "post-retention"):
-        assert main(["glossary", "review", "稳岗", "--en", en, "--status", "preferred",
-                     "--db", str(db)]) == 0
+        assert (
+            main(
+                ["glossary", "review", "稳岗", "--en", en, "--status", "preferred", "--db", str(db)]
+            )
+            == 0
+        )
     store = open_store(path=db)
     try:
         assert preferred_per_term(store) == {"稳岗": 1}
@@ -72,7 +78,9 @@ def test_import_with_two_preferred_rows_keeps_the_last(store: Store) -> None:
     import_csv(store, rows.encode(), source="g.csv", reviewer="ana")
     [view] = lookup(store, "稳岗")
     assert {eq.en: eq.status for eq in view.equivalents} == {
-        "job retention": "preferred", "stabilize jobs": "admitted"}
+        "job retention": "preferred",
+        "stabilize jobs": "admitted",
+    }
 
 
 def test_seed_never_demotes_a_persons_preferred(store: Store) -> None:
@@ -89,13 +97,18 @@ def test_opening_an_old_glossary_with_two_preferred_keeps_the_latest(store: Stor
     merge_entries(store, [entry()], corpus_id="seeds")
     with store.writing() as session:  # as a glossary from before the constraint
         session.execute(text(f"DROP INDEX {ONE_PREFERRED}"))
-        session.execute(text(
-            "UPDATE equivalent SET status = 'preferred', reviewed_at = CASE en "
-            "WHEN 'post-retention' THEN '2024-01-02' ELSE '2024-01-01' END"))
+        session.execute(
+            text(
+                "UPDATE equivalent SET status = 'preferred', reviewed_at = CASE en "
+                "WHEN 'post-retention' THEN '2024-01-02' ELSE '2024-01-01' END"
+            )
+        )
     assert ensure_indexes(store) == [ONE_PREFERRED]
     [view] = lookup(store, "稳岗")
     assert {eq.en: eq.status for eq in view.equivalents} == {
-        "post-retention": "preferred", "stabilize jobs": "admitted"}
+        "post-retention": "preferred",
+        "stabilize jobs": "admitted",
+    }
     with pytest.raises(StoreConflict), store.writing() as session:
         session.execute(text("UPDATE equivalent SET status = 'preferred'"))
     with store.reading() as session:

@@ -34,18 +34,29 @@ def test_curated_rows_name_no_reviewer(store: Store) -> None:
     load_seed_terms(store)
     row = _by_en(store, "稳岗")["stabilize jobs"]
     assert (row.origin, row.status, row.reviewed_by, row.reviewed_at) == (  # type: ignore[attr-defined]
-        "curated", "preferred", None, None
+        "curated",
+        "preferred",
+        None,
+        None,
     )
 
 
 def test_a_review_under_the_seed_name_survives_a_seed_reload(store: Store) -> None:
     load_seed_terms(store)
-    review(store, zh="一生一困", en="college graduates and people in difficulty",
-           status="admitted", note="too long for headlines", reviewer="seed glossary")
+    review(
+        store,
+        zh="一生一困",
+        en="college graduates and people in difficulty",
+        status="admitted",
+        note="too long for headlines",
+        reviewer="seed glossary",
+    )
     load_seed_terms(store)
     row = _by_en(store, "一生一困")["college graduates and people in difficulty"]
     assert (row.status, row.note, row.reviewed_by) == (  # type: ignore[attr-defined]
-        "admitted", "too long for headlines", "seed glossary"
+        "admitted",
+        "too long for headlines",
+        "seed glossary",
     )
 
 
@@ -68,12 +79,14 @@ def test_a_term_a_person_added_keeps_its_empty_definition(store: Store) -> None:
 
 def test_a_curated_list_updates_what_no_person_decided(store: Store, tmp_path: Path) -> None:
     first = tmp_path / "terms.csv"
-    first.write_text("zh,en,status,definition\n稳岗,stabilize jobs,preferred,old\n",
-                     encoding="utf-8")
+    first.write_text(
+        "zh,en,status,definition\n稳岗,stabilize jobs,preferred,old\n", encoding="utf-8"
+    )
     load_curated_terms(store, first)
     second = tmp_path / "terms2.csv"
-    second.write_text("zh,en,status,definition\n稳岗,stabilize jobs,admitted,new\n",
-                      encoding="utf-8")
+    second.write_text(
+        "zh,en,status,definition\n稳岗,stabilize jobs,admitted,new\n", encoding="utf-8"
+    )
     load_curated_terms(store, second)
     [view] = lookup(store, "稳岗")
     assert view.definition == "new"
@@ -92,8 +105,9 @@ def test_an_import_is_a_person_and_outranks_the_seed(store: Store) -> None:
 
 def test_a_merge_keeps_the_note_of_an_undecided_curated_row(store: Store, tmp_path: Path) -> None:
     terms = tmp_path / "terms.csv"
-    terms.write_text("zh,en,status,note\n稳岗,stabilize jobs,proposed,from the style guide\n",
-                     encoding="utf-8")
+    terms.write_text(
+        "zh,en,status,note\n稳岗,stabilize jobs,proposed,from the style guide\n", encoding="utf-8"
+    )
     load_curated_terms(store, terms)
     merge_entries(store, [entry()], corpus_id="seeds")
     row = _by_en(store, "稳岗")["stabilize jobs"]
@@ -121,8 +135,10 @@ def test_lookup_json_says_where_each_row_came_from(
 def _legacy(path: Path) -> None:
     """Turn a current store into one written before provenance was a field."""
     with sqlite3.connect(path) as db:
-        db.execute("UPDATE equivalent SET reviewed_by = 'seed glossary', "
-                   "reviewed_at = '2025-01-01 00:00:00' WHERE origin = 'curated'")
+        db.execute(
+            "UPDATE equivalent SET reviewed_by = 'seed glossary', "
+            "reviewed_at = '2025-01-01 00:00:00' WHERE origin = 'curated'"
+        )
         db.execute("UPDATE review_event SET reviewer = 'seed glossary' WHERE action = 'curated'")
         db.execute("ALTER TABLE term DROP COLUMN edited_by")
         db.execute("ALTER TABLE term DROP COLUMN edited_at")
@@ -134,8 +150,7 @@ def test_an_older_store_is_upgraded_in_place(tmp_path: Path) -> None:
     load_seed_terms(store)
     [view] = lookup(store, "稳岗")
     update_term(store, view.id, definition="", reviewer="ana")
-    review(store, zh="稳岗", en="job stabilization", status="deprecated",
-           reviewer="seed glossary")
+    review(store, zh="稳岗", en="job stabilization", status="deprecated", reviewer="seed glossary")
     store.close()
     _legacy(db)
     upgraded = open_store(path=db, create=True)

@@ -17,7 +17,10 @@ def test_counts_occurrences_apart_as_str_count_does() -> None:
     assert not text.at_least("足\n资", 2)
 
 
-@given(st.text(alphabet="资本充足率港\n", max_size=40), st.text(alphabet="资本充足港", min_size=1,
-       max_size=4), st.integers(min_value=1, max_value=3))
+@given(
+    st.text(alphabet="资本充足率港\n", max_size=40),
+    st.text(alphabet="资本充足港", min_size=1, max_size=4),
+    st.integers(min_value=1, max_value=3),
+)
 def test_agrees_with_counting(text: str, key: str, times: int) -> None:
     assert Recurrence.of(text).at_least(key, times) == (text.count(key) >= times)

@@ -102,7 +102,10 @@ def chmodded(db: Path) -> Iterator[None]:
 
 
 FAULTS: dict[str, Callable[[Path], AbstractContextManager[None]]] = {
-    "delete": deleted, "lock": locked, "corrupt": corrupted, "chmod": chmodded,
+    "delete": deleted,
+    "lock": locked,
+    "corrupt": corrupted,
+    "chmod": chmodded,
 }
 STRICT = {"delete", "lock", "corrupt"}
 """Faults under which no write may be acknowledged at all."""
@@ -111,8 +114,9 @@ HEALTH = {"delete": {503}, "corrupt": {503}, "lock": {200}, "chmod": {200, 503}}
 connections already open outlive a chmod."""
 
 
-def _write(client: httpx.Client, ledger: Ledger, rng: random.Random, ids: list[int],
-           step: int) -> int:
+def _write(
+    client: httpx.Client, ledger: Ledger, rng: random.Random, ids: list[int], step: int
+) -> int:
     kind = rng.choice(("note", "term", "preferred"))
     if kind == "note":
         term_id, note = rng.choice(ids), f"note {step}"
@@ -127,8 +131,11 @@ def _write(client: httpx.Client, ledger: Ledger, rng: random.Random, ids: list[i
             ledger.terms.add(zh)
     else:
         en = rng.choice(RENDERINGS)
-        answer = client.patch(f"/api/terms/{ids[0]}", headers=AUTH,
-                              json={"equivalents": [{"en": en, "status": "preferred"}]})
+        answer = client.patch(
+            f"/api/terms/{ids[0]}",
+            headers=AUTH,
+            json={"equivalents": [{"en": en, "status": "preferred"}]},
+        )
         if answer.status_code in OK:
             ledger.preferred["稳岗"] = {en}
             ledger.acknowledged(ids[0], answer)
@@ -143,8 +150,11 @@ def _burst(url: str, ids: list[int], ledger: Ledger) -> None:
 
     def promote(en: str) -> None:
         with httpx.Client(base_url=url, timeout=30) as client:
-            answer = client.patch(f"/api/terms/{ids[0]}", headers=AUTH,
-                                  json={"equivalents": [{"en": en, "status": "preferred"}]})
+            answer = client.patch(
+                f"/api/terms/{ids[0]}",
+                headers=AUTH,
+                json={"equivalents": [{"en": en, "status": "preferred"}]},
+            )
         with lock:
             ledger.statuses.append(answer.status_code)
             if answer.status_code in OK:
@@ -167,13 +177,22 @@ def test_faults_under_a_running_server_lose_no_acknowledged_write(
     seed_store(db)
     rng, ledger = random.Random(seed), Ledger()
     settings = settings_for(db, busy_timeout_s=0.5)
-    with Server(settings, HashEncoder()) as server, \
-            httpx.Client(base_url=server.url, timeout=30) as client:
-        ids = [client.get("/api/terms", params={"q": q}).json()["items"][0]["id"]
-               for q in ("稳岗", "渝创渝新")]
+    with (
+        Server(settings, HashEncoder()) as server,
+        httpx.Client(base_url=server.url, timeout=30) as client,
+    ):
+        ids = [
+            client.get("/api/terms", params={"q": q}).json()["items"][0]["id"]
+            for q in ("稳岗", "渝创渝新")
+        ]
         # Each fault once at a seeded step (in a seeded order), bursts and writes between.
-        schedule = list(zip(sorted(rng.sample(range(STEPS), len(FAULTS))),
-                            rng.sample(sorted(FAULTS), len(FAULTS)), strict=True))
+        schedule = list(
+            zip(
+                sorted(rng.sample(range(STEPS), len(FAULTS))),
+                rng.sample(sorted(FAULTS), len(FAULTS)),
+                strict=True,
+            )
+        )
         step = 0
         while step < STEPS or schedule:
             if schedule and step >= schedule[0][0]:

@@ -62,8 +62,7 @@ def test_formula_cells_are_neutralised_in_csv_and_read_back_intact(
     store: Store, tmp_path: Path
 ) -> None:
     for text in HOSTILE:
-        review(store, zh="稳岗", en="stabilize jobs", status="preferred", reviewer="ana",
-               note=text)
+        review(store, zh="稳岗", en="stabilize jobs", status="preferred", reviewer="ana", note=text)
         data = to_csv(list_terms(store))
         [row] = [r for r in _rows(data) if r["en"] == "stabilize jobs"]
         assert row["note"] == "'" + text
@@ -79,8 +78,7 @@ def test_formula_cells_are_neutralised_in_csv_and_read_back_intact(
 def test_xlsx_keeps_chinese_and_formula_text_as_text(store: Store) -> None:
     from openpyxl import load_workbook
 
-    review(store, zh="稳岗", en="stabilize jobs", status="preferred", reviewer="ana",
-           note="=1+1")
+    review(store, zh="稳岗", en="stabilize jobs", status="preferred", reviewer="ana", note="=1+1")
     book = load_workbook(io.BytesIO(to_xlsx(list_terms(store))))
     sheet = book.active
     assert sheet is not None
@@ -128,8 +126,9 @@ def test_an_edited_row_applies_and_a_row_changed_on_both_sides_is_a_conflict(
         data = _csv(rows) if not xlsx else _xlsx(rows)
         report = import_glossary(store, data, fmt="xlsx" if xlsx else "csv", reviewer="bo")
         assert len(report.conflicts) == 1
-        assert "稳岗 → post-retention: changed in the glossary since the export" in (
-            report.conflicts[0]
+        assert (
+            "稳岗 → post-retention: changed in the glossary since the export"
+            in (report.conflicts[0])
         )
         assert "now rejected by page" in report.conflicts[0]
         assert _status(store, "稳岗", "post-retention") == ("rejected", "page")

@@ -26,8 +26,12 @@ print(json.dumps({"status": status, "heavy": heavy}), file=sys.stderr)
 def _run(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONPATH=str(ROOT), DUIQI_CACHE_DIR=str(tmp_path / "cache"))
     return subprocess.run(
-        [sys.executable, "-c", PROBE, *args], env=env, capture_output=True, text=True,
-        check=False, timeout=120,
+        [sys.executable, "-c", PROBE, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
     )
 
 
@@ -56,11 +60,21 @@ def test_progress_bars_stay_out_of_a_log(tmp_path: Path) -> None:
 
 def test_a_lookup_does_not_import_the_aligners(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-c",
-         "import sys; from api.cli import main; main(sys.argv[1:]);"
-         "print(sorted(m for m in ('numpy', 'jieba', 'align.pipeline') if m in sys.modules))",
-         "glossary", "lookup", "稳岗", "--db", str(tmp_path / "g.sqlite3")],
-        env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-c",
+            "import sys; from api.cli import main; main(sys.argv[1:]);"
+            "print(sorted(m for m in ('numpy', 'jieba', 'align.pipeline') if m in sys.modules))",
+            "glossary",
+            "lookup",
+            "稳岗",
+            "--db",
+            str(tmp_path / "g.sqlite3"),
+        ],
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        capture_output=True,
+        text=True,
+        timeout=60,
         check=False,
     )
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout + done.stderr

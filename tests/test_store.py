@@ -211,12 +211,15 @@ def test_merge_rejects_reserved_corpus_id(store: Store) -> None:
 
 def test_lookup_exact_prefix_substring_ranked(store: Store) -> None:
     merge_entries(
-        store, [entry("稳岗"), entry("稳岗留工"), entry("减负稳岗"), entry("农民工")],
+        store,
+        [entry("稳岗"), entry("稳岗留工"), entry("减负稳岗"), entry("农民工")],
         corpus_id="seeds",
     )
     views = lookup(store, "稳岗")
     assert [(v.zh, v.match) for v in views] == [
-        ("稳岗", "exact"), ("稳岗留工", "prefix"), ("减负稳岗", "substring"),
+        ("稳岗", "exact"),
+        ("稳岗留工", "prefix"),
+        ("减负稳岗", "substring"),
     ]
     assert [v.zh for v in lookup(store, "稳岗", limit=1, offset=1)] == ["稳岗留工"]
     page = lookup_page(store, "稳岗", limit=1, offset=2)
@@ -250,10 +253,13 @@ def test_lookup_english_is_case_insensitive(store: Store) -> None:
 
 
 def test_lookup_examples_carry_provenance(store: Store) -> None:
-    record_documents(store, [
-        DocumentRecord("000", "en", "Work conference", "China News Service", "2022-01-25"),
-        DocumentRecord("004", "zh", "聚力稳就业", "Chongqing HRSS", "2022-01"),
-    ])
+    record_documents(
+        store,
+        [
+            DocumentRecord("000", "en", "Work conference", "China News Service", "2022-01-25"),
+            DocumentRecord("004", "zh", "聚力稳就业", "Chongqing HRSS", "2022-01"),
+        ],
+    )
     merge_entries(store, [entry()], corpus_id="seeds")
     [view] = lookup(store, "稳岗")
     ex = next(x for x in view.equivalents[0].examples if x.doc_en == "000")
@@ -293,8 +299,9 @@ def test_seed_glossary_is_curated_and_reloadable(store: Store) -> None:
 
 def test_review_creates_equivalent_and_records_event(store: Store) -> None:
     merge_entries(store, [entry()], corpus_id="seeds")
-    view = review(store, zh="稳岗", en="job retention", status="admitted", note="UK usage",
-                  reviewer="ana")
+    view = review(
+        store, zh="稳岗", en="job retention", status="admitted", note="UK usage", reviewer="ana"
+    )
     created = next(eq for eq in view.equivalents if eq.en == "job retention")
     assert (created.origin, created.status, created.note) == ("curated", "admitted", "UK usage")
     assert created.reviewed_by == "ana" and created.reviewed_at is not None
@@ -339,8 +346,15 @@ def test_add_get_update_term(store: Store) -> None:
 
 
 def test_pairs_are_recorded_once_and_searchable(store: Store) -> None:
-    pair = PairRecord("004", "000", (3,), (4, 5), "落实减负稳岗政策。",
-                      "Chongqing stabilized jobs. It also cut fees.", 0.8)
+    pair = PairRecord(
+        "004",
+        "000",
+        (3,),
+        (4, 5),
+        "落实减负稳岗政策。",
+        "Chongqing stabilized jobs. It also cut fees.",
+        0.8,
+    )
     assert record_pairs(store, [pair], corpus_id="seeds") == 1
     assert record_pairs(store, [pair], corpus_id="seeds") == 0
     [hit] = concordance(store, "STABILIZED jobs").items

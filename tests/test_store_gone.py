@@ -81,8 +81,10 @@ def test_damaged_store_is_a_503_not_a_500(tmp_path: Path) -> None:
     with seeded_client(tmp_path) as client:
         with db.open("r+b") as file:
             file.write(b"\0garbage, not SQLite\0")
-        for answer in (client.get("/api/terms", params={"q": "稳岗"}),
-                       client.post("/api/terms", headers=AUTH, json={"zh": "新词"})):
+        for answer in (
+            client.get("/api/terms", params={"q": "稳岗"}),
+            client.post("/api/terms", headers=AUTH, json={"zh": "新词"}),
+        ):
             assert answer.status_code == 503
             assert "not a SQLite database or is damaged" in answer.json()["detail"]
 

@@ -96,7 +96,9 @@ def test_lookup_tiers_and_english(store: Store) -> None:
     load_seed_terms(store)
     merge_entries(store, [entry("稳岗留工"), entry("减负稳岗")], corpus_id="seeds")
     assert [(v.zh, v.match) for v in lookup(store, "稳岗")] == [
-        ("稳岗", "exact"), ("稳岗留工", "prefix"), ("减负稳岗", "substring"),
+        ("稳岗", "exact"),
+        ("稳岗留工", "prefix"),
+        ("减负稳岗", "substring"),
     ]
     assert [v.zh for v in lookup(store, "Migrant Workers")] == ["农民工"]
     for q, tier in (("穩崗", "script"), ("stabilise jobs", "spelling"), ("stabilze jobs", "typo")):
@@ -119,17 +121,25 @@ def test_import_is_all_or_nothing_and_round_trips(store: Store) -> None:
 
 def test_concordance_uses_pg_trgm_with_filters_and_total(store: Store) -> None:
     record_documents(store, [DocumentRecord("z1", "zh", "稳就业", "Xinhua", "2022-01-25")])
-    record_pairs(store, [
-        PairRecord("z1", "e1", (0,), (0,), "落实减负稳岗政策。", "Stabilize jobs.", 0.9),
-        PairRecord("z1", "e1", (1,), (1,), "继续实施稳岗政策。", "Job stabilization goes on.", 0.4),
-    ], corpus_id="c")
+    record_pairs(
+        store,
+        [
+            PairRecord("z1", "e1", (0,), (0,), "落实减负稳岗政策。", "Stabilize jobs.", 0.9),
+            PairRecord(
+                "z1", "e1", (1,), (1,), "继续实施稳岗政策。", "Job stabilization goes on.", 0.4
+            ),
+        ],
+        corpus_id="c",
+    )
     page = concordance(store, "稳岗政策")
     assert (page.index, page.total) == ("pg_trgm", 2)
     assert concordance(store, "STABILIZ", where=PairFilter(min_score=0.5)).total == 1
     assert concordance(store, "稳岗", where=PairFilter(source="xinhua", date_to="2022")).total == 2
     with store.reading() as session:
         session.execute(text("SET LOCAL enable_seqscan = off"))
-        plan = "\n".join(session.execute(text(
-            "EXPLAIN SELECT id FROM aligned_pair WHERE zh_text LIKE '%稳岗政策%'"
-        )).scalars())
+        plan = "\n".join(
+            session.execute(
+                text("EXPLAIN SELECT id FROM aligned_pair WHERE zh_text LIKE '%稳岗政策%'")
+            ).scalars()
+        )
     assert "ix_aligned_pair_zh_trgm" in plan

@@ -30,8 +30,14 @@ DIALECTS = {
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     opened = exported_store(tmp_path / "glossary.sqlite3", rejection_note="not a term")
-    review(opened, zh="稳岗", en="stabilize jobs", status="preferred", reviewer="ana",
-           note="agreed with the desk")
+    review(
+        opened,
+        zh="稳岗",
+        en="stabilize jobs",
+        status="preferred",
+        reviewer="ana",
+        note="agreed with the desk",
+    )
     yield opened
     opened.close()
 
@@ -41,9 +47,9 @@ def terms(store: Store) -> list[TermView]:
     return list_terms(store, examples=1)
 
 
-def _parse(dialect: str, terms: list[TermView], **options: str) -> tuple[ET.Element, Callable[
-    [str], str
-]]:
+def _parse(
+    dialect: str, terms: list[TermView], **options: str
+) -> tuple[ET.Element, Callable[[str], str]]:
     writer, root_tag, _, ns = DIALECTS[dialect]
     root = ET.fromstring(writer(terms, **options))
     assert root.tag == root_tag
@@ -59,8 +65,11 @@ def test_one_entry_per_term_with_statuses_and_no_rejected(
     entries = root.findall(f"{q('text')}/{q('body')}/{q(entry_name)}")
     assert len(entries) == len(terms) and len({e.get("id") for e in entries}) == len(terms)
     statuses = {n.text for n in root.iter(q("termNote")) if n.get("type") == "administrativeStatus"}
-    assert statuses == {"preferredTerm-admn-sts", "admittedTerm-admn-sts",
-                        "deprecatedTerm-admn-sts"}
+    assert statuses == {
+        "preferredTerm-admn-sts",
+        "admittedTerm-admn-sts",
+        "deprecatedTerm-admn-sts",
+    }
     secs = {s.findtext(q("term")): s for s in root.iter(q(term_name))}
     assert "post-retention" not in secs
     stabilize = secs["stabilize jobs"]
@@ -102,8 +111,10 @@ def test_reviewer_and_date_are_a_transaction(dialect: str, terms: list[TermView]
 
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_chinese_is_tagged_by_script_or_as_told(dialect: str) -> None:
-    views = [TermView(id=1, zh="穩崗", note="", definition="", termhood=0.0, equivalents=()),
-             TermView(id=2, zh="稳岗", note="", definition="", termhood=0.0, equivalents=())]
+    views = [
+        TermView(id=1, zh="穩崗", note="", definition="", termhood=0.0, equivalents=()),
+        TermView(id=2, zh="稳岗", note="", definition="", termhood=0.0, equivalents=()),
+    ]
     root, q = _parse(dialect, views)
     lang_name = DIALECTS[dialect][2][1]
     assert [s.get(XML_LANG) for s in root.iter(q(lang_name))] == ["zh-Hant", "zh-Hans"]
@@ -112,8 +123,7 @@ def test_chinese_is_tagged_by_script_or_as_told(dialect: str) -> None:
 
 
 def test_xml_cannot_carry_characters_are_stripped() -> None:
-    view = TermView(id=1, zh="稳\x00岗", note="", definition="a\x0bb", termhood=0.0,
-                    equivalents=())
+    view = TermView(id=1, zh="稳\x00岗", note="", definition="a\x0bb", termhood=0.0, equivalents=())
     assert ET.fromstring(to_tbx([view])).findtext(".//term") == "稳岗"
 
 

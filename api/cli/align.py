@@ -34,7 +34,8 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("--format", choices=sorted(WRITERS), default="jsonl")
     parser.add_argument(
-        "--zh-lang", metavar="TAG",
+        "--zh-lang",
+        metavar="TAG",
         help="language tag for Chinese in TMX (default: zh-Hans or zh-Hant by the text's "
         "script; e.g. zh-CN to match a CAT project set up so)",
     )

@@ -88,7 +88,9 @@ def run(args: argparse.Namespace) -> int:
     specs = read_manifest(args.manifest)
     out_dir: Path = args.output or Path(f"{args.manifest.stem}-aligned")
     settings = BatchSettings(
-        model=args.model, mode=args.mode, split_lines=args.split_lines,
+        model=args.model,
+        mode=args.mode,
+        split_lines=args.split_lines,
         simplified=args.simplified,
     )
     engine = _engine(args, settings)
@@ -100,7 +102,10 @@ def run(args: argparse.Namespace) -> int:
     finished: list[tuple[PairSpec, PairResult]] = []
     by_id = {spec.id: spec for spec in specs}
     with tqdm(
-        total=len(specs), unit="pair", file=sys.stderr, dynamic_ncols=True,
+        total=len(specs),
+        unit="pair",
+        file=sys.stderr,
+        dynamic_ncols=True,
         disable=args.quiet or not sys.stderr.isatty(),  # a redrawn bar is noise in a log
     ) as bar:
         start, sentences = time.perf_counter(), 0
@@ -170,8 +175,10 @@ def _feed_glossary(
             zh, en = sorted((alignment.src, alignment.tgt), key=lambda d: d.lang != "zh")
             meta = dict(spec.metadata)
             documents += document_records(
-                doc_zh=doc_ids[zh.name], doc_en=doc_ids[en.name],
-                title=meta.get("title", ""), source=meta.get("source", ""),
+                doc_zh=doc_ids[zh.name],
+                doc_en=doc_ids[en.name],
+                title=meta.get("title", ""),
+                source=meta.get("source", ""),
                 date=meta.get("date", ""),
             )
             pairs += pair_records(alignment, doc_zh=doc_ids[zh.name], doc_en=doc_ids[en.name])
@@ -179,8 +186,11 @@ def _feed_glossary(
         record_documents(store, documents)
         record_pairs(store, pairs, corpus_id=corpus)
         terms, report = merge_terms(
-            store, alignments, encoder=lambda: load_encoder(settings.model, cache=settings.cache),
-            doc_ids=doc_ids, corpus_id=corpus,
+            store,
+            alignments,
+            encoder=lambda: load_encoder(settings.model, cache=settings.cache),
+            doc_ids=doc_ids,
+            corpus_id=corpus,
         )
     finally:
         store.close()

@@ -58,30 +58,34 @@ def register(sub: Any) -> None:
     lookup.set_defaults(func=run_lookup)
 
     export = commands.add_parser(
-        "export", help="write the glossary as CSV, XLSX, OmegaT TSV, TBX 2008, TBX v3, or "
+        "export",
+        help="write the glossary as CSV, XLSX, OmegaT TSV, TBX 2008, TBX v3, or "
         "the aligned pairs as TMX",
     )
     export.add_argument(
-        "--format", choices=FORMATS, default="csv",
+        "--format",
+        choices=FORMATS,
+        default="csv",
         help="tbx: TBX-Basic 2008 (martif: OmegaT, MultiTerm, memoQ); tbx3: TBX v3 "
         "(ISO 30042:2019); tsv: OmegaT glossary (name the file .txt: OmegaT reads *.tsv not "
         "at all and *.tab in the system encoding)",
     )
     export.add_argument(
-        "--status", metavar="LIST",
+        "--status",
+        metavar="LIST",
         help="only equivalents with these statuses, e.g. preferred,admitted",
     )
     export.add_argument(
-        "--zh-lang", metavar="TAG",
+        "--zh-lang",
+        metavar="TAG",
         help="language tag for Chinese in TBX/TMX (default: zh-Hans or zh-Hant by script)",
     )
-    export.add_argument(
-        "-o", "--output", type=Path, help="output file (default or '-': stdout)"
-    )
+    export.add_argument("-o", "--output", type=Path, help="output file (default or '-': stdout)")
     export.set_defaults(func=run_export)
 
     importer = commands.add_parser(
-        "import", help="import a reviewed glossary (CSV or XLSX export, or any TBX) "
+        "import",
+        help="import a reviewed glossary (CSV or XLSX export, or any TBX) "
         "or a translation memory (TMX) as concordance examples",
     )
     importer.add_argument("file", type=Path, help="the file to import ('-': stdin, with --format)")
@@ -154,8 +158,13 @@ def run_build(args: argparse.Namespace) -> int:
             print(message, file=sys.stderr)
 
     report = build_glossary(
-        store, corpus, encoder=encoder, corpus_id=args.corpus_id, terms=terms,
-        simplified=args.simplified, progress=say,
+        store,
+        corpus,
+        encoder=encoder,
+        corpus_id=args.corpus_id,
+        terms=terms,
+        simplified=args.simplified,
+        progress=say,
     )
     curated = f", {report.curated.rows} curated rows from {terms}" if report.curated else ""
     say(

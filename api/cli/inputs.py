@@ -38,7 +38,9 @@ def load_inputs(
     check_one_stdin(*paths)
     return [
         document_from_bytes(
-            read_input(path), name=input_name(path), split_lines=split_lines,
+            read_input(path),
+            name=input_name(path),
+            split_lines=split_lines,
             simplified=simplified,
         )
         for path in paths

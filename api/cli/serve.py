@@ -14,8 +14,9 @@ def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
         "serve", help="serve the glossary API and the translator page"
     )
-    parser.add_argument("--db", type=Path, help="SQLite glossary file (default: $DUIQI_DB or "
-                        "the store's default)")
+    parser.add_argument(
+        "--db", type=Path, help="SQLite glossary file (default: $DUIQI_DB or the store's default)"
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=bounded_int(1, 65535), default=8000)
     parser.set_defaults(func=run)

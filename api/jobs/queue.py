@@ -89,8 +89,12 @@ def create_job(
     store: Store, *, pairs: Sequence[PairInput], mode: str, submitted_by: str
 ) -> JobView:
     job = Job(
-        id=uuid.uuid4().hex, state="queued", submitted_by=submitted_by, mode=mode,
-        total=len(pairs), payload=json.dumps([asdict(p) for p in pairs], ensure_ascii=False),
+        id=uuid.uuid4().hex,
+        state="queued",
+        submitted_by=submitted_by,
+        mode=mode,
+        total=len(pairs),
+        payload=json.dumps([asdict(p) for p in pairs], ensure_ascii=False),
     )
     with store.writing() as session:
         session.add(job)
@@ -129,10 +133,19 @@ def recover_jobs(store: Store) -> list[str]:
 
 def _view(job: Job) -> JobView:
     return JobView(
-        id=job.id, state=job.state, submitted_by=job.submitted_by, mode=job.mode,
-        created_at=_aware(job.created_at), started_at=_aware_or_none(job.started_at),
-        finished_at=_aware_or_none(job.finished_at), total=job.total, done=job.done,
-        sentences=job.sentences, seconds=job.seconds, attempts=job.attempts, error=job.error,
+        id=job.id,
+        state=job.state,
+        submitted_by=job.submitted_by,
+        mode=job.mode,
+        created_at=_aware(job.created_at),
+        started_at=_aware_or_none(job.started_at),
+        finished_at=_aware_or_none(job.finished_at),
+        total=job.total,
+        done=job.done,
+        sentences=job.sentences,
+        seconds=job.seconds,
+        attempts=job.attempts,
+        error=job.error,
         errors=tuple(PairError(**e) for e in json.loads(job.pair_errors)),
         result=json.loads(job.result),
     )
@@ -188,25 +201,39 @@ def _process(
         base = f"{job_id[:12]}-{index}"
         try:
             alignment = align_texts(
-                pair.src_text, pair.tgt_text, mode=mode, encoder=encoder,
-                src_name=f"{base}-src", tgt_name=f"{base}-tgt",
+                pair.src_text,
+                pair.tgt_text,
+                mode=mode,
+                encoder=encoder,
+                src_name=f"{base}-src",
+                tgt_name=f"{base}-tgt",
             )
             zh_doc, en_doc = f"{base}-zh", f"{base}-en"
-            record_documents(store, document_records(
-                doc_zh=zh_doc, doc_en=en_doc, title=pair.title or pair.name,
-                source=pair.source, date=pair.date,
-            ))
+            record_documents(
+                store,
+                document_records(
+                    doc_zh=zh_doc,
+                    doc_en=en_doc,
+                    title=pair.title or pair.name,
+                    source=pair.source,
+                    date=pair.date,
+                ),
+            )
             record_alignment(store, alignment, doc_zh=zh_doc, doc_en=en_doc, corpus_id=corpus)
-            zh, en = (alignment.tgt, alignment.src) if alignment.src.lang == "en" else (
-                alignment.src, alignment.tgt)
+            zh, en = (
+                (alignment.tgt, alignment.src)
+                if alignment.src.lang == "en"
+                else (alignment.src, alignment.tgt)
+            )
             doc_ids[zh.name], doc_ids[en.name] = zh_doc, en_doc
             alignments.append(alignment)
             sentences += len(alignment.src) + len(alignment.tgt)
         except DuiqiError as error:
             errors.append(PairError(index=index, name=pair.name, error=str(error)))
         seconds += time.perf_counter() - began
-        _progress(store, job_id, done=index + 1, sentences=sentences, seconds=seconds,
-                  errors=errors)
+        _progress(
+            store, job_id, done=index + 1, sentences=sentences, seconds=seconds, errors=errors
+        )
     if not alignments:
         _finish(store, job_id, state="failed", error="no pair could be aligned; see errors")
         return
@@ -216,7 +243,12 @@ def _process(
 
 
 def _progress(
-    store: Store, job_id: str, *, done: int, sentences: int, seconds: float,
+    store: Store,
+    job_id: str,
+    *,
+    done: int,
+    sentences: int,
+    seconds: float,
     errors: list[PairError],
 ) -> None:
     with store.writing() as session:

@@ -109,22 +109,30 @@ class JobRunner:
             return self._inbox
         config = WorkerConfig(
             database_url=self.store.engine.url.render_as_string(hide_password=False),
-            encoder=pickle.dumps(self._encoder), threads=self._threads, nice=self._nice,
+            encoder=pickle.dumps(self._encoder),
+            threads=self._threads,
+            nice=self._nice,
         )
         inbox: Queue[str | None] = self._context.Queue()
         outbox: Queue[str] = self._context.Queue()
         stopping = self._context.Event()
         process = self._context.Process(
-            target=worker_main, args=(config, inbox, outbox, stopping), name="duiqi-jobs",
+            target=worker_main,
+            args=(config, inbox, outbox, stopping),
+            name="duiqi-jobs",
             daemon=True,
         )
         process.start()
         self._process, self._inbox, self._outbox, self._stopping = (
-            process, inbox, outbox, stopping
+            process,
+            inbox,
+            outbox,
+            stopping,
         )
         if self._watcher is None:
-            self._watcher = threading.Thread(target=self._watch, name="duiqi-jobs-watch",
-                                             daemon=True)
+            self._watcher = threading.Thread(
+                target=self._watch, name="duiqi-jobs-watch", daemon=True
+            )
             self._watcher.start()
         return inbox
 

@@ -30,7 +30,10 @@ from align.errors import DuiqiError
 _log = logging.getLogger(__name__)
 EXIT_ORPHANED = 3
 _THREAD_VARIABLES = (
-    "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS",
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
 )
 
 

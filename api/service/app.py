@@ -71,9 +71,7 @@ STATUS: tuple[tuple[type[DuiqiError], int], ...] = (
     (ModelError, 503),
     (ConfigError, 500),
 )
-_ERRORS = {
-    status: {"model": ErrorOut} for status in (400, 401, 404, 409, 413, 422, 503)
-}
+_ERRORS = {status: {"model": ErrorOut} for status in (400, 401, 404, 409, 413, 422, 503)}
 _log = logging.getLogger(__name__)
 
 
@@ -96,14 +94,16 @@ def _job_encoder(app: FastAPI, settings: Settings) -> Callable[[], Encoder]:
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = resolve_settings(app)
-    store = open_store(settings.database_url, path=settings.db_path,
-                       busy_timeout_s=settings.busy_timeout_s)
+    store = open_store(
+        settings.database_url, path=settings.db_path, busy_timeout_s=settings.busy_timeout_s
+    )
     try:
         ensure_indexes(store)
     except StoreUnavailable as error:  # read-only, or a build holds the lock: still serve
         _log.warning("missing indexes not created, lookups will be slower: %s", error)
-    runner = JobRunner(store, _job_encoder(app, settings), threads=settings.job_threads,
-                       nice=settings.job_nice)
+    runner = JobRunner(
+        store, _job_encoder(app, settings), threads=settings.job_threads, nice=settings.job_nice
+    )
     runner.start()
     app.state.store, app.state.jobs, app.state.reads = store, runner, StoreReads()
     app.state.cache = ReadCache(ttl_s=settings.read_cache_ms / 1000)
@@ -140,8 +140,9 @@ async def _http_error(request: Request, error: Exception) -> JSONResponse:
     headers = dict(error.headers or {})
     if error.status_code == 405:
         headers["Allow"] = ", ".join(_allowed_methods(request))
-    return JSONResponse({"detail": str(error.detail)}, status_code=error.status_code,
-                        headers=headers or None)
+    return JSONResponse(
+        {"detail": str(error.detail)}, status_code=error.status_code, headers=headers or None
+    )
 
 
 def _allowed_methods(request: Request) -> list[str]:
@@ -150,8 +151,10 @@ def _allowed_methods(request: Request) -> list[str]:
     paths = request.app.openapi().get("paths", {})
     path = request.url.path
     methods = {
-        verb.upper() for template, operations in paths.items()
-        if compile_path(template)[0].match(path) for verb in operations
+        verb.upper()
+        for template, operations in paths.items()
+        if compile_path(template)[0].match(path)
+        for verb in operations
     }
     if "GET" in methods:
         methods.add("HEAD")

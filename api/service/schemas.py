@@ -91,8 +91,9 @@ class EquivalentPublic(Public):
 
 
 class TermBase(BaseModel):
-    zh: str = Field(min_length=1, max_length=MAX_ZH_CHARS, pattern=TEXT_PATTERN,
-                    examples=["渝创渝新"])
+    zh: str = Field(
+        min_length=1, max_length=MAX_ZH_CHARS, pattern=TEXT_PATTERN, examples=["渝创渝新"]
+    )
     definition: str = Field(default="", max_length=NOTE_CHARS)
     note: str = Field(default="", max_length=NOTE_CHARS)
 

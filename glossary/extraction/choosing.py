@@ -127,8 +127,7 @@ def without_lost(
     return [
         item
         for item in scored
-        if stems[item[0]] != stems[lost.key]
-        and (not lost.to_part or _nests(lost.key, item[0]))
+        if stems[item[0]] != stems[lost.key] and (not lost.to_part or _nests(lost.key, item[0]))
     ]
 
 

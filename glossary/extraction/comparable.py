@@ -206,7 +206,6 @@ def _aligned_partners(
     return partners
 
 
-
 def _translations(
     zh_docs: Sequence[Document],
     en_docs: Sequence[Document],
@@ -228,6 +227,7 @@ def _translations(
             for i in zh_ids:
                 partners[(d, i)].update((e, j) for j in en_ids)
     return {key: frozenset(found) for key, found in partners.items()}
+
 
 def _units(candidate: Candidate) -> tuple[frozenset[str], ...]:
     """The term's gloss stems per unit, settled as the English side's are."""
@@ -358,7 +358,8 @@ def _attested(
     """The sightings that attest a rendering: in a translated document only those in the
     sentence's aligned partners, elsewhere (comparable articles) every one."""
     return [
-        i for i in instances
+        i
+        for i in instances
         if (partners := translated.get(i.occurrence.sentence)) is None or i.sentence in partners
     ]
 

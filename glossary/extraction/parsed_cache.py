@@ -24,9 +24,7 @@ from align.encoders import default_cache_path
 _log = logging.getLogger(__name__)
 
 
-def cached_table(
-    name: str, raw: bytes, parse: Callable[[bytes], dict[str, str]]
-) -> dict[str, str]:
+def cached_table(name: str, raw: bytes, parse: Callable[[bytes], dict[str, str]]) -> dict[str, str]:
     """``parse(raw)``, read from the cache folder when an earlier process wrote it there."""
     key = hashlib.blake2b(raw + sys.version.encode(), digest_size=8).hexdigest()
     path = default_cache_path().parent / f"{name}-{key}.marshal"

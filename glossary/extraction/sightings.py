@@ -172,4 +172,3 @@ def surface(texts: Texts, side: str, doc: int, run: Sequence[Token]) -> str:
     """The run as written in its sentence."""
     text = texts[(side, doc, run[0].sentence)]
     return text[run[0].start : run[-1].end]
-

@@ -78,8 +78,10 @@ def export(
     zh_lang = checked_zh_lang(zh_lang)
     if fmt == "tmx":
         if statuses is not None:
-            raise InvalidField("a status filter applies to glossary formats, not to tmx "
-                               "(the aligned pairs have no status)")
+            raise InvalidField(
+                "a status filter applies to glossary formats, not to tmx "
+                "(the aligned pairs have no status)"
+            )
         return tmx.to_tmx(list_pairs(store), zh_lang=zh_lang).encode("utf-8")
     terms = list_terms(store, examples=1)
     if statuses is not None:

@@ -30,7 +30,13 @@ from glossary.types import Status
 
 REQUIRED_COLUMNS = ("zh", "en", "status")
 OPTIONAL_COLUMNS = (
-    "frequency", "confidence", "note", "definition", "sources", "reviewed_by", "reviewed_at",
+    "frequency",
+    "confidence",
+    "note",
+    "definition",
+    "sources",
+    "reviewed_by",
+    "reviewed_at",
     "revision",
 )
 IMPORT_FORMATS = ("csv", "xlsx", "tbx")
@@ -54,8 +60,10 @@ def parse_records(records: list[list[str]], *, source: str) -> list[ReviewedRow]
     if missing:
         raise ImportFormatError(
             source,
-            [f"row 1: missing column(s) {', '.join(missing)}; the header must name "
-             f"{','.join(REQUIRED_COLUMNS)} (optional: {','.join(OPTIONAL_COLUMNS)})"],
+            [
+                f"row 1: missing column(s) {', '.join(missing)}; the header must name "
+                f"{','.join(REQUIRED_COLUMNS)} (optional: {','.join(OPTIONAL_COLUMNS)})"
+            ],
         )
     problems: list[str] = []
     rows: list[ReviewedRow] = []
@@ -64,9 +72,7 @@ def parse_records(records: list[list[str]], *, source: str) -> list[ReviewedRow]
         if not any(cell.strip() for cell in record):
             continue  # a blank line, as spreadsheets leave at the end
         if len(record) != len(header):
-            problems.append(
-                f"row {number}: expected {len(header)} fields, found {len(record)}"
-            )
+            problems.append(f"row {number}: expected {len(header)} fields, found {len(record)}")
             continue
         fields = dict(zip(header, record, strict=True))
         row, row_problems = _row(fields, number)
@@ -126,8 +132,7 @@ def import_glossary_file(
             f"{file}: cannot tell the format from the name; name it .csv, .xlsx or .tbx "
             f"or give --format ({', '.join(IMPORT_FORMATS)})"
         )
-    return import_glossary(store, read_file(file), fmt=kind, reviewer=reviewer,
-                           source=str(file))
+    return import_glossary(store, read_file(file), fmt=kind, reviewer=reviewer, source=str(file))
 
 
 def load_curated_terms(store: Store, path: str | Path) -> ImportReport:
@@ -200,9 +205,7 @@ def _row(fields: dict[str, str], number: int) -> tuple[ReviewedRow | None, list[
     return row, problems
 
 
-def _number(
-    text: str, kind: type[_N], name: str, number: int, problems: list[str]
-) -> _N | None:
+def _number(text: str, kind: type[_N], name: str, number: int, problems: list[str]) -> _N | None:
     value = text.strip()
     if not value:
         return None

@@ -23,8 +23,16 @@ from glossary.store.revisions import Decision, revision
 from glossary.store.views import EquivalentView, TermView
 
 CSV_HEADER = (
-    "zh", "en", "status", "frequency", "confidence", "note", "sources",
-    "reviewed_by", "reviewed_at", "revision",
+    "zh",
+    "en",
+    "status",
+    "frequency",
+    "confidence",
+    "note",
+    "sources",
+    "reviewed_by",
+    "reviewed_at",
+    "revision",
 )
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _DIGITS = 4
@@ -46,8 +54,14 @@ def rows(terms: Iterable[TermView]) -> Iterator[tuple[str | int | float, ...]]:
     for term in terms:
         for eq in term.equivalents:
             yield (
-                term.zh, eq.en, eq.status, eq.frequency, round(eq.confidence, _DIGITS),
-                eq.note, ";".join(eq.sources), eq.reviewed_by or "",
+                term.zh,
+                eq.en,
+                eq.status,
+                eq.frequency,
+                round(eq.confidence, _DIGITS),
+                eq.note,
+                ";".join(eq.sources),
+                eq.reviewed_by or "",
                 eq.reviewed_at.strftime("%Y-%m-%dT%H:%M:%SZ") if eq.reviewed_at else "",
                 revision(_decision(term, eq)),
             )
@@ -118,5 +132,11 @@ def _text(value: object) -> str:
 
 
 def _decision(term: TermView, eq: EquivalentView) -> Decision:
-    return Decision(zh=term.zh, en=eq.en, status=eq.status, note=eq.note,
-                    reviewed_by=eq.reviewed_by, reviewed_at=eq.reviewed_at)
+    return Decision(
+        zh=term.zh,
+        en=eq.en,
+        status=eq.status,
+        note=eq.note,
+        reviewed_by=eq.reviewed_by,
+        reviewed_at=eq.reviewed_at,
+    )

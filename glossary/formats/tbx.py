@@ -133,9 +133,7 @@ def _equivalent(sec: ET.Element, eq: EquivalentView) -> None:
         group = ET.SubElement(sec, "transacGrp")
         ET.SubElement(group, "transac", type="transactionType").text = "modification"
         if eq.reviewed_by:
-            ET.SubElement(group, "transacNote", type="responsibility").text = _xml(
-                eq.reviewed_by
-            )
+            ET.SubElement(group, "transacNote", type="responsibility").text = _xml(eq.reviewed_by)
         if eq.reviewed_at:
             ET.SubElement(group, "date").text = eq.reviewed_at.date().isoformat()
     notes = [] if eq.status in TBX_STATUS else [UNREVIEWED]

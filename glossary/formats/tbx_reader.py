@@ -35,8 +35,11 @@ def parse_tbx(data: bytes, *, source: str) -> list[ReviewedRow]:
         raise ImportFormatError(source, [f"not well-formed XML ({error})"]) from error
     if _local(root.tag) not in ("martif", "tbx"):
         raise ImportFormatError(
-            source, [f"root element is <{_local(root.tag)}>; a TBX file starts with "
-                     "<martif> (TBX 2008) or <tbx> (TBX v3)"]
+            source,
+            [
+                f"root element is <{_local(root.tag)}>; a TBX file starts with "
+                "<martif> (TBX 2008) or <tbx> (TBX v3)"
+            ],
         )
     rows: list[ReviewedRow] = []
     problems: list[str] = []
@@ -53,8 +56,9 @@ def parse_tbx(data: bytes, *, source: str) -> list[ReviewedRow]:
                     problems.append(f"{where}: {problem}")
                 elif (zh, en) not in seen:
                     seen.add((zh, en))
-                    rows.append(ReviewedRow(zh=zh, en=en, status=status, note=note,
-                                            definition=definition))
+                    rows.append(
+                        ReviewedRow(zh=zh, en=en, status=status, note=note, definition=definition)
+                    )
     if problems:
         raise ImportFormatError(source, problems)
     return rows
@@ -98,8 +102,9 @@ def _definitions(parent: ET.Element) -> list[ET.Element]:
         if _local(child.tag) == "descrip" and child.get("type") == "definition":
             found.append(child)
         elif _local(child.tag) == "descripGrp":
-            found += [d for d in child if _local(d.tag) == "descrip"
-                      and d.get("type") == "definition"]
+            found += [
+                d for d in child if _local(d.tag) == "descrip" and d.get("type") == "definition"
+            ]
     return found
 
 
@@ -111,9 +116,9 @@ def _check(zh: str, en: str) -> str | None:
     return None
 
 
-def _children(parent: ET.Element, names: tuple[str, ...], *, deep: bool = False) -> list[
-    ET.Element
-]:
+def _children(
+    parent: ET.Element, names: tuple[str, ...], *, deep: bool = False
+) -> list[ET.Element]:
     nodes = parent.iter() if deep else iter(parent)
     return [node for node in nodes if _local(node.tag) in names]
 

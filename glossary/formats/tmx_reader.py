@@ -44,8 +44,9 @@ def parse_tmx(data: bytes, *, source: str) -> tuple[list[tuple[str, str, float]]
     except ET.ParseError as error:
         raise ImportFormatError(source, [f"not well-formed XML ({error})"]) from error
     if root.tag != "tmx" or root.find("body") is None:
-        raise ImportFormatError(source, [f"root element is <{root.tag}>; a TMX file is "
-                                         "<tmx> with a <body>"])
+        raise ImportFormatError(
+            source, [f"root element is <{root.tag}>; a TMX file is <tmx> with a <body>"]
+        )
     units: list[tuple[str, str, float]] = []
     skipped = 0
     problems: list[str] = []
@@ -80,14 +81,19 @@ def import_tmx(store: Store, data: bytes, *, source: str) -> MemoryReport:
     name = _UNSAFE_ID.sub("_", Path(source).stem)[:60] or "memory"
     doc_zh, doc_en = f"{name}-zh", f"{name}-en"
     corpus = f"tmx:{name}"
-    record_documents(store, [
-        DocumentRecord(doc_zh, "zh", title=Path(source).name, source="TMX import"),
-        DocumentRecord(doc_en, "en", title=Path(source).name, source="TMX import"),
-    ])
+    record_documents(
+        store,
+        [
+            DocumentRecord(doc_zh, "zh", title=Path(source).name, source="TMX import"),
+            DocumentRecord(doc_en, "en", title=Path(source).name, source="TMX import"),
+        ],
+    )
     added = record_pairs(
         store,
-        [PairRecord(doc_zh, doc_en, (i,), (i,), zh, en, score)
-         for i, (zh, en, score) in enumerate(units)],
+        [
+            PairRecord(doc_zh, doc_en, (i,), (i,), zh, en, score)
+            for i, (zh, en, score) in enumerate(units)
+        ],
         corpus_id=corpus,
     )
     return MemoryReport(units=len(units), pairs_added=added, skipped=skipped, corpus_id=corpus)

@@ -44,7 +44,12 @@ class PairFilter:
 
 
 def concordance(
-    store: Store, query: str, *, limit: int = 20, offset: int = 0, sort: Sort = "score",
+    store: Store,
+    query: str,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    sort: Sort = "score",
     where: PairFilter = PairFilter(),
 ) -> ConcordancePage:
     """Aligned pairs whose Chinese (or, for a non-Chinese query, either) side contains it.
@@ -59,13 +64,18 @@ def concordance(
     with store.reading() as session:
         kind = fulltext.index_kind(session.connection())
         conditions = [_matching(q, kind), *_filtered(where)]
-        total = session.scalar(
-            select(func.count()).select_from(AlignedPair).where(*conditions)
-        ) or 0
-        rows = list(session.scalars(
-            select(AlignedPair).where(*conditions).order_by(*_order(sort))
-            .offset(offset).limit(limit)
-        ))
+        total = (
+            session.scalar(select(func.count()).select_from(AlignedPair).where(*conditions)) or 0
+        )
+        rows = list(
+            session.scalars(
+                select(AlignedPair)
+                .where(*conditions)
+                .order_by(*_order(sort))
+                .offset(offset)
+                .limit(limit)
+            )
+        )
         items = tuple(pair_views(session, rows, q))
     used = kind if kind == "pg_trgm" or len(q) >= fulltext.MIN_CHARS else "scan"
     return ConcordancePage(query=q, total=total, items=items, index=used)
@@ -133,15 +143,23 @@ def list_pairs(store: Store, *, limit: int | None = None, offset: int = 0) -> li
 
 def pair_views(session: Session, rows: Sequence[AlignedPair], q: str | None) -> list[PairView]:
     doc_ids = {d for row in rows for d in (row.doc_zh, row.doc_en)}
-    docs = {
-        d.id: DocumentRecord(id=d.id, lang=d.lang, title=d.title, source=d.source, date=d.date)
-        for d in session.scalars(select(Document).where(Document.id.in_(doc_ids)))
-    } if doc_ids else {}
+    docs = (
+        {
+            d.id: DocumentRecord(id=d.id, lang=d.lang, title=d.title, source=d.source, date=d.date)
+            for d in session.scalars(select(Document).where(Document.id.in_(doc_ids)))
+        }
+        if doc_ids
+        else {}
+    )
     return [
         PairView(
             pair=PairRecord(
-                doc_zh=row.doc_zh, doc_en=row.doc_en, zh_ids=_parse_ids(row.zh_ids),
-                en_ids=_parse_ids(row.en_ids), zh_text=row.zh_text, en_text=row.en_text,
+                doc_zh=row.doc_zh,
+                doc_en=row.doc_en,
+                zh_ids=_parse_ids(row.zh_ids),
+                en_ids=_parse_ids(row.en_ids),
+                zh_text=row.zh_text,
+                en_text=row.en_text,
                 score=row.score,
             ),
             zh_doc=docs.get(row.doc_zh),

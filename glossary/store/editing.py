@@ -62,12 +62,16 @@ def add_term(
         if session.scalar(select(Term.id).where(Term.zh == zh)) is not None:
             raise DuplicateTerm(f"term {zh!r} is already in the glossary; update it instead")
         term = Term.create(
-            zh, definition=definition.strip(), note=note.strip(), edited_by=who,
+            zh,
+            definition=definition.strip(),
+            note=note.strip(),
+            edited_by=who,
             edited_at=datetime.now(UTC),
         )
         session.add(term)
-        audit(session, who, "add_term", zh, "", {}, {"definition": term.definition,
-                                                       "note": term.note})
+        audit(
+            session, who, "add_term", zh, "", {}, {"definition": term.definition, "note": term.note}
+        )
         session.flush()
         return term_views(session, [term.id], examples=0)[0]
 
@@ -98,9 +102,7 @@ def update_term(
         return term_views(session, [term.id], examples=5)[0]
 
 
-def rename_equivalent(
-    store: Store, *, zh: str, en: str, to: str, reviewer: str
-) -> TermView:
+def rename_equivalent(store: Store, *, zh: str, en: str, to: str, reviewer: str) -> TermView:
     """Correct the English wording of an equivalent, keeping its status, figures and examples.
 
     The equivalent becomes a person's decision (``reviewed_by``), so a rebuild leaves the
@@ -116,12 +118,16 @@ def rename_equivalent(
         by_en = {e.en: e for e in term.equivalents}
         row = by_en.get(old)
         if row is None:
-            raise TermNotFound(f"term {term_zh!r} has no equivalent {old!r}; look the term up "
-                               "to see its equivalents")
+            raise TermNotFound(
+                f"term {term_zh!r} has no equivalent {old!r}; look the term up "
+                "to see its equivalents"
+            )
         if new != old:
             if new in by_en:
-                raise DuplicateTerm(f"term {term_zh!r} already has the equivalent {new!r}; "
-                                    "review that one and reject this one instead")
+                raise DuplicateTerm(
+                    f"term {term_zh!r} already has the equivalent {new!r}; "
+                    "review that one and reject this one instead"
+                )
             row.en = new
             row.search_keys = Equivalent.keys_for(new)
             row.reviewed_by, row.reviewed_at = who, datetime.now(UTC)
@@ -147,8 +153,13 @@ def review_history(store: Store, *, zh: str) -> list[dict[str, Any]]:
         )
         return [
             {
-                "at": aware(e.at), "reviewer": e.reviewer, "action": e.action, "zh": e.zh,
-                "en": e.en, "before": json.loads(e.before), "after": json.loads(e.after),
+                "at": aware(e.at),
+                "reviewer": e.reviewer,
+                "action": e.action,
+                "zh": e.zh,
+                "en": e.en,
+                "before": json.loads(e.before),
+                "after": json.loads(e.after),
             }
             for e in events
         ]

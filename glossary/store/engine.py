@@ -188,8 +188,9 @@ def open_store(
     try:
         store = Store(engine, file=sqlite_file)
     except OSError as error:
-        raise StoreUnavailable(f"cannot open the glossary database {sqlite_file}: "
-                               f"{error.strerror}") from None
+        raise StoreUnavailable(
+            f"cannot open the glossary database {sqlite_file}: {error.strerror}"
+        ) from None
     try:
         store.check_present()
         with store._guard():

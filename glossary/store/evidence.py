@@ -28,7 +28,10 @@ def example_keys(
     for start in range(0, len(ids), CHUNK):
         rows = session.execute(
             select(
-                Example.equivalent_id, Example.doc_zh, Example.doc_en, Example.sent_zh,
+                Example.equivalent_id,
+                Example.doc_zh,
+                Example.doc_en,
+                Example.sent_zh,
                 Example.sent_en,
             ).where(Example.equivalent_id.in_(ids[start : start + CHUNK]))
         )
@@ -64,10 +67,16 @@ def unseen_examples(
 def example_values(ex: ExtractedExample) -> dict[str, object]:
     """The columns of the stored example of an extracted one (its equivalent aside)."""
     return {
-        "doc_zh": ex.doc_zh, "doc_en": ex.doc_en, "sent_zh": ex.sent_zh, "sent_en": ex.sent_en,
-        "zh_text": ex.zh_text, "en_text": ex.en_text,
-        "zh_start": ex.zh_span.start, "zh_end": ex.zh_span.end,
-        "en_start": ex.en_span.start, "en_end": ex.en_span.end,
+        "doc_zh": ex.doc_zh,
+        "doc_en": ex.doc_en,
+        "sent_zh": ex.sent_zh,
+        "sent_en": ex.sent_en,
+        "zh_text": ex.zh_text,
+        "en_text": ex.en_text,
+        "zh_start": ex.zh_span.start,
+        "zh_end": ex.zh_span.end,
+        "en_start": ex.en_span.start,
+        "en_end": ex.en_span.end,
         "pair_score": ex.pair_score,
     }
 

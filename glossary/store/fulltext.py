@@ -53,9 +53,11 @@ def index_kind(connection: Connection) -> IndexKind:
         ).first()
         return "fts5-trigram" if found else "scan"
     if dialect == "postgresql":
-        names = set(connection.execute(text(
-            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
-        )).scalars())
+        names = set(
+            connection.execute(
+                text("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")
+            ).scalars()
+        )
         return "pg_trgm" if set(_PG_INDEXES) <= names else "scan"
     return "scan"
 
@@ -86,7 +88,8 @@ def _install_sqlite(connection: Connection) -> IndexKind:
     except DBAPIError as error:
         _log.warning(
             "no FTS5 trigram index for the concordance (needs SQLite >= 3.34 with FTS5): %s; "
-            "the concordance will scan every stored pair", error.orig,
+            "the concordance will scan every stored pair",
+            error.orig,
         )
         return "scan"
     return "fts5-trigram"
@@ -96,10 +99,12 @@ def _install_postgres(connection: Connection) -> IndexKind:
     try:
         with connection.begin_nested():
             connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-            schema = connection.execute(text(
-                "SELECT n.nspname FROM pg_extension e "
-                "JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'"
-            )).scalar_one()
+            schema = connection.execute(
+                text(
+                    "SELECT n.nspname FROM pg_extension e "
+                    "JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'"
+                )
+            ).scalar_one()
             opclass = f'"{schema}".gin_trgm_ops'
             for name, expression in _PG_INDEXES.items():
                 connection.exec_driver_sql(
@@ -109,7 +114,8 @@ def _install_postgres(connection: Connection) -> IndexKind:
     except DBAPIError as error:
         _log.warning(
             "no pg_trgm index for the concordance (CREATE EXTENSION pg_trgm failed: %s); "
-            "the concordance will scan every stored pair", error.orig,
+            "the concordance will scan every stored pair",
+            error.orig,
         )
         return "scan"
     return "pg_trgm"

@@ -61,13 +61,19 @@ def lookup_page(
         views = {v.id: v for v in term_views(session, page, examples=examples)}
     items = tuple(_with_match(views[i], *found[i]) for i in page if i in views)
     exact = len(found) < reach
-    return LookupPage(query=q, total=len(found) if exact else len(found) - 1,
-                      total_exact=exact, items=items)
+    return LookupPage(
+        query=q, total=len(found) if exact else len(found) - 1, total_exact=exact, items=items
+    )
 
 
 def _search(
-    connection: Connection, q: str, *, chinese: bool, wanted: int,
-    found: dict[int, tuple[Match, str]], tier: Match | None,
+    connection: Connection,
+    q: str,
+    *,
+    chinese: bool,
+    wanted: int,
+    found: dict[int, tuple[Match, str]],
+    tier: Match | None,
 ) -> None:
     """Add the exact, prefix and substring matches of ``q`` to ``found`` (labelled ``tier``)."""
     params = search_params(q, chinese=chinese, wanted=wanted)
@@ -80,11 +86,16 @@ def _search(
 
 
 def _forgive(
-    connection: Connection, q: str, *, chinese: bool, wanted: int,
+    connection: Connection,
+    q: str,
+    *,
+    chinese: bool,
+    wanted: int,
     found: dict[int, tuple[Match, str]],
 ) -> None:
     forms: list[tuple[Match, list[str]]] = (
-        [("script", script_forms(q))] if chinese
+        [("script", script_forms(q))]
+        if chinese
         else [("spelling", spelling_forms(q)), ("plural", plural_forms(q))]
     )
     for tier, variants in forms:
@@ -108,8 +119,14 @@ def _forgive(
 
 def _with_match(view: TermView, match: Match, matched: str) -> TermView:
     return TermView(
-        id=view.id, zh=view.zh, note=view.note, definition=view.definition,
-        termhood=view.termhood, equivalents=view.equivalents, match=match, matched=matched,
+        id=view.id,
+        zh=view.zh,
+        note=view.note,
+        definition=view.definition,
+        termhood=view.termhood,
+        equivalents=view.equivalents,
+        match=match,
+        matched=matched,
     )
 
 

@@ -37,9 +37,7 @@ from glossary.types import Equivalent as Extracted
 from glossary.types import TermEntry
 
 
-def merge_entries(
-    store: Store, entries: Iterable[TermEntry], *, corpus_id: str
-) -> MergeReport:
+def merge_entries(store: Store, entries: Iterable[TermEntry], *, corpus_id: str) -> MergeReport:
     """Merge extracted entries into the store as the current evidence of ``corpus_id``.
 
     ``corpus_id`` names the body of text the entries come from. Merging the same corpus
@@ -151,9 +149,7 @@ def _merge_rows(
     return {row.id for row in touched}
 
 
-def terms_by_zh(
-    session: Session, zhs: Sequence[str], *, with_equivalents: bool
-) -> dict[str, Term]:
+def terms_by_zh(session: Session, zhs: Sequence[str], *, with_equivalents: bool) -> dict[str, Term]:
     query = select(Term).where(Term.zh.in_(set(zhs)))
     if with_equivalents:
         query = query.options(selectinload(Term.equivalents).selectinload(Equivalent.contributions))

@@ -149,7 +149,10 @@ class Equivalent(Base):
 # (about 6x faster than fetching each row on 100,000 terms).
 Index(
     "ix_equivalent_en_lower_ranked",
-    func.lower(Equivalent.en), Equivalent.frequency, Equivalent.en, Equivalent.term_id,
+    func.lower(Equivalent.en),
+    Equivalent.frequency,
+    Equivalent.en,
+    Equivalent.term_id,
 )
 
 
@@ -158,7 +161,9 @@ Index(
 # requests then fails one of them instead of leaving two preferred renderings.
 ONE_PREFERRED = "uq_equivalent_one_preferred"
 Index(
-    ONE_PREFERRED, Equivalent.term_id, unique=True,
+    ONE_PREFERRED,
+    Equivalent.term_id,
+    unique=True,
     sqlite_where=Equivalent.status == "preferred",
     postgresql_where=Equivalent.status == "preferred",
 )

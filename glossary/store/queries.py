@@ -49,8 +49,11 @@ def ensure_indexes(store: Store) -> list[str]:
         present = _index_names(connection)
         unindexed = "aligned_pair" in tables and fulltext.index_kind(connection) == "scan"
     missing = [
-        index for table in Base.metadata.sorted_tables if table.name in tables
-        for index in table.indexes if present is None or index.name not in present
+        index
+        for table in Base.metadata.sorted_tables
+        if table.name in tables
+        for index in table.indexes
+        if present is None or index.name not in present
     ]
     added = [str(index.name) for index in missing]
     if missing or unindexed:
@@ -71,15 +74,23 @@ def _keep_one_preferred(session: Session) -> None:
     term (concurrent reviews raced); the others become admitted, each change audited.
     """
     rows = session.scalars(
-        select(Equivalent).join(Term)
+        select(Equivalent)
+        .join(Term)
         .where(Equivalent.status == "preferred")
         .order_by(Equivalent.term_id, Equivalent.reviewed_at.desc(), Equivalent.id.desc())
     )
     seen: set[int] = set()
     for row in rows:
         if row.term_id in seen:
-            audit(session, REPAIR_REVIEWER, "review", row.term.zh, row.en,
-                  {"status": "preferred"}, {"status": "admitted"})
+            audit(
+                session,
+                REPAIR_REVIEWER,
+                "review",
+                row.term.zh,
+                row.en,
+                {"status": "preferred"},
+                {"status": "admitted"},
+            )
             row.status = "admitted"
         seen.add(row.term_id)
     session.flush()
@@ -151,19 +162,31 @@ def document_window(
     pairs = document_pairs(store, doc_id)
     with store.reading() as session:
         row = session.get(Document, doc_id)
-        document = None if row is None else DocumentRecord(
-            id=row.id, lang=row.lang, title=row.title, source=row.source, date=row.date)
+        document = (
+            None
+            if row is None
+            else DocumentRecord(
+                id=row.id, lang=row.lang, title=row.title, source=row.source, date=row.date
+            )
+        )
     focus_at = None
     if around is not None:
-        focus_at = next((i for i, p in enumerate(pairs) if around in (
-            p.pair.zh_ids if p.pair.doc_zh == doc_id else p.pair.en_ids)), None)
+        focus_at = next(
+            (
+                i
+                for i, p in enumerate(pairs)
+                if around in (p.pair.zh_ids if p.pair.doc_zh == doc_id else p.pair.en_ids)
+            ),
+            None,
+        )
         if focus_at is None:
             raise InvalidField(f"document {doc_id!r} has no aligned pair with sentence {around}")
         offset = max(0, focus_at - limit // 2)
     items = tuple(pairs[offset : offset + limit])
     focus = None if focus_at is None else focus_at - offset
-    return DocumentPairs(document=document, total=len(pairs), offset=offset, items=items,
-                         focus=focus)
+    return DocumentPairs(
+        document=document, total=len(pairs), offset=offset, items=items, focus=focus
+    )
 
 
 Decision = tuple[str, Status, str | None]
@@ -171,7 +194,12 @@ Decision = tuple[str, Status, str | None]
 
 
 def create_term(
-    store: Store, *, zh: str, definition: str, note: str, decisions: Sequence[Decision],
+    store: Store,
+    *,
+    zh: str,
+    definition: str,
+    note: str,
+    decisions: Sequence[Decision],
     reviewer: str,
 ) -> TermView:
     """Add a term and its first reviewed equivalents."""
@@ -181,8 +209,14 @@ def create_term(
 
 
 def edit_term(
-    store: Store, term_id: int, *, definition: str | None, note: str | None,
-    decisions: Sequence[Decision], reviewer: str, renames: Sequence[tuple[str, str]] = (),
+    store: Store,
+    term_id: int,
+    *,
+    definition: str | None,
+    note: str | None,
+    decisions: Sequence[Decision],
+    reviewer: str,
+    renames: Sequence[tuple[str, str]] = (),
 ) -> TermView:
     """Change a term's definition or note, correct equivalents' wording (``renames``, old
     and new English), and decide on its equivalents; each change is audited."""
@@ -195,9 +229,7 @@ def edit_term(
     return get_term(store, term_id)
 
 
-def set_statuses(
-    store: Store, *, zh: str, decisions: Sequence[Decision], reviewer: str
-) -> None:
+def set_statuses(store: Store, *, zh: str, decisions: Sequence[Decision], reviewer: str) -> None:
     """Apply several reviews of one term's equivalents, in order.
 
     Making one equivalent preferred demotes the term's other preferred ones to admitted in

@@ -51,12 +51,21 @@ def record_pairs(store: Store, pairs: Iterable[PairRecord], *, corpus_id: str) -
             if (pair.doc_zh, pair.doc_en) not in read:
                 read.add((pair.doc_zh, pair.doc_en))
                 stored.update(_stored(session, pair.doc_zh, pair.doc_en))
-            values = {"corpus_id": corpus, "zh_text": pair.zh_text, "en_text": pair.en_text,
-                      "score": pair.score}
+            values = {
+                "corpus_id": corpus,
+                "zh_text": pair.zh_text,
+                "en_text": pair.en_text,
+                "score": pair.score,
+            }
             row = stored.get(key)
             if row is None:
-                new[key] = {"doc_zh": pair.doc_zh, "doc_en": pair.doc_en, "zh_ids": key[2],
-                            "en_ids": key[3], **values}
+                new[key] = {
+                    "doc_zh": pair.doc_zh,
+                    "doc_en": pair.doc_en,
+                    "zh_ids": key[2],
+                    "en_ids": key[3],
+                    **values,
+                }
                 continue
             for field, value in values.items():
                 if getattr(row, field) != value:

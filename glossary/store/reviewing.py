@@ -103,8 +103,15 @@ def apply_reviewed_rows(
                 may_define = person is not None or term.edited_by is None
                 if row.definition and may_define and term.definition != row.definition:
                     action = "definition" if person is not None else CURATED_ACTION
-                    audit(session, audit_name, action, term.zh, "",
-                          {"definition": term.definition}, {"definition": row.definition})
+                    audit(
+                        session,
+                        audit_name,
+                        action,
+                        term.zh,
+                        "",
+                        {"definition": term.definition},
+                        {"definition": row.definition},
+                    )
                     term.definition = row.definition
                     if person is not None:
                         term.edited_by, term.edited_at = person, now
@@ -121,13 +128,25 @@ def apply_reviewed_rows(
                     continue
                 elif person is None:
                     equivalent.origin = decider.origin
-                if decide(session, equivalent, term.zh, person, decider.action, row, now,
-                          audit_name=audit_name):
+                if decide(
+                    session,
+                    equivalent,
+                    term.zh,
+                    person,
+                    decider.action,
+                    row,
+                    now,
+                    audit_name=audit_name,
+                ):
                     changed += 1
             session.flush()
     return ImportReport(
-        rows=len(rows), terms_added=terms_added, equivalents_added=equivalents_added,
-        equivalents_changed=changed, unchanged=unchanged, conflicts=tuple(conflicts),
+        rows=len(rows),
+        terms_added=terms_added,
+        equivalents_added=equivalents_added,
+        equivalents_changed=changed,
+        unchanged=unchanged,
+        conflicts=tuple(conflicts),
     )
 
 
@@ -137,20 +156,29 @@ def _stored(row: ReviewedRow, term: Term | None) -> Equivalent | None:
 
 def _revised(token: str, row: ReviewedRow, term: Term | None) -> Verdict:
     stored = _stored(row, term)
-    decision = None if stored is None else Decision(
-        zh=row.zh, en=stored.en, status=stored.status, note=stored.note,
-        reviewed_by=stored.reviewed_by, reviewed_at=stored.reviewed_at,
+    decision = (
+        None
+        if stored is None
+        else Decision(
+            zh=row.zh,
+            en=stored.en,
+            status=stored.status,
+            note=stored.note,
+            reviewed_by=stored.reviewed_by,
+            reviewed_at=stored.reviewed_at,
+        )
     )
-    return verdict(token, zh=row.zh, en=row.en, status=row.status, note=row.note,
-                   stored=decision)
+    return verdict(token, zh=row.zh, en=row.en, status=row.status, note=row.note, stored=decision)
 
 
 def _conflict(row: ReviewedRow, term: Term | None) -> str:
     stored = _stored(row, term)
     now = stored.status if stored else "?"
     by = f" by {stored.reviewed_by}" if stored and stored.reviewed_by else ""
-    return (f"{row.zh} → {row.en}: changed in the glossary since the export (now "
-            f"{now}{by}); the file's {row.status} was not applied")
+    return (
+        f"{row.zh} → {row.en}: changed in the glossary since the export (now "
+        f"{now}{by}); the file's {row.status} was not applied"
+    )
 
 
 def _person_prefers_another(term: Term, row: ReviewedRow) -> bool:
@@ -186,9 +214,7 @@ def decide(
         "note": row.note if decided.note is None else decided.note,
     }
     if decided.frequency is not None or decided.confidence is not None:
-        set_contribution(
-            row, IMPORTED_CORPUS, decided.frequency or 0, decided.confidence or 0.0
-        )
+        set_contribution(row, IMPORTED_CORPUS, decided.frequency or 0, decided.confidence or 0.0)
         refresh_figures(row)
     if before == after and (reviewer is None or row.reviewed_by is not None):
         return False
@@ -221,14 +247,23 @@ def demote_other_preferred(
     session.execute(select(Term.id).where(Term.id == row.term_id).with_for_update())
     others = session.scalars(
         select(Equivalent)
-        .where(Equivalent.term_id == row.term_id, Equivalent.status == "preferred",
-               Equivalent.id != row.id)
+        .where(
+            Equivalent.term_id == row.term_id,
+            Equivalent.status == "preferred",
+            Equivalent.id != row.id,
+        )
         .execution_options(populate_existing=True)
     )
     for other in others:
-        audit(session, audit_name or reviewer or CURATED_ACTION, "review", zh, other.en,
-              {"status": other.status, "note": other.note},
-              {"status": "admitted", "note": other.note})
+        audit(
+            session,
+            audit_name or reviewer or CURATED_ACTION,
+            "review",
+            zh,
+            other.en,
+            {"status": other.status, "note": other.note},
+            {"status": "admitted", "note": other.note},
+        )
         other.status = "admitted"
         if reviewer is not None:
             other.reviewed_by, other.reviewed_at = reviewer, now
@@ -246,7 +281,10 @@ def audit(
 ) -> None:
     session.add(
         ReviewEvent(
-            reviewer=reviewer, action=action, zh=zh, en=en,
+            reviewer=reviewer,
+            action=action,
+            zh=zh,
+            en=en,
             before=json.dumps(before, ensure_ascii=False),
             after=json.dumps(after, ensure_ascii=False),
         )

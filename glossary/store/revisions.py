@@ -38,8 +38,13 @@ class Decision:
 def revision(decision: Decision) -> str:
     """The token written beside an entry in an export."""
     state = _digest(
-        decision.zh, decision.en, decision.status, _note(decision.note),
-        decision.reviewed_by or "", _stamp(decision.reviewed_at), size=5,
+        decision.zh,
+        decision.en,
+        decision.status,
+        _note(decision.note),
+        decision.reviewed_by or "",
+        _stamp(decision.reviewed_at),
+        size=5,
     )
     return f"r{state}-{_content(decision.zh, decision.en, decision.status, decision.note)}"
 

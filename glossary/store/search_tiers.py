@@ -45,8 +45,7 @@ def tiers(*, chinese: bool, bounded: bool) -> tuple[tuple[Match, tuple[Any, ...]
     zh_order = (func.length(Term.zh), Term.zh)
     zh = (
         select(Term.id).where(Term.zh == q).limit(n),
-        select(Term.id).where(_prefix(Term.zh, q, hi), Term.zh != q)
-        .order_by(*zh_order).limit(n),
+        select(Term.id).where(_prefix(Term.zh, q, hi), Term.zh != q).order_by(*zh_order).limit(n),
         select(Term.id, *zh_order)
         .join(SearchKey, SearchKey.term_id == Term.id)
         .where(_prefix(SearchKey.key, q, hi))
@@ -60,8 +59,10 @@ def tiers(*, chinese: bool, bounded: bool) -> tuple[tuple[Match, tuple[Any, ...]
     en_order = (Equivalent.frequency.desc(), func.length(Equivalent.en), Equivalent.term_id)
     ens = (
         select(Equivalent.term_id).where(en == lq).order_by(*en_order).limit(n),
-        select(Equivalent.term_id).where(_prefix(en, lq, lhi), en != lq)
-        .order_by(*en_order).limit(n),
+        select(Equivalent.term_id)
+        .where(_prefix(en, lq, lhi), en != lq)
+        .order_by(*en_order)
+        .limit(n),
         select(Equivalent.term_id, *en_order)
         .join(SearchKey, SearchKey.equivalent_id == Equivalent.id)
         .where(_prefix(SearchKey.key, lq, lhi))
@@ -132,19 +133,25 @@ def typo_candidates(*, chinese: bool) -> tuple[Any, ...]:
     if chinese:
         zh_order = (func.length(Term.zh), Term.zh)
         return (
-            select(Term.id, Term.zh).where(_prefix(Term.zh, k, khi))
-            .order_by(*zh_order).limit(cap),
-            select(Term.id, Term.zh).join(SearchKey, SearchKey.term_id == Term.id)
-            .where(_prefix(SearchKey.key, k, khi)).order_by(*zh_order).limit(cap),
+            select(Term.id, Term.zh).where(_prefix(Term.zh, k, khi)).order_by(*zh_order).limit(cap),
+            select(Term.id, Term.zh)
+            .join(SearchKey, SearchKey.term_id == Term.id)
+            .where(_prefix(SearchKey.key, k, khi))
+            .order_by(*zh_order)
+            .limit(cap),
         )
     en = func.lower(Equivalent.en)
     order = (Equivalent.frequency.desc(), func.length(Equivalent.en), Equivalent.term_id)
     return (
-        select(Equivalent.term_id, Equivalent.en).where(_prefix(en, k, khi))
-        .order_by(*order).limit(cap),
+        select(Equivalent.term_id, Equivalent.en)
+        .where(_prefix(en, k, khi))
+        .order_by(*order)
+        .limit(cap),
         select(Equivalent.term_id, Equivalent.en)
         .join(SearchKey, SearchKey.equivalent_id == Equivalent.id)
-        .where(_prefix(SearchKey.key, k, khi)).order_by(*order).limit(cap),
+        .where(_prefix(SearchKey.key, k, khi))
+        .order_by(*order)
+        .limit(cap),
     )
 
 
@@ -152,4 +159,3 @@ def probe_params(probe: str) -> dict[str, Any] | None:
     """The bound values of ``typo_candidates`` for one probe (None: no upper bound)."""
     end = _prefix_end(probe)
     return None if end is None else {"k": probe, "khi": end, "cap": TYPO_CANDIDATES}
-

@@ -53,17 +53,25 @@ def term_views(session: Session, term_ids: Sequence[int], *, examples: int) -> l
     sources = _sources(connection, eq_ids)
     attested = [eq_id for eq_id in eq_ids if eq_id in sources]
     samples = _sample_examples(connection, attested, examples)
-    docs = _documents(connection, {d for rows in samples.values() for ex in rows
-                                   for d in (ex.doc_zh, ex.doc_en)})
+    docs = _documents(
+        connection, {d for rows in samples.values() for ex in rows for d in (ex.doc_zh, ex.doc_en)}
+    )
     return [
         TermView(
-            id=term.id, zh=term.zh, note=term.note, definition=term.definition,
+            id=term.id,
+            zh=term.zh,
+            note=term.note,
+            definition=term.definition,
             termhood=term.termhood,
-            equivalents=tuple(sorted(
-                (_equivalent_view(eq, samples.get(eq.eq_id, ()), sources, docs)
-                 for eq in by_term.get(term.id, ())),
-                key=equivalent_rank,
-            )),
+            equivalents=tuple(
+                sorted(
+                    (
+                        _equivalent_view(eq, samples.get(eq.eq_id, ()), sources, docs)
+                        for eq in by_term.get(term.id, ())
+                    ),
+                    key=equivalent_rank,
+                )
+            ),
         )
         for term in (terms.get(i) for i in term_ids)
         if term is not None
@@ -85,10 +93,20 @@ def _view_statements() -> _ViewStatements:
     ids: Any = bindparam("ids", expanding=True)
     terms = (
         select(
-            Term.id, Term.zh, Term.note, Term.definition, Term.termhood,
-            Equivalent.id.label("eq_id"), Equivalent.en, Equivalent.status,
-            Equivalent.frequency, Equivalent.confidence, Equivalent.note.label("eq_note"),
-            Equivalent.origin, Equivalent.reviewed_by, Equivalent.reviewed_at,
+            Term.id,
+            Term.zh,
+            Term.note,
+            Term.definition,
+            Term.termhood,
+            Equivalent.id.label("eq_id"),
+            Equivalent.en,
+            Equivalent.status,
+            Equivalent.frequency,
+            Equivalent.confidence,
+            Equivalent.note.label("eq_note"),
+            Equivalent.origin,
+            Equivalent.reviewed_by,
+            Equivalent.reviewed_at,
         )
         .outerjoin(Equivalent, Equivalent.term_id == Term.id)
         .where(Term.id.in_(ids))
@@ -101,8 +119,7 @@ def _view_statements() -> _ViewStatements:
     columns = [c for c in Example.__table__.c]
     rank = (
         func.row_number()
-        .over(partition_by=Example.equivalent_id,
-              order_by=(Example.pair_score.desc(), Example.id))
+        .over(partition_by=Example.equivalent_id, order_by=(Example.pair_score.desc(), Example.id))
         .label("rank")
     )
     inner = select(*columns, rank).where(Example.equivalent_id.in_(ids)).subquery()
@@ -124,9 +141,14 @@ def _equivalent_view(
     docs: Mapping[str, DocumentRecord],
 ) -> EquivalentView:
     return EquivalentView(
-        en=eq.en, status=cast(Status, eq.status), frequency=eq.frequency,
-        confidence=eq.confidence, note=eq.eq_note, origin=eq.origin,
-        reviewed_by=eq.reviewed_by, reviewed_at=aware(eq.reviewed_at),
+        en=eq.en,
+        status=cast(Status, eq.status),
+        frequency=eq.frequency,
+        confidence=eq.confidence,
+        note=eq.eq_note,
+        origin=eq.origin,
+        reviewed_by=eq.reviewed_by,
+        reviewed_at=aware(eq.reviewed_at),
         examples=tuple(_example_view(ex, docs) for ex in samples),
         sources=sources.get(eq.eq_id, ()),
     )
@@ -198,11 +220,18 @@ def _documents(connection: Connection, doc_ids: set[str]) -> dict[str, DocumentR
 
 def _example_view(ex: Row[Any], docs: Mapping[str, DocumentRecord]) -> ExampleView:
     return ExampleView(
-        doc_zh=ex.doc_zh, doc_en=ex.doc_en, sent_zh=ex.sent_zh, sent_en=ex.sent_en,
-        zh_text=ex.zh_text, en_text=ex.en_text,
-        zh_span=Span(ex.zh_start, ex.zh_end), en_span=Span(ex.en_start, ex.en_end),
-        pair_score=ex.pair_score, confident=ex.pair_score >= CONFIDENT_PAIR,
-        zh_doc=docs.get(ex.doc_zh), en_doc=docs.get(ex.doc_en),
+        doc_zh=ex.doc_zh,
+        doc_en=ex.doc_en,
+        sent_zh=ex.sent_zh,
+        sent_en=ex.sent_en,
+        zh_text=ex.zh_text,
+        en_text=ex.en_text,
+        zh_span=Span(ex.zh_start, ex.zh_end),
+        en_span=Span(ex.en_start, ex.en_end),
+        pair_score=ex.pair_score,
+        confident=ex.pair_score >= CONFIDENT_PAIR,
+        zh_doc=docs.get(ex.doc_zh),
+        en_doc=docs.get(ex.doc_en),
     )
 
 

@@ -34,8 +34,8 @@ def _current(bind: Engine | Connection) -> bool:
 
 
 def _add_person_columns(connection: Connection) -> None:
-    timestamp = "TIMESTAMP WITH TIME ZONE" if connection.dialect.name == "postgresql" else (
-        "DATETIME"
+    timestamp = (
+        "TIMESTAMP WITH TIME ZONE" if connection.dialect.name == "postgresql" else ("DATETIME")
     )
     connection.execute(text("ALTER TABLE term ADD COLUMN edited_by VARCHAR(120)"))
     connection.execute(text(f"ALTER TABLE term ADD COLUMN edited_at {timestamp}"))

@@ -55,9 +55,7 @@ def spelling_forms(query: str) -> list[str]:
     """
     lowered = query.lower()
     words = list(_WORD.finditer(lowered))
-    changes = [
-        [(w.start(), w.end(), alt) for alt in _spellings(w.group())] for w in words
-    ]
+    changes = [[(w.start(), w.end(), alt) for alt in _spellings(w.group())] for w in words]
     singles = [_replace(lowered, [c]) for options in changes for c in options]
     every = _replace(lowered, [options[0] for options in changes if options])
     return _unique(f for f in [*singles, every] if f != lowered)[:MAX_VARIANTS]
@@ -108,8 +106,7 @@ def _one_edit(a: str, b: str) -> bool:
 
 def _spellings(word: str) -> list[str]:
     return _unique(
-        pattern.sub(replacement, word) for pattern, replacement in _COMPILED
-        if pattern.search(word)
+        pattern.sub(replacement, word) for pattern, replacement in _COMPILED if pattern.search(word)
     )
 
 

@@ -63,8 +63,9 @@ async def align_pair(request: Request, settings: SettingsDep, encoder: EncoderDe
         try:
             parsed = AlignRequest.model_validate_json(body or b"null")
         except ValidationError as error:
-            raise InvalidBody(f"the JSON body is not {{src_text, tgt_text, mode}}: "
-                             f"{first_problem(error)}") from None
+            raise InvalidBody(
+                f"the JSON body is not {{src_text, tgt_text, mode}}: {first_problem(error)}"
+            ) from None
         src_text, tgt_text, mode = parsed.src_text, parsed.tgt_text, parsed.mode
         for name, text in (("src_text", src_text), ("tgt_text", tgt_text)):
             if len(text.encode("utf-8", "surrogatepass")) > limit:
@@ -73,9 +74,16 @@ async def align_pair(request: Request, settings: SettingsDep, encoder: EncoderDe
         raise InputError(
             f"unsupported content type {kind!r}: send application/json or multipart/form-data"
         )
-    job = functools.partial(align_texts, src_text, tgt_text, mode=mode, encoder=encoder,
-                            src_name="src", tgt_name="tgt",
-                            max_sentences=settings.max_align_sentences)
+    job = functools.partial(
+        align_texts,
+        src_text,
+        tgt_text,
+        mode=mode,
+        encoder=encoder,
+        src_name="src",
+        tgt_name="tgt",
+        max_sentences=settings.max_align_sentences,
+    )
     return _response(await _within(request.app.state.align_slot, job, settings.align_timeout_s))
 
 
@@ -141,10 +149,22 @@ def _response(alignment: Alignment) -> AlignResponse:
     pairs = []
     for bead in alignment.beads:
         src_text, tgt_text = alignment.bead_text(bead)
-        pairs.append(AlignedPairOut(src=list(bead.src), tgt=list(bead.tgt), src_text=src_text,
-                                    tgt_text=tgt_text, score=round(bead.score, 4)))
+        pairs.append(
+            AlignedPairOut(
+                src=list(bead.src),
+                tgt=list(bead.tgt),
+                src_text=src_text,
+                tgt_text=tgt_text,
+                score=round(bead.score, 4),
+            )
+        )
     return AlignResponse(
-        mode=alignment.mode, src_lang=alignment.src.lang, tgt_lang=alignment.tgt.lang,
-        src_sentences=len(alignment.src), tgt_sentences=len(alignment.tgt),
-        signature=str(alignment.signature), notes=list(alignment.notes), pairs=pairs,
+        mode=alignment.mode,
+        src_lang=alignment.src.lang,
+        tgt_lang=alignment.tgt.lang,
+        src_sentences=len(alignment.src),
+        tgt_sentences=len(alignment.tgt),
+        signature=str(alignment.signature),
+        notes=list(alignment.notes),
+        pairs=pairs,
     )

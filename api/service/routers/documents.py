@@ -21,14 +21,22 @@ async def document_pairs(
     doc: Annotated[str, Path(min_length=1, max_length=64)],
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-    around: Annotated[int | None, Query(ge=0, le=1_000_000, description=(
-        "a sentence id of this document: the page is centred on its pair"))] = None,
+    around: Annotated[
+        int | None,
+        Query(
+            ge=0,
+            le=1_000_000,
+            description=("a sentence id of this document: the page is centred on its pair"),
+        ),
+    ] = None,
 ) -> DocumentPage:
     """The article's title, source and date with its pairs in order, and their total."""
-    window = await reads.run(document_window, store, doc, limit=limit, offset=offset,
-                             around=around)
+    window = await reads.run(document_window, store, doc, limit=limit, offset=offset, around=around)
     return DocumentPage(
         document=DocumentPublic.model_validate(window.document) if window.document else None,
-        total=window.total, limit=limit, offset=window.offset, focus=window.focus,
+        total=window.total,
+        limit=limit,
+        offset=window.offset,
+        focus=window.focus,
         items=[public_pair(p) for p in window.items],
     )

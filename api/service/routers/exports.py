@@ -36,21 +36,27 @@ _FILE: dict[int | str, dict[str, Any]] = {
 }
 StatusQuery = Annotated[
     str | None,
-    Query(max_length=200, pattern=STATUS_LIST_PATTERN,
-          description="comma-separated statuses to export, e.g. preferred,admitted "
-          "(default: all)"),
+    Query(
+        max_length=200,
+        pattern=STATUS_LIST_PATTERN,
+        description="comma-separated statuses to export, e.g. preferred,admitted (default: all)",
+    ),
 ]
 LangQuery = Annotated[
     str | None,
-    Query(max_length=35, pattern=ZH_TAG_PATTERN,
-          description="language tag for the Chinese, e.g. zh-CN (default: zh-Hans or "
-          "zh-Hant by script)"),
+    Query(
+        max_length=35,
+        pattern=ZH_TAG_PATTERN,
+        description="language tag for the Chinese, e.g. zh-CN (default: zh-Hans or "
+        "zh-Hant by script)",
+    ),
 ]
 
 
 def _download(data: bytes, fmt: str, filename: str) -> Response:
     return Response(
-        data, media_type=MEDIA_TYPES[fmt],
+        data,
+        media_type=MEDIA_TYPES[fmt],
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
@@ -104,4 +110,3 @@ def alignments_tmx(
     """Every stored pair of one article (its Chinese or English document id)."""
     data = to_tmx(document_pairs(store, doc), zh_lang=checked_zh_lang(zh_lang)).encode("utf-8")
     return _download(data, "tmx", _UNSAFE.sub("_", doc) + ".tmx")
-

@@ -19,5 +19,4 @@ router = APIRouter(tags=["health"])
 @router.get("/healthz", response_model=Health)
 def health(store: StoreDep, settings: SettingsDep) -> Health:
     counts = count_terms(store)
-    return Health(status="ok", model=settings.model,
-                  model_loaded=encoder_loaded(), **counts)
+    return Health(status="ok", model=settings.model, model_loaded=encoder_loaded(), **counts)

@@ -28,12 +28,17 @@ def submit_job(
         for field in (pair.src_text, pair.tgt_text):
             if len(field.encode("utf-8", "surrogatepass")) > settings.max_upload_bytes:
                 raise PayloadTooLarge(
-                    f"pair {index} has a text over the limit of {settings.max_upload_bytes:,} "
-                    "bytes"
+                    f"pair {index} has a text over the limit of {settings.max_upload_bytes:,} bytes"
                 )
     pairs = [
-        PairInput(name=p.name or f"pair {i}", src_text=p.src_text, tgt_text=p.tgt_text,
-                  title=p.title, source=p.source, date=p.date)
+        PairInput(
+            name=p.name or f"pair {i}",
+            src_text=p.src_text,
+            tgt_text=p.tgt_text,
+            title=p.title,
+            source=p.source,
+            date=p.date,
+        )
         for i, p in enumerate(body.pairs)
     ]
     job = create_job(store, pairs=pairs, mode=body.mode, submitted_by=reviewer)

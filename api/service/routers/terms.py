@@ -39,12 +39,29 @@ async def search_terms(
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> Response:
     """Exact, prefix, substring matches, then forgiving ones; equivalents best first."""
+
     async def build() -> bytes:
-        page = await reads.run(lookup_page, store, q, limit=limit, offset=offset,
-                               examples=settings.examples_per_equivalent)
+        page = await reads.run(
+            lookup_page,
+            store,
+            q,
+            limit=limit,
+            offset=offset,
+            examples=settings.examples_per_equivalent,
+        )
         items = [TermPublic.model_validate(v) for v in page.items]
-        return TermPage(query=q, total=page.total, total_exact=page.total_exact, limit=limit,
-                        offset=offset, items=items).model_dump_json().encode()
+        return (
+            TermPage(
+                query=q,
+                total=page.total,
+                total_exact=page.total_exact,
+                limit=limit,
+                offset=offset,
+                items=items,
+            )
+            .model_dump_json()
+            .encode()
+        )
 
     body = await cache.fetch(f"{request.url.path}?{request.url.query}", build)
     # Built and checked against TermPage above; returned as bytes so it is not checked twice.
@@ -58,8 +75,14 @@ def read_term(store: StoreDep, term_id: TermId) -> TermDetail:
 
 @router.post("", response_model=TermDetail, status_code=201)
 def add_term(store: StoreDep, reviewer: ReviewerDep, body: TermCreate) -> TermDetail:
-    view = create_term(store, zh=body.zh, definition=body.definition, note=body.note,
-                       decisions=_decisions(body.equivalents), reviewer=reviewer)
+    view = create_term(
+        store,
+        zh=body.zh,
+        definition=body.definition,
+        note=body.note,
+        decisions=_decisions(body.equivalents),
+        reviewer=reviewer,
+    )
     return _detail(store, view)
 
 
@@ -68,9 +91,15 @@ def update_term(
     store: StoreDep, reviewer: ReviewerDep, term_id: TermId, body: TermUpdate
 ) -> TermDetail:
     """Set the definition or note, correct equivalents' wording, decide on equivalents."""
-    view = edit_term(store, term_id, definition=body.definition, note=body.note,
-                     decisions=_decisions(body.equivalents), reviewer=reviewer,
-                     renames=[(r.en, r.to) for r in body.renames])
+    view = edit_term(
+        store,
+        term_id,
+        definition=body.definition,
+        note=body.note,
+        decisions=_decisions(body.equivalents),
+        reviewer=reviewer,
+        renames=[(r.en, r.to) for r in body.renames],
+    )
     return _detail(store, view)
 
 
