@@ -174,6 +174,18 @@ def test_align_words_links_a_repeated_corpus() -> None:
     assert align_words([]) == ()
 
 
+def test_align_words_without_a_single_dictionary_link_still_aligns() -> None:
+    """No word pair of the corpus in CC-CEDICT: eflomal gets no priors file, not an empty one
+    (which it cannot read)."""
+    pair = SentencePair(
+        0, 0, (Token("阿巴", 0, 0, 2),), (Token("xyzzy", 0, 0, 5), Token("qwerty", 0, 6, 12)), 1.0
+    )
+    assert dictionary_priors([pair]) == []
+    links = align_words([pair] * 3)
+    assert len(links) == 3
+    assert all(i == 0 and j in (0, 1) for found in links for i, j in found)
+
+
 def test_merge_found_keeps_one_equivalent_per_rendering_best_first() -> None:
     def equivalent(en: str, confidence: float) -> Equivalent:
         return Equivalent(en, 1, confidence, ())

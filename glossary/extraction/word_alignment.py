@@ -67,7 +67,7 @@ def align_runs(
         raise ModelError("word alignment needs eflomal: pip install eflomal") from error
     zh = [" ".join(t.form.replace(" ", "_") for t in p.zh) for p in pairs]
     en = [" ".join(t.form.replace(" ", "_") for t in p.en) for p in pairs]
-    lexical = dictionary_priors(pairs) if priors else None
+    lexical = dictionary_priors(pairs) if priors else []  # eflomal cannot read an empty file
     aligner = eflomal.Aligner(n_samplers=SAMPLERS, rel_iterations=ITERATIONS)
     with tempfile.TemporaryDirectory(prefix="duiqi-eflomal-") as folder:
         source, target, prior = (Path(folder, name) for name in ("zh", "en", "priors"))
@@ -88,7 +88,7 @@ def align_runs(
                 statistics_filename=None,
                 scores_filename_fwd=None,
                 scores_filename_rev=None,
-                priors_filename=None if lexical is None else str(prior),
+                priors_filename=str(prior) if lexical else None,
                 model=aligner.model,
                 score_model=aligner.score_model,
                 n_iterations=aligner.n_iterations,
