@@ -28,7 +28,7 @@ MIN_EVIDENCE = 3
 #: Characters read from each of the start, middle and end of a long text.
 SAMPLE = 100_000
 
-_NAMES: dict[Lang, str] = {"zh": "Chinese", "en": "English"}
+LANGUAGE_NAMES: dict[Lang, str] = {"zh": "Chinese", "en": "English"}
 
 
 def detect_language(text: str, *, name: str = "") -> Lang:
@@ -61,7 +61,7 @@ def check_pair(src_lang: Lang, tgt_lang: Lang, *, src_name: str, tgt_name: str) 
     """Refuse a pair that is not one Chinese and one English text."""
     if src_lang == tgt_lang:
         raise LanguageError(
-            f"both files are {_NAMES[src_lang]} ({src_name}, {tgt_name}): "
+            f"both files are {LANGUAGE_NAMES[src_lang]} ({src_name}, {tgt_name}): "
             "give one Chinese and one English text"
         )
 

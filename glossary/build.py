@@ -14,8 +14,10 @@ from pathlib import Path
 
 from align.document import load_document
 from align.encoders import Encoder
+from align.errors import InputError, LanguageError
+from align.language import LANGUAGE_NAMES, detect_language
 from align.pipeline import align_documents
-from align.types import Alignment
+from align.types import Alignment, Document
 from glossary.corpus import (
     BUNDLED,
     Article,
@@ -69,11 +71,11 @@ def build_glossary(
     """
     corpus = check_corpus_id(corpus_id) if corpus_id else default_corpus_id(folder)
     articles = read_manifest(folder)
+    docs = {a.id: _load(a, simplified) for a in articles}  # every file read before any write
     curated = load_curated_terms(store, terms) if terms else None
     bundled = folder.resolve() == BUNDLED
     ids = {a.id: a.id if bundled else document_id(a.id, corpus) for a in articles}
     record_documents(store, [_record(a, ids[a.id]) for a in articles])
-    docs = {a.id: load_document(a.path, lang=a.lang, simplified=simplified) for a in articles}
     zh = [a for a in articles if a.lang == "zh"]
     en = [a for a in articles if a.lang == "en"]
     alignments: list[Alignment] = []
@@ -102,6 +104,22 @@ def build_glossary(
         corpus_id=corpus,
         curated=curated,
     )
+
+
+def _load(article: Article, simplified: bool) -> Document:
+    """The article read as its manifest says, refused when its text is plainly in the other
+    language: a swapped lang column would align English with English and store the pairs."""
+    document = load_document(article.path, lang=article.lang, simplified=simplified)
+    try:
+        found = detect_language(document.text)
+    except LanguageError:
+        return document  # mixed or scant text: the manifest's word stands
+    if found != article.lang:
+        raise InputError(
+            f"{article.path}: manifest.csv says lang '{article.lang}' for article "
+            f"{article.id!r}, but its text is {LANGUAGE_NAMES[found]}; correct the lang column"
+        )
+    return document
 
 
 def record_alignment(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from align.encoders import Encoder
+from align.errors import InputError
 from api.cli import main
 from glossary.build import build_glossary, default_terms
 from glossary.corpus import BUNDLED, read_manifest
@@ -107,3 +109,29 @@ def test_bundled_manifest_lists_the_seeds() -> None:
     articles = read_manifest(SEEDS)
     assert {a.lang for a in articles} == {"zh", "en"}
     assert all(a.path.exists() for a in articles)
+
+
+def test_a_manifest_with_the_languages_swapped_is_refused_before_anything_is_stored(
+    tmp_path: Path, use_encoder: Encoder
+) -> None:
+    corpus = tmp_path / "swapped"
+    corpus.mkdir()
+    (corpus / "zh.txt").write_text("外汇基金的投资收入上升。银行体系保持稳健。\n", encoding="utf-8")
+    (corpus / "en.txt").write_text(
+        "The Exchange Fund's investment income rose. The banking system stayed sound.\n",
+        encoding="utf-8",
+    )
+    (corpus / "manifest.csv").write_text(
+        "id,file,lang\na,zh.txt,en\nb,en.txt,zh\n", encoding="utf-8"
+    )
+    db = tmp_path / "g.sqlite3"
+    store = open_store(path=db, create=True)
+    with pytest.raises(InputError, match=r"zh\.txt.*says lang 'en'.*Chinese.*lang column"):
+        build_glossary(store, corpus, encoder=use_encoder)
+    store.close()
+    with sqlite3.connect(db) as connection:
+        stored = [
+            connection.execute(f"select count(*) from {table}").fetchone()[0]
+            for table in ("document", "aligned_pair", "term")
+        ]
+    assert stored == [0, 0, 0]
