@@ -191,3 +191,67 @@ def test_batch_simplified_stores_simplified_chinese(tmp_path: Path, in_process: 
     finally:
         store.close()
     assert "外汇基金的资产增加。" in texts
+
+
+def _two_pairs(tmp_path: Path) -> Path:
+    """A manifest of two article pairs: seed articles and Bible verses."""
+    folder = tmp_path / "two"
+    folder.mkdir()
+    sources = (
+        ("zh1.txt", SEEDS / "004_acb3dc8994b1fd4b.txt", slice(0, 115)),
+        ("en1.txt", SEEDS / "000_d37896d3ca684c51.txt", slice(0, 32)),
+        ("zh2.txt", DATA / "bible_zh.txt", slice(0, 40)),
+        ("en2.txt", DATA / "bible_en.txt", slice(0, 30)),
+    )
+    for name, source, lines in sources:
+        text = source.read_text(encoding="utf-8").splitlines()[lines]
+        (folder / name).write_text("\n".join(text) + "\n", encoding="utf-8")
+    manifest = folder / "pairs.csv"
+    manifest.write_text("id,src,tgt\none,zh1.txt,en1.txt\ntwo,zh2.txt,en2.txt\n", encoding="utf-8")
+    return manifest
+
+
+def test_a_pair_failing_on_a_rerun_keeps_the_corpus_evidence(
+    tmp_path: Path, in_process: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    manifest = _two_pairs(tmp_path)
+    db = tmp_path / "g.sqlite3"
+    common = ["--glossary", "--db", str(db)]
+    assert main(["batch", str(manifest), "-o", str(tmp_path / "out1"), *common]) == 0
+    before = _evidence(db)
+    assert before
+    (manifest.parent / "zh2.txt").rename(manifest.parent / "moved.txt")
+    capsys.readouterr()
+    assert main(["batch", str(manifest), "-o", str(tmp_path / "out2"), *common]) == 1
+    assert "glossary not updated: 1 pair(s) failed" in capsys.readouterr().err
+    assert _evidence(db) == before
+
+
+def test_a_new_corpus_merges_the_pairs_that_aligned(tmp_path: Path, in_process: None) -> None:
+    manifest = _two_pairs(tmp_path)
+    (manifest.parent / "zh2.txt").unlink()
+    db = tmp_path / "g.sqlite3"
+    argv = ["batch", str(manifest), "-o", str(tmp_path / "out"), "--glossary", "--db", str(db)]
+    assert main([*argv, "--quiet"]) == 1
+    assert _evidence(db)
+
+
+def test_a_pair_listed_twice_counts_once(tmp_path: Path, in_process: None) -> None:
+    manifest = _two_pairs(tmp_path)
+    twice = manifest.parent / "twice.csv"
+    twice.write_text(
+        manifest.read_text(encoding="utf-8") + "again,en1.txt,zh1.txt\n", encoding="utf-8"
+    )
+    db = tmp_path / "g.sqlite3"
+    argv = ["batch", str(twice), "-o", str(tmp_path / "out"), "--db", str(db), "--glossary"]
+    assert main([*argv, "--quiet", "--mode", "parallel"]) == 0
+    store = open_store(path=db, create=True)
+    try:
+        texts = [(p.pair.zh_text, p.pair.en_text.lower()) for p in list_pairs(store)]
+    finally:
+        store.close()
+    evidence = _evidence(db)
+    assert evidence
+    for zh, en, _, frequency in evidence:
+        holding = sum(zh in z and en.lower() in e for z, e in texts)
+        assert frequency <= holding, (zh, en)

@@ -118,8 +118,8 @@ def run(args: argparse.Namespace) -> int:
             rate = sentences / max(time.perf_counter() - start, 1e-9)
             bar.set_postfix_str(f"{rate:,.0f} sent/s, {counts['failed']} failed", refresh=False)
             bar.update(1)
-    if args.glossary:
-        _feed_glossary(args, out_dir, settings, finished)
+    if args.glossary and _merge_allowed(args, counts["failed"]):
+        _feed_glossary(args, out_dir, settings, _once_each(finished, quiet=args.quiet))
     if not args.quiet:
         print(
             f"{counts['aligned']} aligned, {counts['skipped']} already done, "
@@ -137,6 +137,54 @@ def _engine(args: argparse.Namespace, settings: BatchSettings) -> Engine:
 
         return RayEngine(settings, workers=args.workers, address=args.address)
     return LocalEngine(settings, workers=args.workers)
+
+
+def _once_each(
+    finished: list[tuple[PairSpec, PairResult]], *, quiet: bool
+) -> list[tuple[PairSpec, PairResult]]:
+    """The finished pairs with each pair of files once: a manifest row that repeats another's
+    two files (either way round) would count every sentence pair, and so every term, twice."""
+    seen: dict[frozenset[Path], str] = {}
+    kept = []
+    for spec, result in finished:
+        files = frozenset(path.resolve() for path in (spec.src, spec.tgt))
+        if files in seen:
+            if not quiet:
+                print(
+                    f"duiqi batch: pair {spec.id!r} has the files of pair {seen[files]!r}; "
+                    "the glossary counts them once",
+                    file=sys.stderr,
+                )
+            continue
+        seen[files] = spec.id
+        kept.append((spec, result))
+    return kept
+
+
+def _merge_allowed(args: argparse.Namespace, failed: int) -> bool:
+    """Whether the batch may merge into the glossary: not when pairs failed and the corpus
+    is already in the store, because a merge replaces the corpus's evidence with what this
+    run found, and the failed pairs' share would be lost. A corpus new to the store merges
+    what aligned."""
+    from api.cli.stores import open_cli_store
+    from glossary.store.evidence import holds_evidence
+
+    if not failed:
+        return True
+    corpus = args.corpus_id or default_corpus_id(args.manifest)
+    store = open_cli_store(args.db, create=True)
+    try:
+        earlier = holds_evidence(store, corpus)
+    finally:
+        store.close()
+    if earlier:
+        print(
+            f"duiqi batch: glossary not updated: {failed} pair(s) failed, and merging the rest "
+            f"would drop their evidence from corpus {corpus!r}; fix them (see the summary) "
+            "and run again",
+            file=sys.stderr,
+        )
+    return not earlier
 
 
 def _feed_glossary(

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from glossary.store.engine import CHUNK
+from glossary.store.engine import CHUNK, Store
 from glossary.store.models import IMPORTED_CORPUS, Contribution, Equivalent, Example
 from glossary.types import Example as ExtractedExample
 
@@ -118,3 +118,13 @@ def totals(contributions: Iterable[tuple[str, int, float]]) -> tuple[int, float]
     if frequency:
         return frequency, sum(f * c for _, f, c in own) / frequency
     return frequency, max((c for _, _, c in own), default=0.0)
+
+
+def holds_evidence(store: Store, corpus: str) -> bool:
+    """Whether an earlier merge of ``corpus`` left evidence in the store: what a merge of
+    part of that corpus would retire."""
+    with store.reading() as session:
+        found = session.scalar(
+            select(Contribution.corpus_id).where(Contribution.corpus_id == corpus).limit(1)
+        )
+    return found is not None
