@@ -255,3 +255,16 @@ def test_a_pair_listed_twice_counts_once(tmp_path: Path, in_process: None) -> No
     for zh, en, _, frequency in evidence:
         holding = sum(zh in z and en.lower() in e for z, e in texts)
         assert frequency <= holding, (zh, en)
+
+
+def test_a_bad_terms_file_fails_before_any_alignment(
+    tmp_path: Path, in_process: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    manifest = _two_pairs(tmp_path)
+    terms = tmp_path / "terms.csv"
+    terms.write_text("term,english,state\n稳岗,stabilize jobs,preferred\n", encoding="utf-8")
+    out = tmp_path / "out"
+    argv = ["batch", str(manifest), "-o", str(out), "--glossary", "--db", str(tmp_path / "g.db")]
+    assert main([*argv, "--terms", str(terms), "--quiet"]) == 2
+    assert "terms.csv" in capsys.readouterr().err
+    assert not out.exists()

@@ -130,9 +130,15 @@ def add_corpus_options(parser: argparse.ArgumentParser) -> None:
 
 
 def check_terms_file(path: Path | None) -> None:
-    """Before any work: a ``--terms`` file that is not there is an error, not a late crash."""
-    if path is not None and not path.is_file():
+    """Before any work: a ``--terms`` file that is not there, or has a bad row, is an error
+    now, not after a whole batch is aligned."""
+    from glossary.formats.importing import read_curated_terms
+
+    if path is None:
+        return
+    if not path.is_file():
         raise InputError(f"--terms {path}: no such file; give a CSV with columns zh,en,status")
+    read_curated_terms(path)
 
 
 def _store(args: argparse.Namespace, *, create: bool = False) -> Store:

@@ -142,11 +142,17 @@ def load_curated_terms(store: Store, path: str | Path) -> ImportReport:
     reload (every rebuild does one) only changes what no person has decided or edited
     since, so it never undoes a review. Extraction never reads the list.
     """
-    file = Path(path)
-    rows = parse_glossary_csv(decode_bytes(file.read_bytes(), name=str(file)), source=str(file))
+    rows = read_curated_terms(path)
     return apply_reviewed_rows(
-        store, rows, decider=Decider(reviewer=None, source=file.name, origin="curated")
+        store, rows, decider=Decider(reviewer=None, source=Path(path).name, origin="curated")
     )
+
+
+def read_curated_terms(path: str | Path) -> list[ReviewedRow]:
+    """The rows of a curated term list, every one checked; the store is not touched, so a
+    command can refuse a bad list before it does any work."""
+    file = Path(path)
+    return parse_glossary_csv(decode_bytes(file.read_bytes(), name=str(file)), source=str(file))
 
 
 def load_seed_terms(store: Store) -> ImportReport:
