@@ -46,7 +46,9 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-_LEGACY = ("gb18030", "big5")
+# Big5-HKSCS after plain Big5: Hong Kong text holds characters Big5 lacks (濶, 㗎), and a plain
+# Big5 file decodes the same either way, so the first to decode it wins the tie
+_LEGACY = ("gb18030", "big5", "big5hkscs")
 #: Share of non-ASCII characters that must be plausible for a legacy decoding to count.
 MIN_PLAUSIBLE = 0.9
 #: Share of control characters above which the bytes are taken for a binary file.
@@ -177,7 +179,7 @@ def _decode(data: bytes, name: str) -> str:
         return best_text
     raise InputError(
         f"{name}: cannot decode the text: it is not UTF-8, UTF-16 with a byte-order mark, "
-        "GB18030/GBK or Big5; re-save it as UTF-8"
+        "GB18030/GBK or Big5 (with HKSCS); re-save it as UTF-8"
     )
 
 

@@ -34,6 +34,14 @@ def test_big5_is_not_mistaken_for_gb18030() -> None:
     assert decode_bytes(data, name="a.txt") == ZH_TRADITIONAL
 
 
+def test_hong_kong_big5_with_hkscs_characters_is_read() -> None:
+    text = "香港金融管理局擴濶了監管範圍。" + ZH_TRADITIONAL
+    data = text.encode("big5hkscs")
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("big5")
+    assert decode_bytes(data, name="hk.txt") == text
+
+
 def test_gb18030_wins_over_big5_for_simplified_text() -> None:
     seed = "就业连着民心，民心凝聚民力。我市强化组织领导。市委、市政府高度重视就业工作。"
     assert decode_bytes(seed.encode("gb18030"), name="a.txt") == seed
