@@ -233,7 +233,7 @@ def _check_batch(scenario: Scenario, clean: dict[str, Any]) -> list[str]:
     settings = BatchSettings(split_lines=True)
     complete = 0
     for spec in read_manifest(scenario.work / "inputs" / "pairs.csv"):
-        if load_completed(out, spec.id, settings) is not None:
+        if load_completed(out, spec, settings) is not None:
             complete += 1
         elif (out / f"{spec.id}.done.json").exists():
             problems.append(f"{spec.id}.done.json does not match the outputs")

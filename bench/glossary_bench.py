@@ -88,7 +88,7 @@ def align_year(year: Year, model: str, fresh: bool) -> float:
     timing = year.folder / "align_seconds.json"
     specs = read_manifest(year.manifest)
     settings = BatchSettings(model=model, mode="auto", split_lines=False)
-    done = all(load_completed(aligned, spec.id, settings) for spec in specs)
+    done = all(load_completed(aligned, spec, settings) for spec in specs)
     if done and not fresh and timing.exists():
         return float(json.loads(timing.read_text(encoding="utf-8"))["seconds"])
     if aligned.exists():  # aligned again from nothing, so that the time is the whole stage
@@ -108,7 +108,7 @@ def load_alignments(year: Year, model: str) -> list[Alignment]:
     settings = BatchSettings(model=model, mode="auto", split_lines=False)
     out = []
     for spec in read_manifest(year.manifest):
-        result = load_completed(aligned, spec.id, settings)
+        result = load_completed(aligned, spec, settings)
         if result is not None:
             out.append(load_alignment(aligned, spec, result, settings))
     return out

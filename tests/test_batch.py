@@ -236,6 +236,22 @@ def test_other_settings_redo_finished_pairs(
     assert [r.status for r in run_batch(specs, out, engine=other)] == ["aligned"]
 
 
+def test_an_input_edited_or_moved_since_is_not_skipped(
+    manifest: Path, tmp_path: Path, use_encoder: Encoder
+) -> None:
+    out = tmp_path / "out"
+    specs = read_manifest(manifest)[:2]
+    settings = BatchSettings(model=use_encoder.name)
+    list(run_batch(specs, out, engine=InProcess(use_encoder, settings)))
+    _slice(DATA / "bible_zh.txt", tmp_path / "a_zh.txt", slice(0, 25))  # gen-a's text edited
+    (tmp_path / "b_en.txt").rename(tmp_path / "moved.txt")  # gen-b's file moved away
+    results = {r.id: r for r in run_batch(specs, out, engine=InProcess(use_encoder, settings))}
+    assert results["gen-a"].status == "aligned"
+    assert results["gen-a"].tgt_sentences == 25
+    assert results["gen-b"].status == "failed"
+    assert "b_en.txt" in (results["gen-b"].error or "")
+
+
 def test_an_interrupted_run_keeps_finished_pairs_and_no_summary(
     manifest: Path, tmp_path: Path, use_encoder: Encoder
 ) -> None:

@@ -61,7 +61,7 @@ def test_two_interrupts_end_a_batch_at_once_keeping_finished_pairs(tmp_path: Pat
     assert "Traceback" not in err and "interrupted" in err, err
     settings = BatchSettings(split_lines=True)
     specs = read_manifest(tmp_path / "inputs" / "pairs.csv")
-    finished = [s.id for s in specs if load_completed(out, s.id, settings) is not None]
+    finished = [s.id for s in specs if load_completed(out, s, settings) is not None]
     assert finished and len(finished) < len(specs)
     for spec in specs:  # a marker is there only for a pair whose outputs are whole
         assert (out / f"{spec.id}.done.json").exists() == (spec.id in finished)

@@ -45,7 +45,7 @@ def run_batch(specs: Sequence[PairSpec], out_dir: Path, *, engine: Engine) -> It
         todo = []
         for spec in specs:
             remove_leftovers(out_dir, spec.id)
-            done = load_completed(out_dir, spec.id, engine.settings)
+            done = load_completed(out_dir, spec, engine.settings)
             if done is None:
                 todo.append(spec)
             else:

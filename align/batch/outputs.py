@@ -21,14 +21,15 @@ from align import atomic
 from align.atomic import write_bytes, write_text
 from align.document import load_document
 from align.errors import InputError
+from align.reading import read_file
 from align.types import Alignment, Bead, Mode, Signature
 
 from .manifest import PairSpec
-from .runner import BatchSettings, PairOutcome, PairResult
+from .runner import BatchSettings, PairOutcome, PairResult, input_digest
 
 SUMMARY = "summary.csv"
 SUMMARY_COLUMNS = tuple(f.name for f in dataclasses.fields(PairResult))
-_MARKER_VERSION = 1
+_MARKER_VERSION = 2  # 2: the inputs' digests are kept
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,14 +63,17 @@ def save_outcome(out_dir: Path, outcome: PairOutcome, settings: BatchSettings) -
         "version": _MARKER_VERSION,
         "settings": settings.key(),
         "sha256": {"tmx": _digest(tmx), "jsonl": _digest(jsonl)},
+        "inputs": list(outcome.inputs),
         "result": dataclasses.asdict(outcome.result),
     }
     write_text(json.dumps(marker, ensure_ascii=False, indent=1) + "\n", paths.done)
 
 
-def load_completed(out_dir: Path, pair_id: str, settings: BatchSettings) -> PairResult | None:
-    """The stored result of a pair finished earlier with these settings, or ``None``."""
-    paths = pair_paths(out_dir, pair_id)
+def load_completed(out_dir: Path, spec: PairSpec, settings: BatchSettings) -> PairResult | None:
+    """The stored result of a pair finished earlier with these settings on these very input
+    files, or ``None``: an input edited or moved since is aligned again (and fails as its
+    own pair if it is gone), never answered from outputs of other text."""
+    paths = pair_paths(out_dir, spec.id)
     try:
         marker = json.loads(paths.done.read_text(encoding="utf-8"))
         if not isinstance(marker, dict) or marker.get("version") != _MARKER_VERSION:
@@ -80,10 +84,13 @@ def load_completed(out_dir: Path, pair_id: str, settings: BatchSettings) -> Pair
         for path, key in ((paths.tmx, "tmx"), (paths.jsonl, "jsonl")):
             if _digest(path.read_bytes()) != digests[key]:
                 return None
+        inputs = [input_digest(read_file(path)) for path in (spec.src, spec.tgt)]
+        if marker["inputs"] != inputs:
+            return None
         result = PairResult(**marker["result"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, InputError, ValueError, KeyError, TypeError):
         return None  # absent, unreadable or damaged: the pair is simply done again
-    if result.id != pair_id or result.status != "aligned":
+    if result.id != spec.id or result.status != "aligned":
         return None
     return dataclasses.replace(result, status="skipped")
 

@@ -8,6 +8,7 @@ grow with the batch; results stream back in the order they finish.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import signal
@@ -21,10 +22,11 @@ from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
 from typing import Literal, Protocol
 
-from align.document import load_document
+from align.document import document_from_bytes
 from align.encoders import DEFAULT_MODEL, Encoder, load_encoder
 from align.errors import DuiqiError, InputError
 from align.pipeline import MODES, align_documents
+from align.reading import read_file
 from align.types import Document
 from align.writers import to_jsonl, to_tmx
 
@@ -92,6 +94,7 @@ class PairOutcome:
     result: PairResult
     tmx: str = ""
     jsonl: str = ""
+    inputs: tuple[str, ...] = ()  # input_digest of the source and target bytes aligned
 
 
 class Engine(Protocol):
@@ -110,11 +113,17 @@ def align_pair(spec: PairSpec, encoder: Encoder, settings: BatchSettings) -> Pai
     """
     start = time.perf_counter()
     docs: list[Document] = []
+    digests: list[str] = []
     try:
         for path in (spec.src, spec.tgt):
+            data = read_file(path)
+            digests.append(input_digest(data))
             docs.append(
-                load_document(
-                    path, split_lines=settings.split_lines, simplified=settings.simplified
+                document_from_bytes(
+                    data,
+                    name=str(path),
+                    split_lines=settings.split_lines,
+                    simplified=settings.simplified,
                 )
             )
         src, tgt = docs
@@ -146,7 +155,12 @@ def align_pair(spec: PairSpec, encoder: Encoder, settings: BatchSettings) -> Pai
         mode=alignment.mode,
         seconds=time.perf_counter() - start,
     )
-    return PairOutcome(result, tmx=tmx, jsonl=jsonl)
+    return PairOutcome(result, tmx=tmx, jsonl=jsonl, inputs=tuple(digests))
+
+
+def input_digest(data: bytes) -> str:
+    """What a finished pair remembers of an input file, to tell a later edit or a move."""
+    return hashlib.sha256(data).hexdigest()
 
 
 # --------------------------------------------------------------------------- local engine
