@@ -176,22 +176,24 @@ def _sample_examples(
 
 
 def distinct_examples(rows: Sequence[Row[Any]]) -> list[Row[Any]]:
-    """Examples (best first) without repeats: a pair of sentences shows once, and a Chinese
-    sentence once per English article.
+    """Examples (best first) without repeats: a pair of sentences shows once, a Chinese
+    sentence once per English article, and an English sentence once per Chinese article.
 
     A corpus often holds the same article twice, and comparable alignment pairs one
-    Chinese sentence with several English sentences of the same article, most of them
-    unrelated: only the best of those is worth a translator's eye.
+    sentence with several sentences of the same article on the other side, most of them
+    unrelated: only the best of those is worth a translator's eye, and the room goes to
+    sightings elsewhere.
     """
     texts: set[tuple[str, str]] = set()
-    sentences: set[tuple[str, int, str]] = set()
+    sentences: set[tuple[str, str, int, str]] = set()
     kept = []
     for ex in rows:
-        text, sentence = (ex.zh_text, ex.en_text), (ex.doc_zh, ex.sent_zh, ex.doc_en)
-        if text in texts or sentence in sentences:
+        text = (ex.zh_text, ex.en_text)
+        zh, en = ("zh", ex.doc_zh, ex.sent_zh, ex.doc_en), ("en", ex.doc_en, ex.sent_en, ex.doc_zh)
+        if text in texts or zh in sentences or en in sentences:
             continue
         texts.add(text)
-        sentences.add(sentence)
+        sentences.update((zh, en))
         kept.append(ex)
     return kept
 
