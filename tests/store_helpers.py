@@ -13,7 +13,7 @@ from glossary.errors import StoreConflict
 from glossary.formats.importing import load_seed_terms
 from glossary.store.editing import review
 from glossary.store.engine import Store, open_store
-from glossary.store.lookups import lookup
+from glossary.store.lookups import COUNT_LIMIT, lookup, lookup_page
 from glossary.store.merging import merge_entries
 from glossary.store.models import Contribution, Equivalent, Example, Term
 from glossary.store.queries import set_statuses
@@ -198,3 +198,48 @@ def check_database_refuses_a_second_preferred(store: Store) -> None:
         other = session.scalars(select(Equivalent).where(Equivalent.en == "post-retention")).one()
         other.status = "preferred"  # behind the review functions' back
     assert preferred_per_term(store) == {"稳岗": 1}
+
+
+def check_pages_are_slices_of_one_order(store: Store) -> None:
+    """Small pages of an English query are slices of one big page: each term once, in place.
+
+    Each prefix match has two matching equivalents, seen equally often, and each term is
+    seen a different number of times: in that tier's order a term's two rows come together,
+    so the tier has twice as many rows as terms. There are more matches than a lookup
+    counts (``COUNT_LIMIT``), and the substring matches, seen more often than any prefix
+    match, still come after them all.
+    """
+    prefixed = COUNT_LIMIT + 10
+    exact = [entry("就业", renderings=(("employment", 5, 0.9, ()),))]
+    prefix = [
+        entry(
+            f"就业方案{n}",
+            renderings=(
+                (f"employment scheme {n}", 10 + n, 0.8, ()),
+                (f"employment plan {n}", 10 + n, 0.6, ()),
+            ),
+        )
+        for n in range(prefixed)
+    ]
+    substring = [
+        entry(f"稳定就业{n}", renderings=((f"stable employment {n}", 1000, 0.7, ()),))
+        for n in range(10)
+    ]
+    merge_entries(store, exact + prefix + substring, corpus_id="seeds")
+
+    whole = lookup_page(store, "employment", limit=1000, examples=0)
+    assert (whole.total, whole.total_exact) == (1 + prefixed + 10, True)
+    assert {v.zh for v in whole.items} == {e.zh for e in exact + prefix + substring}
+    assert [v.match for v in whole.items] == ["exact"] + ["prefix"] * prefixed + ["substring"] * 10
+    most_seen_first = [e.zh for e in reversed(prefix)]
+    assert [v.zh for v in whole.items[1 : 1 + prefixed]] == most_seen_first
+    for size in (7, 20):
+        pages = [lookup_page(store, "employment", limit=size, examples=0)]
+        while pages[-1].items:
+            offset = sum(len(page.items) for page in pages)
+            pages.append(lookup_page(store, "employment", limit=size, offset=offset, examples=0))
+        paged = [(v.id, v.match) for page in pages for v in page.items]
+        assert len({term_id for term_id, _ in paged}) == len(paged)  # no term twice
+        assert paged == [(v.id, v.match) for v in whole.items]
+        for page in pages:  # a total said to be exact is; one that is not is a lower bound
+            assert page.total == whole.total if page.total_exact else page.total < whole.total

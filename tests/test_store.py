@@ -28,6 +28,7 @@ from glossary.store.views import DocumentRecord, PairRecord
 from glossary.types import TermEntry
 from tests.store_helpers import (
     check_merge_is_idempotent,
+    check_pages_are_slices_of_one_order,
     check_rebuild_keeps_review,
     entry,
     example,
@@ -241,6 +242,10 @@ def test_lookup_total_stops_counting_at_the_limit(
     monkeypatch.setattr(lookups_module, "COUNT_LIMIT", 1)
     page = lookup_page(store, "稳岗", limit=1)
     assert (page.total, page.total_exact) == (1, False)  # more than one
+
+
+def test_lookup_pages_are_slices_of_one_order(store: Store) -> None:
+    check_pages_are_slices_of_one_order(store)
 
 
 def test_lookup_english_is_case_insensitive(store: Store) -> None:

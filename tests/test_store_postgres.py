@@ -30,6 +30,7 @@ from tests.store_helpers import (
     check_concurrent_promotions_leave_one_preferred,
     check_database_refuses_a_second_preferred,
     check_merge_is_idempotent,
+    check_pages_are_slices_of_one_order,
     check_rebuild_keeps_review,
     entry,
     snapshot,
@@ -104,6 +105,10 @@ def test_lookup_tiers_and_english(store: Store) -> None:
     for q, tier in (("穩崗", "script"), ("stabilise jobs", "spelling"), ("stabilze jobs", "typo")):
         found = {v.zh: v.match for v in lookup(store, q)}
         assert found["稳岗"] == tier
+
+
+def test_lookup_pages_are_slices_of_one_order(store: Store) -> None:
+    check_pages_are_slices_of_one_order(store)
 
 
 def test_import_is_all_or_nothing_and_round_trips(store: Store) -> None:

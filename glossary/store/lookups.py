@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, select
+from typing import Any
+
+from sqlalchemy import Connection, Executable, select
 
 from glossary.errors import TermNotFound
 from glossary.store.engine import CHUNK, Store
@@ -76,13 +78,41 @@ def _search(
     tier: Match | None,
 ) -> None:
     """Add the exact, prefix and substring matches of ``q`` to ``found`` (labelled ``tier``)."""
-    params = search_params(q, chinese=chinese, wanted=wanted)
+    params = search_params(q, chinese=chinese)
     for strict, searches in tiers(chinese=chinese, bounded="hi" in params):
         for search in searches:
-            if len(found) >= wanted:
-                return
-            for term_id in connection.execute(search, params).scalars():
-                found.setdefault(term_id, (tier or strict, q))
+            _read_terms(
+                connection, search, params, wanted=wanted, found=found, match=(tier or strict, q)
+            )
+
+
+def _read_terms(
+    connection: Connection,
+    search: Executable,
+    params: dict[str, Any],
+    *,
+    wanted: int,
+    found: dict[int, tuple[Match, str]],
+    match: tuple[Match, str],
+) -> None:
+    """Add the terms of one search to ``found``, in its order, until ``found`` holds
+    ``wanted`` terms or the search has no more.
+
+    The search's ``n`` counts rows, and one term may take several rows (one per matching
+    equivalent): so while ``n`` rows came back and ``found`` still wants terms, the search
+    is read again with twice the rows. A search's first rows are the same whatever its
+    ``n`` (see ``tiers``), so ``found`` is always the start of one order of the matches,
+    and a term's place and tier do not depend on how many terms a page asks for; a search
+    that stops short of ``wanted`` has given all its terms, which keeps the total exact.
+    """
+    rows = wanted
+    while len(found) < wanted:
+        ids = connection.execute(search, {**params, "n": rows}).scalars().all()
+        for term_id in ids:
+            found.setdefault(term_id, match)
+        if len(ids) < rows:
+            return
+        rows *= 2
 
 
 def _forgive(

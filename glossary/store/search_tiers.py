@@ -11,12 +11,13 @@ from glossary.store.models import Equivalent, SearchKey, Term
 from glossary.store.views import Match
 
 
-def search_params(q: str, *, chinese: bool, wanted: int) -> dict[str, Any]:
+def search_params(q: str, *, chinese: bool) -> dict[str, Any]:
     """The bound values of ``tiers``: the query, its folded form and their prefix ranges.
 
-    ``hi`` and ``lhi`` are left out when a range has no upper bound (see ``_prefix``).
+    ``hi`` and ``lhi`` are left out when a range has no upper bound (see ``_prefix``);
+    ``n``, the rows to read, is the reader's to add.
     """
-    params: dict[str, Any] = {"q": q, "n": wanted}
+    params: dict[str, Any] = {"q": q}
     hi = _prefix_end(q)
     if chinese:
         if hi is not None:
@@ -36,6 +37,13 @@ def tiers(*, chinese: bool, bounded: bool) -> tuple[tuple[Match, tuple[Any, ...]
 
     Built once with bound parameters (``search_params``), so a lookup neither builds
     statements nor computes their cache keys: that was a third of a lookup's time.
+
+    Each search lists term ids, at most ``n`` rows of them. An English search has a row per
+    matching equivalent (or search key), so a term can fill several of the ``n`` and ``n``
+    rows can hold fewer than ``n`` terms: ``lookups`` reads a search again with more rows
+    when that happens. Each order is total but for rows of one term (the exact Chinese
+    search has one row at most), so ``n`` rows always begin with the terms that fewer rows
+    gave, in the same order: a longer read only adds terms after them.
     """
     q: Any = bindparam("q", type_=String)
     lq: Any = bindparam("lq", type_=String)
