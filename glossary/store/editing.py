@@ -22,6 +22,7 @@ from glossary.store.models import (
 from glossary.store.reviewing import ReviewedRow, audit, decide
 from glossary.store.term_views import aware, term_views
 from glossary.store.validation import check_status, clean_text, required
+from glossary.store.variants import script_forms
 from glossary.store.views import TermView
 
 
@@ -59,8 +60,7 @@ def add_term(
     zh = required(zh, "term", MAX_ZH_CHARS)
     who = required(reviewer, "reviewer", 120)
     with store.writing() as session:
-        if session.scalar(select(Term.id).where(Term.zh == zh)) is not None:
-            raise DuplicateTerm(f"term {zh!r} is already in the glossary; update it instead")
+        _refuse_duplicate(session, zh)
         term = Term.create(
             zh,
             definition=definition.strip(),
@@ -134,6 +134,20 @@ def rename_equivalent(store: Store, *, zh: str, en: str, to: str, reviewer: str)
             audit(session, who, "rename", term.zh, new, {"en": old}, {"en": new})
         session.flush()
         return term_views(session, [term.id], examples=5)[0]
+
+
+def _refuse_duplicate(session: Session, zh: str) -> None:
+    """``DuplicateTerm`` if the glossary holds ``zh`` in either script (穩崗 is 稳岗): both
+    spellings are one entry, found across scripts as a lookup finds them (``script_forms``)."""
+    spellings = [zh, *script_forms(zh)]
+    stored = session.scalars(select(Term.zh).where(Term.zh.in_(spellings))).all()
+    if zh in stored:
+        raise DuplicateTerm(f"term {zh!r} is already in the glossary; update it instead")
+    if stored:
+        raise DuplicateTerm(
+            f"term {zh!r} is already in the glossary as {stored[0]!r} (the same term in the "
+            "other script); update that entry instead"
+        )
 
 
 def _term_or_raise(session: Session, zh: str) -> Term:
