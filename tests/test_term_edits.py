@@ -1,4 +1,5 @@
-"""Editing terms through the API and the store: one entry per term in either script."""
+"""Editing terms through the API and the store: one entry per term in either script, a
+request applied whole or not at all."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from glossary.errors import DuplicateTerm
-from glossary.store.editing import add_term
+from glossary.errors import DuplicateTerm, InvalidField, InvalidStatus
+from glossary.store.editing import add_term, review_history
 from glossary.store.engine import Store, open_store
-from glossary.store.lookups import list_terms
+from glossary.store.lookups import get_term, list_terms
 from glossary.store.merging import merge_entries
+from glossary.store.queries import create_term, edit_term
 from tests.api_helpers import AUTH, seeded_client
 from tests.store_helpers import entry
 
@@ -58,3 +60,84 @@ def test_adding_the_simplified_spelling_of_a_traditional_term_is_refused(store: 
     with pytest.raises(DuplicateTerm, match="'穩崗' is already in the glossary as '稳岗'"):
         add_term(store, zh="穩崗", reviewer="ana")
     assert sorted(t.zh for t in list_terms(store)) == ["外匯基金", "稳岗"]
+
+
+# ------------------------------------------------------------ all of a request or none
+
+
+def test_a_patch_that_fails_stores_none_of_its_changes(client: TestClient) -> None:
+    before = _term(client, "稳岗")
+    body = {
+        "renames": [
+            {"en": "stabilize jobs", "to": "stabilise jobs"},
+            {"en": "job stabilization", "to": "stabilise jobs"},  # now taken by the first
+        ],
+        "note": "x",
+        "equivalents": [{"en": "keep jobs", "status": "admitted"}],
+    }
+    answer = client.patch(f"/api/terms/{before['id']}", json=body, headers=AUTH)
+    assert answer.status_code == 409 and "already has the equivalent" in answer.json()["detail"]
+    assert _term(client, "稳岗") == before
+
+
+def test_a_patch_applies_renames_note_and_reviews_together(client: TestClient) -> None:
+    before = _term(client, "稳岗")
+    body = {
+        "renames": [{"en": "stabilize jobs", "to": "stabilise jobs"}],
+        "note": "checked",
+        "equivalents": [{"en": "stabilise jobs", "status": "admitted"}],
+    }
+    answer = client.patch(f"/api/terms/{before['id']}", json=body, headers=AUTH)
+    assert answer.status_code == 200
+    after = answer.json()
+    assert {e["en"]: e["status"] for e in after["equivalents"]} == {
+        "stabilise jobs": "admitted",
+        "job stabilization": "admitted",
+    }
+    assert after["note"] == "checked"
+    added = [(h["action"], h["en"]) for h in after["history"][len(before["history"]) :]]
+    assert added == [
+        ("rename", "stabilise jobs"),
+        ("update_term", ""),
+        ("review", "stabilise jobs"),
+    ]
+
+
+def test_edit_term_failing_at_its_last_review_leaves_the_store_as_before(store: Store) -> None:
+    term_id = list_terms(store)[0].id
+    before, history = get_term(store, term_id), review_history(store, zh="稳岗")
+    with pytest.raises(InvalidStatus):
+        edit_term(
+            store,
+            term_id,
+            definition="keeping jobs",
+            note=None,
+            renames=[("stabilize jobs", "stabilise jobs")],
+            decisions=[("post-retention", "rejected", None), ("stabilise jobs", "great", None)],  # type: ignore[list-item]
+            reviewer="ana",
+        )
+    assert get_term(store, term_id) == before
+    assert review_history(store, zh="稳岗") == history
+
+
+def test_create_term_failing_at_a_review_adds_no_term(store: Store) -> None:
+    with pytest.raises(InvalidField, match="English equivalent is empty"):
+        create_term(
+            store,
+            zh="六稳",
+            definition="six stabilities",
+            note="",
+            decisions=[("six stabilities", "preferred", None), ("  ", "admitted", None)],
+            reviewer="ana",
+        )
+    assert [t.zh for t in list_terms(store)] == ["稳岗"]
+    assert review_history(store, zh="六稳") == []
+    created = create_term(
+        store,
+        zh="六稳",
+        definition="six stabilities",
+        note="",
+        decisions=[("six stabilities", "preferred", None)],
+        reviewer="ana",
+    )
+    assert [(e.en, e.status) for e in created.equivalents] == [("six stabilities", "preferred")]
