@@ -1,5 +1,5 @@
 """Editing terms through the API and the store: one entry per term in either script, a
-request applied whole or not at all."""
+request applied whole or not at all, and no control characters in what a person types."""
 
 from __future__ import annotations
 
@@ -9,12 +9,21 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from api.service.schemas import TEXT_PATTERN
 from glossary.errors import DuplicateTerm, InvalidField, InvalidStatus
-from glossary.store.editing import add_term, review_history
+from glossary.store.editing import (
+    add_term,
+    rename_equivalent,
+    review,
+    review_history,
+    update_term,
+)
 from glossary.store.engine import Store, open_store
 from glossary.store.lookups import get_term, list_terms
 from glossary.store.merging import merge_entries
+from glossary.store.models import Equivalent
 from glossary.store.queries import create_term, edit_term
 from tests.api_helpers import AUTH, seeded_client
 from tests.store_helpers import entry
@@ -141,3 +150,86 @@ def test_create_term_failing_at_a_review_adds_no_term(store: Store) -> None:
         reviewer="ana",
     )
     assert [(e.en, e.status) for e in created.equivalents] == [("six stabilities", "preferred")]
+
+
+# ------------------------------------------------------------ no control characters
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"renames": [{"en": "stabilize jobs", "to": "a\u0000b"}]},
+        {"renames": [{"en": "stabilize jobs", "to": "job\u0085 stabilisation"}]},
+        {"note": "a\u0000b"},
+        {"definition": "a\u001bb"},
+        {"equivalents": [{"en": "stabilize jobs", "status": "admitted", "note": "\u0000"}]},
+    ],
+)
+def test_a_patch_with_a_control_character_is_a_422(
+    client: TestClient, body: dict[str, Any]
+) -> None:
+    before = _term(client, "稳岗")
+    answer = client.patch(f"/api/terms/{before['id']}", json=body, headers=AUTH)
+    assert answer.status_code == 422
+    assert "holds a control character" in answer.json()["detail"]
+    assert _term(client, "稳岗") == before
+
+
+@pytest.mark.parametrize("field", ["definition", "note"])
+def test_a_new_term_with_a_control_character_is_a_422(client: TestClient, field: str) -> None:
+    answer = client.post("/api/terms", json={"zh": "六稳", field: "six\u0000"}, headers=AUTH)
+    assert answer.status_code == 422
+    assert "holds a control character" in answer.json()["detail"]
+    assert client.get("/api/terms", params={"q": "六稳"}).json()["items"] == []
+
+
+def test_notes_keep_their_line_breaks_and_tabs(client: TestClient) -> None:
+    term_id = _term(client, "稳岗")["id"]
+    body = {"note": "first line\nsecond\tline", "definition": ""}
+    answer = client.patch(f"/api/terms/{term_id}", json=body, headers=AUTH)
+    assert answer.status_code == 200 and answer.json()["note"] == "first line\nsecond\tline"
+
+
+def test_a_wording_stored_with_a_control_character_can_be_renamed(
+    client: TestClient, tmp_path: Path
+) -> None:
+    term_id = _term(client, "稳岗")["id"]
+    store = open_store(path=tmp_path / "glossary.sqlite3")
+    try:
+        with store.writing() as session:  # as an earlier version let it be stored
+            row = session.scalars(select(Equivalent).where(Equivalent.en == "stabilize jobs"))
+            row.one().en = "stabilize\x00jobs"
+    finally:
+        store.close()
+    body = {"renames": [{"en": "stabilize\u0000jobs", "to": "stabilize jobs"}]}
+    answer = client.patch(f"/api/terms/{term_id}", json=body, headers=AUTH)
+    assert answer.status_code == 200
+    assert "stabilize jobs" in {e["en"] for e in answer.json()["equivalents"]}
+
+
+def test_rename_schema_checks_the_new_wording_as_every_new_text(client: TestClient) -> None:
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    assert schemas["EquivalentRename"]["properties"]["to"]["pattern"] == TEXT_PATTERN
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda s: rename_equivalent(s, zh="稳岗", en="stabilize jobs", to="a\x00b", reviewer="ana"),
+        lambda s: rename_equivalent(s, zh="稳岗", en="stabilize jobs", to="ab", reviewer="ana\x00"),
+        lambda s: review(s, zh="稳岗", en="keep\x00jobs", status="admitted", reviewer="ana"),
+        lambda s: review(
+            s, zh="稳岗", en="stabilize jobs", status="admitted", note="\x7f", reviewer="ana"
+        ),
+        lambda s: add_term(s, zh="六稳", definition="six\x00", reviewer="ana"),
+        lambda s: add_term(s, zh="六稳", note="six\x01", reviewer="ana"),
+        lambda s: update_term(s, list_terms(s)[0].id, note="a\x00b", reviewer="ana"),
+        lambda s: update_term(s, list_terms(s)[0].id, definition="\x9fb", reviewer="ana"),
+    ],
+)
+def test_the_store_refuses_control_characters(store: Store, write: Any) -> None:
+    before, history = list_terms(store, examples=5), review_history(store, zh="稳岗")
+    with pytest.raises(InvalidField, match="contains a control character"):
+        write(store)
+    assert list_terms(store, examples=5) == before
+    assert review_history(store, zh="稳岗") == history

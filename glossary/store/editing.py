@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from glossary.errors import DuplicateTerm, TermNotFound
+from glossary.errors import DuplicateTerm, InvalidField, TermNotFound
 from glossary.store.engine import Store
 from glossary.store.merging import terms_by_zh
 from glossary.store.models import (
@@ -25,7 +25,7 @@ from glossary.store.models import (
 )
 from glossary.store.reviewing import ReviewedRow, audit, decide
 from glossary.store.term_views import aware, term_views
-from glossary.store.validation import check_status, clean_text, required
+from glossary.store.validation import CONTROL, check_status, clean_text, required
 from glossary.store.variants import script_forms
 from glossary.store.views import TermView
 
@@ -88,12 +88,12 @@ def review_in(
 ) -> Term:
     """``review``, in the caller's transaction; returns the reviewed term."""
     decided = ReviewedRow(
-        zh=required(zh, "term", MAX_ZH_CHARS),
-        en=required(en, "English equivalent", MAX_EN_CHARS),
+        zh=_text(zh, "term", MAX_ZH_CHARS),
+        en=_text(en, "English equivalent", MAX_EN_CHARS),
         status=check_status(status),
-        note=note,
+        note=None if note is None else _plain(note, "note"),
     )
-    who = required(reviewer, "reviewer", 120)
+    who = _text(reviewer, "reviewer", 120)
     term = _term_or_raise(session, decided.zh)
     row = next((e for e in term.equivalents if e.en == decided.en), None)
     if row is None:
@@ -105,13 +105,13 @@ def review_in(
 
 def add_term_in(session: Session, *, zh: str, definition: str, note: str, reviewer: str) -> Term:
     """``add_term``, in the caller's transaction; returns the new term."""
-    zh = required(zh, "term", MAX_ZH_CHARS)
-    who = required(reviewer, "reviewer", 120)
+    zh = _text(zh, "term", MAX_ZH_CHARS)
+    who = _text(reviewer, "reviewer", 120)
     _refuse_duplicate(session, zh)
     term = Term.create(
         zh,
-        definition=definition.strip(),
-        note=note.strip(),
+        definition=_plain(definition.strip(), "definition"),
+        note=_plain(note.strip(), "note"),
         edited_by=who,
         edited_at=datetime.now(UTC),
     )
@@ -129,13 +129,13 @@ def update_term_in(
     reviewer: str,
 ) -> Term:
     """``update_term``, in the caller's transaction; returns the term."""
-    who = required(reviewer, "reviewer", 120)
+    who = _text(reviewer, "reviewer", 120)
     term = term_by_id(session, term_id)
     before = {"definition": term.definition, "note": term.note}
     if definition is not None:
-        term.definition = definition.strip()
+        term.definition = _plain(definition.strip(), "definition")
     if note is not None:
-        term.note = note.strip()
+        term.note = _plain(note.strip(), "note")
     after = {"definition": term.definition, "note": term.note}
     if after != before:
         term.edited_by, term.edited_at = who, datetime.now(UTC)
@@ -144,11 +144,15 @@ def update_term_in(
 
 
 def rename_in(session: Session, *, zh: str, en: str, to: str, reviewer: str) -> Term:
-    """``rename_equivalent``, in the caller's transaction; returns the term."""
-    term_zh = required(zh, "term", MAX_ZH_CHARS)
+    """``rename_equivalent``, in the caller's transaction; returns the term.
+
+    Only the old wording may hold a control character: it names what is stored, so a
+    wording stored before such characters were refused can still be corrected.
+    """
+    term_zh = _text(zh, "term", MAX_ZH_CHARS)
     old = required(en, "English equivalent", MAX_EN_CHARS)
-    new = required(to, "new English wording", MAX_EN_CHARS)
-    who = required(reviewer, "reviewer", 120)
+    new = _text(to, "new English wording", MAX_EN_CHARS)
+    who = _text(reviewer, "reviewer", 120)
     term = _term_or_raise(session, term_zh)
     by_en = {e.en: e for e in term.equivalents}
     row = by_en.get(old)
@@ -181,6 +185,19 @@ def view_in(session: Session, term: Term, *, examples: int) -> TermView:
     """The term as it stands in this transaction (what was written flushed first)."""
     session.flush()
     return term_views(session, [term.id], examples=examples)[0]
+
+
+def _text(value: str, field: str, limit: int) -> str:
+    """``required``, and ``InvalidField`` if the cleaned text holds a control character."""
+    return _plain(required(value, field, limit), field)
+
+
+def _plain(text: str, field: str) -> str:
+    """The text itself, or ``InvalidField`` if it holds a control character (tab and line
+    ends are not ones): stored, it would reach every export (a NUL in a CSV cell)."""
+    if CONTROL.search(text):
+        raise InvalidField(f"{field} contains a control character (such as NUL); remove it")
+    return text
 
 
 def _refuse_duplicate(session: Session, zh: str) -> None:
