@@ -24,6 +24,8 @@ TEXT_PATTERN = rf"^[^{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$"
 In the schema, so that what it calls valid is what the server takes (a whitespace-only
 ``q`` passed the schema and was refused).
 """
+NOTE_PATTERN = rf"^[^{_CONTROL}]*$"
+"""A definition or note: may be empty, no control characters (tab and line ends are kept)."""
 SearchText = Annotated[
     str, Query(min_length=1, max_length=200, pattern=TEXT_PATTERN, description="Chinese or English")
 ]
@@ -33,6 +35,7 @@ STATUS_LIST_PATTERN = f"^{_STATUS}(,{_STATUS})*$"
 ZH_TAG_PATTERN = r"^zh(-[A-Za-z0-9]{1,8})*$"
 PATTERN_MESSAGES = {
     TEXT_PATTERN: "is empty (only white space) or holds a control character",
+    NOTE_PATTERN: "holds a control character (such as NUL); remove it",
     STATUS_LIST_PATTERN: f"use a comma-separated list of: {', '.join(STATUSES)}",
     ZH_TAG_PATTERN: "is not a BCP 47 tag for Chinese; use e.g. zh-Hans, zh-Hant, zh-CN or zh-TW",
 }
@@ -94,8 +97,8 @@ class TermBase(BaseModel):
     zh: str = Field(
         min_length=1, max_length=MAX_ZH_CHARS, pattern=TEXT_PATTERN, examples=["渝创渝新"]
     )
-    definition: str = Field(default="", max_length=NOTE_CHARS)
-    note: str = Field(default="", max_length=NOTE_CHARS)
+    definition: str = Field(default="", max_length=NOTE_CHARS, pattern=NOTE_PATTERN)
+    note: str = Field(default="", max_length=NOTE_CHARS, pattern=NOTE_PATTERN)
 
 
 class TermCreate(TermBase):
@@ -109,21 +112,25 @@ class EquivalentReview(BaseModel):
 
     en: str = Field(min_length=1, max_length=MAX_EN_CHARS, pattern=TEXT_PATTERN)
     status: Status
-    note: str | None = Field(default=None, max_length=NOTE_CHARS)
+    note: str | None = Field(default=None, max_length=NOTE_CHARS, pattern=NOTE_PATTERN)
 
 
 class EquivalentRename(BaseModel):
-    """A corrected English wording for an equivalent; status, figures and examples stay."""
+    """A corrected English wording for an equivalent; status, figures and examples stay.
+
+    ``en`` names the stored wording as it is, so one stored before control characters were
+    refused can still be corrected; ``to`` is checked as every new text is.
+    """
 
     en: str = Field(min_length=1, max_length=MAX_EN_CHARS)
-    to: str = Field(min_length=1, max_length=MAX_EN_CHARS)
+    to: str = Field(min_length=1, max_length=MAX_EN_CHARS, pattern=TEXT_PATTERN)
 
 
 class TermUpdate(BaseModel):
     """What a reviewer may change; fields left out stay as they are. Renames come first."""
 
-    definition: str | None = Field(default=None, max_length=NOTE_CHARS)
-    note: str | None = Field(default=None, max_length=NOTE_CHARS)
+    definition: str | None = Field(default=None, max_length=NOTE_CHARS, pattern=NOTE_PATTERN)
+    note: str | None = Field(default=None, max_length=NOTE_CHARS, pattern=NOTE_PATTERN)
     renames: list[EquivalentRename] = Field(default_factory=list, max_length=20)
     equivalents: list[EquivalentReview] = Field(default_factory=list, max_length=20)
 

@@ -17,9 +17,15 @@ from sqlalchemy.schema import CreateIndex
 from glossary.errors import GlossaryError, InvalidField
 from glossary.store import fulltext
 from glossary.store.concordance import pair_views
-from glossary.store.editing import add_term, rename_equivalent, review, update_term
+from glossary.store.editing import (
+    add_term_in,
+    rename_in,
+    review_in,
+    term_by_id,
+    update_term_in,
+    view_in,
+)
 from glossary.store.engine import Store
-from glossary.store.lookups import get_term
 from glossary.store.models import ONE_PREFERRED, AlignedPair, Base, Document, Equivalent, Term
 from glossary.store.reviewing import audit
 from glossary.store.validation import check_page
@@ -202,10 +208,13 @@ def create_term(
     decisions: Sequence[Decision],
     reviewer: str,
 ) -> TermView:
-    """Add a term and its first reviewed equivalents."""
-    view = add_term(store, zh=zh, definition=definition, note=note, reviewer=reviewer)
-    set_statuses(store, zh=view.zh, decisions=decisions, reviewer=reviewer)
-    return get_term(store, view.id)
+    """Add a term and its first reviewed equivalents, all in one transaction: a decision
+    that fails leaves no term behind."""
+    with store.writing() as session:
+        term = add_term_in(session, zh=zh, definition=definition, note=note, reviewer=reviewer)
+        session.flush()
+        _review_all(session, zh=term.zh, decisions=decisions, reviewer=reviewer)
+        return view_in(session, term, examples=5)
 
 
 def edit_term(
@@ -219,22 +228,33 @@ def edit_term(
     renames: Sequence[tuple[str, str]] = (),
 ) -> TermView:
     """Change a term's definition or note, correct equivalents' wording (``renames``, old
-    and new English), and decide on its equivalents; each change is audited."""
-    view = get_term(store, term_id, examples=0)
-    for old, new in renames:
-        rename_equivalent(store, zh=view.zh, en=old, to=new, reviewer=reviewer)
-    if definition is not None or note is not None:
-        update_term(store, term_id, definition=definition, note=note, reviewer=reviewer)
-    set_statuses(store, zh=view.zh, decisions=decisions, reviewer=reviewer)
-    return get_term(store, term_id)
+    and new English), and decide on its equivalents; each change is audited.
+
+    One transaction: if any change fails (a rename onto a wording the term has, an unknown
+    status), none is stored, and the audit trail records none.
+    """
+    with store.writing() as session:
+        term = term_by_id(session, term_id)
+        for old, new in renames:
+            rename_in(session, zh=term.zh, en=old, to=new, reviewer=reviewer)
+        if definition is not None or note is not None:
+            update_term_in(session, term_id, definition=definition, note=note, reviewer=reviewer)
+        _review_all(session, zh=term.zh, decisions=decisions, reviewer=reviewer)
+        return view_in(session, term, examples=5)
 
 
 def set_statuses(store: Store, *, zh: str, decisions: Sequence[Decision], reviewer: str) -> None:
-    """Apply several reviews of one term's equivalents, in order.
+    """Apply several reviews of one term's equivalents, in order, in one transaction.
 
     Making one equivalent preferred demotes the term's other preferred ones to admitted in
     the same transaction (``reviewing.decide``), so a term has one preferred rendering as
     a translator expects.
     """
+    with store.writing() as session:
+        _review_all(session, zh=zh, decisions=decisions, reviewer=reviewer)
+
+
+def _review_all(session: Session, *, zh: str, decisions: Sequence[Decision], reviewer: str) -> None:
     for en, status, note in decisions:
-        review(store, zh=zh, en=en, status=status, note=note, reviewer=reviewer)
+        review_in(session, zh=zh, en=en, status=status, note=note, reviewer=reviewer)
+        session.flush()
