@@ -108,3 +108,54 @@ def test_health_check_does_not_show_the_database_path(client: TestClient) -> Non
     body = client.get("/healthz").json()
     assert body["status"] == "ok" and "database" not in body
     assert "sqlite3" not in str(body)
+
+
+JSON = {**AUTH, "content-type": "application/json"}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "where", "fields"),
+    [
+        ("POST", "/api/jobs", b'{"pairs":', "line 1 column 10", "pairs (required)"),
+        ("POST", "/api/terms", b'{"zh": "x",\n "note": }', "line 2 column 10", "zh (required)"),
+        ("PATCH", "/api/terms/1", b"not json", "line 1 column 1", "note"),
+    ],
+)
+def test_a_body_that_is_not_json_says_where_and_what_to_send(
+    client: TestClient, method: str, path: str, body: bytes, where: str, fields: str
+) -> None:
+    before = client.get("/api/terms/1").json()
+    answer = client.request(method, path, headers=JSON, content=body)
+    assert answer.status_code == 422
+    detail = answer.json()["detail"]
+    assert detail.startswith("the body is not valid JSON: Expecting value")
+    assert where in detail and fields in detail
+    assert "Content-Type: application/json" in detail
+    assert client.get("/api/terms/1").json() == before  # nothing changed
+
+
+@pytest.mark.parametrize(
+    ("headers", "body", "said"),
+    [
+        (AUTH, b'{"note": "x"}', "sent with no Content-Type, not as JSON"),
+        ({**AUTH, "content-type": "text/plain"}, b'{"note": "x"}', "sent with text/plain"),
+        (JSON, b"", "the request has no body"),
+        (JSON, b'[{"note": "x"}]', "the body is a JSON array, not a JSON object"),
+    ],
+)
+def test_a_body_that_is_not_a_json_object_says_to_send_one(
+    client: TestClient, headers: dict[str, str], body: bytes, said: str
+) -> None:
+    answer = client.patch("/api/terms/1", headers=headers, content=body)
+    assert answer.status_code == 422
+    detail = answer.json()["detail"]
+    assert said in detail
+    assert "send a JSON object with definition, note" in detail
+    assert "Content-Type: application/json" in detail
+
+
+def test_a_body_that_is_not_utf8_says_so(client: TestClient) -> None:
+    answer = client.post("/api/jobs", headers=JSON, content=b'{"pairs": "\x80"}')
+    assert answer.status_code == 400
+    detail = answer.json()["detail"]
+    assert "not UTF-8 (byte 11" in detail and "pairs (required)" in detail

@@ -12,6 +12,7 @@ import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -124,38 +125,101 @@ async def _domain_error(request: Request, error: Exception) -> JSONResponse:
 
 async def _validation_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
-    problems = []
-    for problem in error.errors()[:5]:
-        where = ".".join(str(p) for p in problem.get("loc", ()) if p != "body") or "body"
-        message = problem.get("msg", "invalid")
-        if problem.get("type") == "string_pattern_mismatch":
-            pattern = str((problem.get("ctx") or {}).get("pattern", ""))
-            message = PATTERN_MESSAGES.get(pattern, message)
-        problems.append(f"{where}: {message}")
+    operation = _operation(request)
+    problems = [_problem(request, operation, p, error.body) for p in error.errors()[:5]]
     return JSONResponse({"detail": "; ".join(problems) or "invalid request"}, status_code=422)
+
+
+def _problem(request: Request, operation: dict[str, Any], problem: Any, body: Any) -> str:
+    """One validation problem as ``where: what``, in words that say what to send instead."""
+    loc = tuple(problem.get("loc", ()))
+    kind = problem.get("type")
+    if kind == "json_invalid":  # FastAPI's own parse: the position is a character offset
+        where = _line_and_column(body, loc[-1]) if isinstance(body, str) else ""
+        reason = str((problem.get("ctx") or {}).get("error", "")).removesuffix(" at")
+        return f"the body is not valid JSON: {reason}{where}; {_send(request, operation)}"
+    if loc == ("body",) and kind == "missing":
+        return f"the request has no body; {_send(request, operation)}"
+    if loc == ("body",) and kind in _NOT_AN_OBJECT:
+        sent = problem.get("input")
+        if isinstance(sent, bytes):  # not parsed: the content type does not say JSON
+            kind_sent = request.headers.get("content-type") or "no Content-Type"
+            return f"the body was sent with {kind_sent}, not as JSON; {_send(request, operation)}"
+        sent_as = _JSON_KINDS.get(type(sent), "a JSON number")
+        return f"the body is {sent_as}, not a JSON object; {_send(request, operation)}"
+    where = ".".join(str(p) for p in loc if p != "body") or "body"
+    message = problem.get("msg", "invalid")
+    if kind == "string_pattern_mismatch":
+        pattern = str((problem.get("ctx") or {}).get("pattern", ""))
+        message = PATTERN_MESSAGES.get(pattern, message)
+    return f"{where}: {message}"
+
+
+_NOT_AN_OBJECT = frozenset({"model_attributes_type", "model_type", "dict_type"})
+_JSON_KINDS = {
+    list: "a JSON array",
+    str: "a JSON string",
+    bool: "JSON true or false",
+    type(None): "JSON null",
+}
+
+
+def _line_and_column(text: str, position: object) -> str:
+    if not isinstance(position, int) or not 0 <= position <= len(text):
+        return ""
+    line = text.count("\n", 0, position) + 1
+    column = position - text.rfind("\n", 0, position)
+    return f" at line {line} column {column}"
+
+
+def _send(request: Request, operation: dict[str, Any]) -> str:
+    """What the body should be: the operation's JSON schema, named, with its fields."""
+    content = operation.get("requestBody", {}).get("content", {})
+    ref = str(content.get("application/json", {}).get("schema", {}).get("$ref", ""))
+    name = ref.rpartition("/")[2]
+    schema = request.app.openapi().get("components", {}).get("schemas", {}).get(name, {})
+    required = set(schema.get("required", ()))
+    fields = [f"{f} (required)" if f in required else f for f in schema.get("properties", {})]
+    described = f" with {', '.join(fields)}, as {name} in /docs describes" if fields else ""
+    return f"send a JSON object{described}, with the header Content-Type: application/json"
 
 
 async def _http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
     headers = dict(error.headers or {})
+    detail = str(error.detail)
     if error.status_code == 405:
         headers["Allow"] = ", ".join(_allowed_methods(request))
-    return JSONResponse(
-        {"detail": str(error.detail)}, status_code=error.status_code, headers=headers or None
-    )
+    if isinstance(error.__cause__, UnicodeDecodeError):  # FastAPI's JSON parse of the body
+        bad = error.__cause__
+        detail = (
+            f"the body is not UTF-8 (byte {bad.start} is {bad.object[bad.start : bad.end]!r}); "
+            f"{_send(request, _operation(request))}, encoded as UTF-8"
+        )
+    return JSONResponse({"detail": detail}, status_code=error.status_code, headers=headers or None)
+
+
+def _path_operations(request: Request) -> list[dict[str, Any]]:
+    """The OpenAPI operations of every path template this request's path matches."""
+    paths = request.app.openapi().get("paths", {})
+    return [
+        operations
+        for template, operations in paths.items()
+        if compile_path(template)[0].match(request.url.path)
+    ]
+
+
+def _operation(request: Request) -> dict[str, Any]:
+    """This request's operation in the app's OpenAPI schema; ``{}`` for one not in it."""
+    method = request.method.lower()
+    found = (ops.get(method) for ops in _path_operations(request))
+    return next((op for op in found if isinstance(op, dict)), {})
 
 
 def _allowed_methods(request: Request) -> list[str]:
     """Every method some route takes at this path: the router's 405 names only the first
     route's (``GET`` for ``/api/terms``, which also takes ``POST``)."""
-    paths = request.app.openapi().get("paths", {})
-    path = request.url.path
-    methods = {
-        verb.upper()
-        for template, operations in paths.items()
-        if compile_path(template)[0].match(path)
-        for verb in operations
-    }
+    methods = {verb.upper() for operations in _path_operations(request) for verb in operations}
     if "GET" in methods:
         methods.add("HEAD")
     return sorted(methods)
