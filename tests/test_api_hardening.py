@@ -159,3 +159,45 @@ def test_a_body_that_is_not_utf8_says_so(client: TestClient) -> None:
     assert answer.status_code == 400
     detail = answer.json()["detail"]
     assert "not UTF-8 (byte 11" in detail and "pairs (required)" in detail
+
+
+@pytest.mark.parametrize("field", ["date_from", "date_to"])
+@pytest.mark.parametrize("value", ["notadate", "2023-13", "23-03-01", "2023/03/01", "2023-03-1"])
+def test_a_concordance_date_not_in_the_stored_form_is_a_422_naming_the_form(
+    client: TestClient, field: str, value: str
+) -> None:
+    answer = client.get("/api/concordance", params={"q": "稳岗", field: value})
+    assert answer.status_code == 422
+    assert answer.json()["detail"] == (
+        f"query.{field}: is not a date: use YYYY, YYYY-MM or YYYY-MM-DD, "
+        "e.g. 2023, 2023-03 or 2023-03-01"
+    )
+
+
+@pytest.mark.parametrize(
+    ("where", "total"),
+    [
+        ({"date_from": "2023"}, 1),
+        ({"date_from": "2023-03"}, 1),
+        ({"date_from": "2023-03-03"}, 0),  # the English article is of 03-02
+        ({"date_to": "2023-03-01"}, 1),
+        ({"date_to": "2022-12"}, 0),
+        ({"date_from": "", "date_to": ""}, 1),
+    ],
+)
+def test_concordance_dates_in_the_stored_form_filter(
+    client: TestClient, where: dict[str, str], total: int
+) -> None:
+    answer = client.get("/api/concordance", params={"q": "稳岗", **where})
+    assert answer.status_code == 200 and answer.json()["total"] == total
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "-0.1", "1.5", "high"])
+def test_a_min_score_that_is_not_a_number_from_0_to_1_says_so(
+    client: TestClient, value: str
+) -> None:
+    answer = client.get("/api/concordance", params={"q": "稳岗", "min_score": value})
+    assert answer.status_code == 422
+    assert answer.json()["detail"] == (
+        f"query.min_score: must be a number from 0 to 1 (got {value!r})"
+    )

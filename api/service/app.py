@@ -35,6 +35,7 @@ from api.service.limits import RequestLimits
 from api.service.reads import StoreReads
 from api.service.routers import align, concordance, documents, exports, health, jobs, terms
 from api.service.routers.align import AlignTimeout
+from api.service.routers.concordance import DATE_MESSAGE, DATE_PATTERN
 from api.service.schemas import PATTERN_MESSAGES, ErrorOut
 from api.service.settings import ConfigError, Settings
 from api.service.uploads import InvalidBody, PayloadTooLarge
@@ -151,10 +152,13 @@ def _problem(request: Request, operation: dict[str, Any], problem: Any, body: An
     message = problem.get("msg", "invalid")
     if kind == "string_pattern_mismatch":
         pattern = str((problem.get("ctx") or {}).get("pattern", ""))
-        message = PATTERN_MESSAGES.get(pattern, message)
+        message = _PATTERN_MESSAGES.get(pattern, message)
+    elif kind in _NOT_A_NUMBER and len(loc) == 2:
+        message = _number_wanted(operation, loc, problem.get("input")) or message
     return f"{where}: {message}"
 
 
+_PATTERN_MESSAGES = {**PATTERN_MESSAGES, DATE_PATTERN: DATE_MESSAGE}
 _NOT_AN_OBJECT = frozenset({"model_attributes_type", "model_type", "dict_type"})
 _JSON_KINDS = {
     list: "a JSON array",
@@ -162,6 +166,12 @@ _JSON_KINDS = {
     bool: "JSON true or false",
     type(None): "JSON null",
 }
+_NOT_A_NUMBER = frozenset(
+    {
+        *("int_parsing", "int_type", "int_from_float", "float_parsing", "float_type"),
+        *("finite_number", "greater_than", "greater_than_equal", "less_than", "less_than_equal"),
+    }
+)
 
 
 def _line_and_column(text: str, position: object) -> str:
@@ -182,6 +192,24 @@ def _send(request: Request, operation: dict[str, Any]) -> str:
     fields = [f"{f} (required)" if f in required else f for f in schema.get("properties", {})]
     described = f" with {', '.join(fields)}, as {name} in /docs describes" if fields else ""
     return f"send a JSON object{described}, with the header Content-Type: application/json"
+
+
+def _number_wanted(operation: dict[str, Any], loc: tuple[Any, ...], sent: object) -> str | None:
+    """``must be a number from 0 to 1 (got 'nan')`` for a query or path parameter with
+    both bounds in the schema (pydantic's own message names only the bound it checked,
+    and ``nan`` fails the upper one); ``None`` for any other."""
+    found = (p for p in operation.get("parameters", ()) if (p["in"], p["name"]) == loc)
+    schema: dict[str, Any] = next((p.get("schema", {}) for p in found), {})
+    shape = next((s for s in (schema, *schema.get("anyOf", ())) if "maximum" in s), schema)
+    if "minimum" not in shape or "maximum" not in shape:
+        return None
+    number = "a whole number" if shape.get("type") == "integer" else "a number"
+    low, high = (_plain(shape[bound]) for bound in ("minimum", "maximum"))
+    return f"must be {number} from {low} to {high} (got {sent!r})"
+
+
+def _plain(bound: Any) -> str:
+    return str(int(bound)) if float(bound).is_integer() else str(bound)
 
 
 async def _http_error(request: Request, error: Exception) -> JSONResponse:
