@@ -201,3 +201,29 @@ def test_a_min_score_that_is_not_a_number_from_0_to_1_says_so(
     assert answer.json()["detail"] == (
         f"query.min_score: must be a number from 0 to 1 (got {value!r})"
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/api/terms?q=%FF", "query.q"),
+        ("/api/terms?q=%E7%A8", "query.q"),  # 稳 cut short
+        ("/api/concordance?q=%FF", "query.q"),
+        ("/api/concordance?q=jobs&source=%C3", "query.source"),
+        ("/api/documents/%FF/pairs", "path"),
+    ],
+)
+def test_text_that_is_not_utf8_once_percent_decoded_is_refused(
+    client: TestClient, url: str, name: str
+) -> None:
+    answer = client.get(url)
+    assert answer.status_code == 422
+    assert answer.json()["detail"] == (
+        f"{name}: is not valid UTF-8 once percent-decoded; percent-encode the text as "
+        "UTF-8 (稳岗 is %E7%A8%B3%E5%B2%97)"
+    )
+
+
+def test_utf8_percent_encoded_text_is_searched_as_it_is(client: TestClient) -> None:
+    answer = client.get("/api/terms?q=%E7%A8%B3%E5%B2%97")
+    assert answer.status_code == 200 and answer.json()["query"] == "稳岗"

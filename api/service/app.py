@@ -13,8 +13,9 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -212,6 +213,39 @@ def _plain(bound: Any) -> str:
     return str(int(bound)) if float(bound).is_integer() else str(bound)
 
 
+def _query_is_utf8(request: Request) -> None:
+    """Refuse a query string or path whose percent-encoding is not UTF-8.
+
+    Starlette decodes ``%FF`` to U+FFFD, so ``q=%FF`` was searched for as "\ufffd"; the
+    raw bytes are checked here, before any parameter is read.
+    """
+    problems = []
+    for part in bytes(request.scope.get("query_string", b"")).split(b"&"):
+        name, _, value = part.partition(b"=")
+        if not (_utf8(name) and _utf8(value)):
+            label = unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8", "replace")
+            problems.append({"type": "utf8", "loc": ("query", label), "msg": _NOT_UTF8})
+    raw_path = request.scope.get("raw_path")
+    if isinstance(raw_path, bytes) and not _utf8(raw_path.partition(b"?")[0]):
+        problems.append({"type": "utf8", "loc": ("path",), "msg": _NOT_UTF8})
+    if problems:
+        raise RequestValidationError(problems)
+
+
+_NOT_UTF8 = (
+    "is not valid UTF-8 once percent-decoded; percent-encode the text as UTF-8 "
+    "(稳岗 is %E7%A8%B3%E5%B2%97)"
+)
+
+
+def _utf8(encoded: bytes) -> bool:
+    try:
+        unquote_to_bytes(encoded.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 async def _http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
     headers = dict(error.headers or {})
@@ -270,6 +304,7 @@ def create_app() -> FastAPI:
         responses=_ERRORS,  # type: ignore[arg-type]
         docs_url=None,  # served by mount_docs from packaged assets, not a CDN
         redoc_url=None,
+        dependencies=[Depends(_query_is_utf8)],
     )
     app.add_middleware(ClearOnWrite, cache=lambda: getattr(app.state, "cache", None))
     app.add_exception_handler(DuiqiError, _domain_error)
