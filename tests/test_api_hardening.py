@@ -227,3 +227,24 @@ def test_text_that_is_not_utf8_once_percent_decoded_is_refused(
 def test_utf8_percent_encoded_text_is_searched_as_it_is(client: TestClient) -> None:
     answer = client.get("/api/terms?q=%E7%A8%B3%E5%B2%97")
     assert answer.status_code == 200 and answer.json()["query"] == "稳岗"
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/export/glossary.csv", "/healthz", "/", "/api/terms?q=稳岗", "/docs"]
+)
+def test_head_is_answered_with_the_get_headers_and_no_body(client: TestClient, path: str) -> None:
+    got, head = client.get(path), client.head(path)
+    assert head.status_code == got.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-type"] == got.headers["content-type"]
+    assert head.headers["content-length"] == str(len(got.content))
+    assert head.headers["x-frame-options"] == "DENY"
+
+
+@pytest.mark.parametrize("path", ["/api/export/glossary.csv", "/healthz", "/api/align"])
+def test_every_method_that_allow_names_is_taken(client: TestClient, path: str) -> None:
+    refused = client.request("PUT", path, headers=AUTH)
+    assert refused.status_code == 405
+    for method in refused.headers["allow"].split(", "):
+        assert client.request(method, path, headers=AUTH).status_code != 405, method
+    assert ("HEAD" in refused.headers["allow"]) == (path != "/api/align")

@@ -21,6 +21,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.routing import compile_path
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from align.encoders import Encoder
 from align.errors import DuiqiError, GoldFormatError, InputError, LanguageError, ModelError
@@ -280,11 +281,36 @@ def _operation(request: Request) -> dict[str, Any]:
 
 def _allowed_methods(request: Request) -> list[str]:
     """Every method some route takes at this path: the router's 405 names only the first
-    route's (``GET`` for ``/api/terms``, which also takes ``POST``)."""
+    route's (``GET`` for ``/api/terms``, which also takes ``POST``). ``HeadAsGet`` answers
+    a HEAD wherever a GET is taken."""
     methods = {verb.upper() for operations in _path_operations(request) for verb in operations}
     if "GET" in methods:
         methods.add("HEAD")
     return sorted(methods)
+
+
+class HeadAsGet:
+    """ASGI middleware: a HEAD is answered as the GET of the same URL, without the body.
+
+    FastAPI's routes take only the methods they declare, so ``HEAD /healthz`` was a 405
+    whose ``Allow`` header offered HEAD. The headers (``Content-Length`` included) are
+    the GET's, as HTTP asks of a HEAD.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
 async def _unexpected(request: Request, error: Exception) -> JSONResponse:
@@ -312,6 +338,7 @@ def create_app() -> FastAPI:
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
     app.add_middleware(RequestLimits)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)  # added last: the outermost, on every response
     for module in (terms, concordance, documents, align, jobs, exports, health):
         app.include_router(module.router)
