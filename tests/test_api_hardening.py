@@ -108,3 +108,143 @@ def test_health_check_does_not_show_the_database_path(client: TestClient) -> Non
     body = client.get("/healthz").json()
     assert body["status"] == "ok" and "database" not in body
     assert "sqlite3" not in str(body)
+
+
+JSON = {**AUTH, "content-type": "application/json"}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "where", "fields"),
+    [
+        ("POST", "/api/jobs", b'{"pairs":', "line 1 column 10", "pairs (required)"),
+        ("POST", "/api/terms", b'{"zh": "x",\n "note": }', "line 2 column 10", "zh (required)"),
+        ("PATCH", "/api/terms/1", b"not json", "line 1 column 1", "note"),
+    ],
+)
+def test_a_body_that_is_not_json_says_where_and_what_to_send(
+    client: TestClient, method: str, path: str, body: bytes, where: str, fields: str
+) -> None:
+    before = client.get("/api/terms/1").json()
+    answer = client.request(method, path, headers=JSON, content=body)
+    assert answer.status_code == 422
+    detail = answer.json()["detail"]
+    assert detail.startswith("the body is not valid JSON: Expecting value")
+    assert where in detail and fields in detail
+    assert "Content-Type: application/json" in detail
+    assert client.get("/api/terms/1").json() == before  # nothing changed
+
+
+@pytest.mark.parametrize(
+    ("headers", "body", "said"),
+    [
+        (AUTH, b'{"note": "x"}', "sent with no Content-Type, not as JSON"),
+        ({**AUTH, "content-type": "text/plain"}, b'{"note": "x"}', "sent with text/plain"),
+        (JSON, b"", "the request has no body"),
+        (JSON, b'[{"note": "x"}]', "the body is a JSON array, not a JSON object"),
+    ],
+)
+def test_a_body_that_is_not_a_json_object_says_to_send_one(
+    client: TestClient, headers: dict[str, str], body: bytes, said: str
+) -> None:
+    answer = client.patch("/api/terms/1", headers=headers, content=body)
+    assert answer.status_code == 422
+    detail = answer.json()["detail"]
+    assert said in detail
+    assert "send a JSON object with definition, note" in detail
+    assert "Content-Type: application/json" in detail
+
+
+def test_a_body_that_is_not_utf8_says_so(client: TestClient) -> None:
+    answer = client.post("/api/jobs", headers=JSON, content=b'{"pairs": "\x80"}')
+    assert answer.status_code == 400
+    detail = answer.json()["detail"]
+    assert "not UTF-8 (byte 11" in detail and "pairs (required)" in detail
+
+
+@pytest.mark.parametrize("field", ["date_from", "date_to"])
+@pytest.mark.parametrize("value", ["notadate", "2023-13", "23-03-01", "2023/03/01", "2023-03-1"])
+def test_a_concordance_date_not_in_the_stored_form_is_a_422_naming_the_form(
+    client: TestClient, field: str, value: str
+) -> None:
+    answer = client.get("/api/concordance", params={"q": "稳岗", field: value})
+    assert answer.status_code == 422
+    assert answer.json()["detail"] == (
+        f"query.{field}: is not a date: use YYYY, YYYY-MM or YYYY-MM-DD, "
+        "e.g. 2023, 2023-03 or 2023-03-01"
+    )
+
+
+@pytest.mark.parametrize(
+    ("where", "total"),
+    [
+        ({"date_from": "2023"}, 1),
+        ({"date_from": "2023-03"}, 1),
+        ({"date_from": "2023-03-03"}, 0),  # the English article is of 03-02
+        ({"date_to": "2023-03-01"}, 1),
+        ({"date_to": "2022-12"}, 0),
+        ({"date_from": "", "date_to": ""}, 1),
+    ],
+)
+def test_concordance_dates_in_the_stored_form_filter(
+    client: TestClient, where: dict[str, str], total: int
+) -> None:
+    answer = client.get("/api/concordance", params={"q": "稳岗", **where})
+    assert answer.status_code == 200 and answer.json()["total"] == total
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "-0.1", "1.5", "high"])
+def test_a_min_score_that_is_not_a_number_from_0_to_1_says_so(
+    client: TestClient, value: str
+) -> None:
+    answer = client.get("/api/concordance", params={"q": "稳岗", "min_score": value})
+    assert answer.status_code == 422
+    assert answer.json()["detail"] == (
+        f"query.min_score: must be a number from 0 to 1 (got {value!r})"
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/api/terms?q=%FF", "query.q"),
+        ("/api/terms?q=%E7%A8", "query.q"),  # 稳 cut short
+        ("/api/concordance?q=%FF", "query.q"),
+        ("/api/concordance?q=jobs&source=%C3", "query.source"),
+        ("/api/documents/%FF/pairs", "path"),
+    ],
+)
+def test_text_that_is_not_utf8_once_percent_decoded_is_refused(
+    client: TestClient, url: str, name: str
+) -> None:
+    answer = client.get(url)
+    assert answer.status_code == 422
+    assert answer.json()["detail"] == (
+        f"{name}: is not valid UTF-8 once percent-decoded; percent-encode the text as "
+        "UTF-8 (稳岗 is %E7%A8%B3%E5%B2%97)"
+    )
+
+
+def test_utf8_percent_encoded_text_is_searched_as_it_is(client: TestClient) -> None:
+    answer = client.get("/api/terms?q=%E7%A8%B3%E5%B2%97")
+    assert answer.status_code == 200 and answer.json()["query"] == "稳岗"
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/export/glossary.csv", "/healthz", "/", "/api/terms?q=稳岗", "/docs"]
+)
+def test_head_is_answered_with_the_get_headers_and_no_body(client: TestClient, path: str) -> None:
+    got, head = client.get(path), client.head(path)
+    assert head.status_code == got.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-type"] == got.headers["content-type"]
+    assert head.headers["content-length"] == str(len(got.content))
+    assert head.headers["x-frame-options"] == "DENY"
+
+
+@pytest.mark.parametrize("path", ["/api/export/glossary.csv", "/healthz", "/api/align"])
+def test_every_method_that_allow_names_is_taken(client: TestClient, path: str) -> None:
+    refused = client.request("PUT", path, headers=AUTH)
+    assert refused.status_code == 405
+    for method in refused.headers["allow"].split(", "):
+        assert client.request(method, path, headers=AUTH).status_code != 405, method
+    assert ("HEAD" in refused.headers["allow"]) == (path != "/api/align")

@@ -59,8 +59,8 @@ def test_lookup_without_match_is_an_empty_page(client: TestClient) -> None:
         ({"q": ""}, "q: String should have at least 1 character"),
         ({"q": "稳" * 201}, "at most 200 characters"),
         ({}, "q: Field required"),
-        ({"q": "稳岗", "limit": 0}, "limit: Input should be greater than or equal to 1"),
-        ({"q": "稳岗", "offset": -1}, "offset"),
+        ({"q": "稳岗", "limit": 0}, "limit: must be a whole number from 1 to 100 (got '0')"),
+        ({"q": "稳岗", "offset": -1}, "offset: must be a whole number from 0 to 10000"),
     ],
 )
 def test_bad_queries_are_422_with_a_message(

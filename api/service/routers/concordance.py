@@ -14,7 +14,13 @@ from glossary.store.concordance import PairFilter, Sort, concordance
 from glossary.store.views import PairView
 
 router = APIRouter(prefix="/api/concordance", tags=["concordance"])
-Date = Annotated[str | None, Query(max_length=32, description="YYYY, YYYY-MM or YYYY-MM-DD")]
+DATE_PATTERN = r"^(\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?)?$"
+"""The articles' dates as they are stored and compared (as text, on a prefix); empty: any."""
+DATE_MESSAGE = "is not a date: use YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2023, 2023-03 or 2023-03-01"
+Date = Annotated[
+    str | None,
+    Query(max_length=32, pattern=DATE_PATTERN, description="YYYY, YYYY-MM or YYYY-MM-DD"),
+]
 
 
 @router.get("", response_model=ConcordancePage)
