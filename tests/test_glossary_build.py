@@ -103,6 +103,7 @@ def test_a_corpus_without_manifest_is_a_clear_error(
         main(["glossary", "build", str(tmp_path), "--db", str(tmp_path / "g.db"), "--quiet"]) == 2
     )
     assert "manifest.csv" in capsys.readouterr().err
+    assert not (tmp_path / "g.db").exists()
 
 
 def test_bundled_manifest_lists_the_seeds() -> None:

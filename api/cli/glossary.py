@@ -149,13 +149,14 @@ def _store(args: argparse.Namespace, *, create: bool = False) -> Store:
 def run_build(args: argparse.Namespace) -> int:
     from align.encoders import load_encoder
     from glossary.build import build_glossary, default_terms
-    from glossary.corpus import BUNDLED, check_corpus_id  # here: other commands need not find it
+    from glossary.corpus import BUNDLED, check_corpus_id, read_manifest  # others need not
 
     if args.corpus_id:
         check_corpus_id(args.corpus_id)
     corpus = args.corpus or BUNDLED
     terms = None if args.no_terms else args.terms or default_terms(corpus)
     check_terms_file(terms)
+    read_manifest(corpus)  # a mistyped corpus fails here, leaving no new store behind
     store = _store(args, create=True)
     encoder = load_encoder(args.model, progress=not args.quiet)
 
