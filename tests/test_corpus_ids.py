@@ -142,8 +142,9 @@ def test_a_named_corpus_is_rebuilt_in_place(tmp_path: Path, in_process: None) ->
     assert {corpus for *_, corpus, _ in once} == {"cq-2022"}
 
 
+@pytest.mark.parametrize("name", ["no spaces", ""])
 def test_a_bad_corpus_name_fails_before_any_work(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     manifest = tmp_path / "pairs.csv"
     manifest.write_text("id,src,tgt\n", encoding="utf-8")
@@ -152,12 +153,12 @@ def test_a_bad_corpus_name_fails_before_any_work(
         str(manifest),
         "--glossary",
         "--corpus",
-        "no spaces",
+        name,
         "--db",
         str(tmp_path / "g.db"),
     ]
     assert main(argv) == 2
-    assert "corpus id 'no spaces'" in capsys.readouterr().err
+    assert f"corpus id {name!r}" in capsys.readouterr().err
     assert not (tmp_path / "g.db").exists()
 
 

@@ -78,10 +78,10 @@ def run(args: argparse.Namespace) -> int:
     if args.address and args.engine != "ray":
         print("duiqi batch: --address is for --engine ray; ignored", file=sys.stderr)
     for option in ("corpus_id", "terms"):
-        if getattr(args, option) and not args.glossary:
+        if getattr(args, option) is not None and not args.glossary:
             flag = "--corpus" if option == "corpus_id" else "--terms"
             print(f"duiqi batch: {flag} is for --glossary; ignored", file=sys.stderr)
-    if args.glossary and args.corpus_id:
+    if args.glossary and args.corpus_id is not None:  # --corpus "" too
         check_corpus_id(args.corpus_id)
     if args.glossary:
         check_terms_file(args.terms)

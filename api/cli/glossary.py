@@ -151,7 +151,7 @@ def run_build(args: argparse.Namespace) -> int:
     from glossary.build import build_glossary, default_terms
     from glossary.corpus import BUNDLED, check_corpus_id, read_manifest  # others need not
 
-    if args.corpus_id:
+    if args.corpus_id is not None:  # --corpus "" is refused, not taken for the default
         check_corpus_id(args.corpus_id)
     corpus = args.corpus or BUNDLED
     terms = None if args.no_terms else args.terms or default_terms(corpus)
