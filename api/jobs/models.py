@@ -1,7 +1,10 @@
 """The batch-job table, on the glossary's metadata so one database holds both.
 
 A job keeps its input (the article texts, as JSON) beside its state, so that a server
-restarted mid-job can run it again instead of losing it.
+restarted mid-job can run it again instead of losing it, and each pair's outcome (its
+status and the document ids its aligned pairs are stored under), so that a client can
+reach them. ``pairs`` came after the first release: ``api.jobs.queue.ensure_tables`` adds
+it to an older store's table.
 """
 
 from __future__ import annotations
@@ -38,4 +41,5 @@ class Job(Base):
     error: Mapped[str] = mapped_column(Text, default="")
     pair_errors: Mapped[str] = mapped_column(Text, default="[]")
     result: Mapped[str] = mapped_column(Text, default="{}")
+    pairs: Mapped[str] = mapped_column(Text, default="[]")
     payload: Mapped[str] = mapped_column(Text, default="[]")

@@ -7,6 +7,10 @@ its progress, and on start-up a job found "running" (the server died under it) i
 again from the start, or marked failed after ``MAX_ATTEMPTS`` tries. Running again is
 safe because recording pairs is an upsert and merging a corpus again replaces its
 figures. Nothing is silently lost.
+
+Each pair's outcome is part of the record: "queued", "aligned" with the ids of the two
+documents its aligned pairs are stored under, or "failed" with a message that names the
+pair as it was submitted, never by an internal id.
 """
 
 from __future__ import annotations
@@ -14,12 +18,13 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import Connection, inspect, select, text, update
 
 from align.encoders import Encoder
 from align.errors import DuiqiError
@@ -32,6 +37,7 @@ from glossary.store.models import Base
 from glossary.store.recording import record_documents
 
 MAX_ATTEMPTS = 2
+PairStatus = Literal["queued", "aligned", "failed"]
 
 
 class JobNotFound(DuiqiError):
@@ -58,6 +64,18 @@ class PairError:
 
 
 @dataclass(frozen=True)
+class PairOutcome:
+    """One submitted pair's state: the ids of its stored documents once it is aligned."""
+
+    index: int
+    name: str
+    status: PairStatus = "queued"
+    doc_zh: str | None = None
+    doc_en: str | None = None
+    error: str = ""
+
+
+@dataclass(frozen=True)
 class JobView:
     id: str
     state: str
@@ -74,6 +92,7 @@ class JobView:
     error: str
     errors: tuple[PairError, ...]
     result: dict[str, Any]
+    pairs: tuple[PairOutcome, ...]
 
     @property
     def sentences_per_second(self) -> float:
@@ -81,8 +100,66 @@ class JobView:
 
 
 def ensure_tables(store: Store) -> None:
-    """Create the job table in a store opened before this module was imported."""
+    """Create the job table in a store opened before this module was imported, and add
+    the ``pairs`` column to one an older duiqi made, filled in from what its jobs recorded.
+    """
     Base.metadata.create_all(store.engine, tables=[Job.__table__])  # type: ignore[list-item]
+    with store.reading() as session:
+        if _has_pairs_column(session.connection()):
+            return
+    with store.writing() as session:  # checked again under the write lock: upgraded once
+        connection = session.connection()
+        if _has_pairs_column(connection):
+            return
+        connection.execute(text("ALTER TABLE job ADD COLUMN pairs TEXT NOT NULL DEFAULT '[]'"))
+        rows = session.execute(select(Job.id, Job.payload, Job.pair_errors, Job.done)).all()
+        for job_id, payload, pair_errors, done in rows:
+            outcomes = _recorded_outcomes(job_id, json.loads(payload), pair_errors, done)
+            session.execute(update(Job).where(Job.id == job_id).values(pairs=_dump(outcomes)))
+
+
+def _has_pairs_column(connection: Connection) -> bool:
+    return "pairs" in {c["name"] for c in inspect(connection).get_columns(Job.__tablename__)}
+
+
+def _recorded_outcomes(
+    job_id: str, payload: list[dict[str, Any]], pair_errors: str, done: int
+) -> list[PairOutcome]:
+    """The pairs' outcomes of a job recorded before they were: the pairs it reported as
+    failed failed, the others it got through were stored, the rest wait."""
+    failed = {e["index"]: e["error"] for e in json.loads(pair_errors)}
+    outcomes = []
+    for index, pair in enumerate(payload):
+        if index in failed:
+            outcomes.append(_failed(index, pair["name"], failed[index]))
+        elif index < done:
+            outcomes.append(_aligned(job_id, index, pair["name"]))
+        else:
+            outcomes.append(PairOutcome(index=index, name=pair["name"]))
+    return outcomes
+
+
+def document_ids(job_id: str, index: int) -> tuple[str, str]:
+    """The ids a job's pair is stored under: its Chinese and its English document."""
+    base = f"{job_id[:12]}-{index}"
+    return f"{base}-zh", f"{base}-en"
+
+
+def _aligned(job_id: str, index: int, name: str) -> PairOutcome:
+    doc_zh, doc_en = document_ids(job_id, index)
+    return PairOutcome(index=index, name=name, status="aligned", doc_zh=doc_zh, doc_en=doc_en)
+
+
+def _failed(index: int, name: str, error: str) -> PairOutcome:
+    return PairOutcome(index=index, name=name, status="failed", error=error)
+
+
+def _queued(pairs: Sequence[PairInput]) -> str:
+    return _dump([PairOutcome(index=i, name=p.name) for i, p in enumerate(pairs)])
+
+
+def _dump(items: Sequence[PairOutcome] | Sequence[PairError]) -> str:
+    return json.dumps([asdict(item) for item in items], ensure_ascii=False)
 
 
 def create_job(
@@ -95,6 +172,7 @@ def create_job(
         mode=mode,
         total=len(pairs),
         payload=json.dumps([asdict(p) for p in pairs], ensure_ascii=False),
+        pairs=_queued(pairs),
     )
     with store.writing() as session:
         session.add(job)
@@ -148,6 +226,7 @@ def _view(job: Job) -> JobView:
         error=job.error,
         errors=tuple(PairError(**e) for e in json.loads(job.pair_errors)),
         result=json.loads(job.result),
+        pairs=tuple(PairOutcome(**p) for p in json.loads(job.pairs)),
     )
 
 
@@ -185,7 +264,9 @@ def _start(store: Store, job_id: str) -> tuple[list[PairInput], str] | None:
         job.attempts += 1
         job.done = job.sentences = 0
         job.seconds, job.pair_errors, job.error = 0.0, "[]", ""
-        return [PairInput(**p) for p in json.loads(job.payload)], job.mode
+        pairs = [PairInput(**p) for p in json.loads(job.payload)]
+        job.pairs = _queued(pairs)
+        return pairs, job.mode
 
 
 def _process(
@@ -193,22 +274,23 @@ def _process(
 ) -> None:
     corpus = f"job-{job_id}"
     errors: list[PairError] = []
+    outcomes = [PairOutcome(index=i, name=p.name) for i, p in enumerate(pairs)]
     alignments: list[Alignment] = []
     doc_ids: dict[str, str] = {}
     sentences, seconds = 0, 0.0
+    labels = _labels(pairs)
     for index, pair in enumerate(pairs):
         began = time.perf_counter()
-        base = f"{job_id[:12]}-{index}"
         try:
             alignment = align_texts(
                 pair.src_text,
                 pair.tgt_text,
                 mode=mode,
                 encoder=encoder,
-                src_name=f"{base}-src",
-                tgt_name=f"{base}-tgt",
+                src_name=f"src_text of {labels[index]}",
+                tgt_name=f"tgt_text of {labels[index]}",
             )
-            zh_doc, en_doc = f"{base}-zh", f"{base}-en"
+            zh_doc, en_doc = document_ids(job_id, index)
             record_documents(
                 store,
                 document_records(
@@ -228,11 +310,19 @@ def _process(
             doc_ids[zh.name], doc_ids[en.name] = zh_doc, en_doc
             alignments.append(alignment)
             sentences += len(alignment.src) + len(alignment.tgt)
+            outcomes[index] = _aligned(job_id, index, pair.name)
         except DuiqiError as error:
             errors.append(PairError(index=index, name=pair.name, error=str(error)))
+            outcomes[index] = _failed(index, pair.name, str(error))
         seconds += time.perf_counter() - began
         _progress(
-            store, job_id, done=index + 1, sentences=sentences, seconds=seconds, errors=errors
+            store,
+            job_id,
+            done=index + 1,
+            sentences=sentences,
+            seconds=seconds,
+            errors=errors,
+            outcomes=outcomes,
         )
     if not alignments:
         _finish(store, job_id, state="failed", error="no pair could be aligned; see errors")
@@ -240,6 +330,20 @@ def _process(
     _, report = merge_terms(store, alignments, encoder=encoder, doc_ids=doc_ids, corpus_id=corpus)
     result = {"pairs_aligned": len(alignments), "corpus_id": corpus, **asdict(report)}
     _finish(store, job_id, state="done", result=result)
+
+
+def _labels(pairs: Sequence[PairInput]) -> list[str]:
+    """Each pair as its messages name it: its submitted name, quoted, and its index when
+    another pair of the job has the same name.
+
+    The labels name the pair's documents too, which the term extraction tells apart by
+    name, so they must differ.
+    """
+    counts = Counter(p.name for p in pairs)
+    return [
+        f'"{p.name}"' + (f" (pair {index})" if counts[p.name] > 1 else "")
+        for index, p in enumerate(pairs)
+    ]
 
 
 def _progress(
@@ -250,12 +354,13 @@ def _progress(
     sentences: int,
     seconds: float,
     errors: list[PairError],
+    outcomes: list[PairOutcome],
 ) -> None:
     with store.writing() as session:
         job = session.get(Job, job_id)
         if job is not None:
             job.done, job.sentences, job.seconds = done, sentences, seconds
-            job.pair_errors = json.dumps([asdict(e) for e in errors], ensure_ascii=False)
+            job.pair_errors, job.pairs = _dump(errors), _dump(outcomes)
 
 
 def _finish(

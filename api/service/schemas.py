@@ -254,6 +254,31 @@ class PairErrorOut(Public):
     error: str
 
 
+class PairLinks(BaseModel):
+    """Where an aligned pair's results are, as paths from the API root."""
+
+    pairs: str = Field(
+        description="its aligned sentence pairs (GET /api/documents/{doc}/pairs)",
+        examples=["/api/documents/4a2ab7de5aa6-0-zh/pairs"],
+    )
+    tmx: str = Field(
+        description="its pairs as TMX (GET /api/export/alignments/{doc}.tmx)",
+        examples=["/api/export/alignments/4a2ab7de5aa6-0-zh.tmx"],
+    )
+
+
+class JobPairPublic(Public):
+    """One submitted pair: its status, and once aligned its stored documents and results."""
+
+    index: int
+    name: str = Field(description="the pair's name as submitted (or pair INDEX)")
+    status: Literal["queued", "aligned", "failed"]
+    doc_zh: str | None = Field(description="the stored Chinese document's id, once aligned")
+    doc_en: str | None = Field(description="the stored English document's id, once aligned")
+    links: PairLinks | None = Field(default=None, description="present once aligned")
+    error: str = Field(description="why the pair failed; empty otherwise")
+
+
 class JobPublic(Public):
     id: str
     state: Literal["queued", "running", "done", "failed"]
@@ -271,6 +296,7 @@ class JobPublic(Public):
     error: str
     errors: list[PairErrorOut]
     result: dict[str, Any]
+    pairs: list[JobPairPublic] = Field(description="every submitted pair, in order")
 
 
 class Health(BaseModel):
