@@ -118,6 +118,14 @@ def test_merge_is_idempotent(store: Store) -> None:
     check_merge_is_idempotent(store)
 
 
+def test_a_confidence_pooled_over_corpora_is_shown_to_four_places(store: Store) -> None:
+    merge_entries(store, [entry()], corpus_id="seeds")  # 2 at 0.9
+    more = entry(renderings=(("stabilize jobs", 1, 0.7, (example("005", 2),)),))
+    merge_entries(store, [more], corpus_id="new-articles")
+    [view] = lookup(store, "稳岗")
+    assert view.equivalents[0].confidence == 0.8333  # (2 * 0.9 + 0.7) / 3, not 0.83333...
+
+
 def test_rebuild_keeps_reviewed_decisions(store: Store) -> None:
     check_rebuild_keeps_review(store)
 

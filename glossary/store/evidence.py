@@ -110,13 +110,14 @@ def totals(contributions: Iterable[tuple[str, int, float]]) -> tuple[int, float]
     """An equivalent's frequency and confidence from its (corpus, frequency, confidence)s.
 
     Imported figures only stand in while this store has no evidence of its own, so a
-    glossary imported and then rebuilt from the same corpus does not count twice.
+    glossary imported and then rebuilt from the same corpus does not count twice. The mean
+    is rounded as the extractor rounds (4 places), not shown as 0.8972000000000001.
     """
     ordered = sorted(contributions, key=lambda c: c[0])
     own = [c for c in ordered if c[0] != IMPORTED_CORPUS] or ordered
     frequency = sum(f for _, f, _ in own)
     if frequency:
-        return frequency, sum(f * c for _, f, c in own) / frequency
+        return frequency, round(sum(f * c for _, f, c in own) / frequency, 4)
     return frequency, max((c for _, _, c in own), default=0.0)
 
 
