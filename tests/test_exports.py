@@ -105,6 +105,38 @@ def test_glossary_tmx_tells_two_translations_of_one_sentence_apart(store: Store)
     assert told is not None and told.get(XML_LANG) == "zh-CN"
 
 
+def test_tmx_tags_each_chinese_segment_by_its_own_script(store: Store) -> None:
+    """A store with a traditional corpus and a simplified one: the simplified segments were
+    all tagged zh-Hant, the script of the first 200 pairs."""
+    record_pairs(
+        store,
+        [
+            PairRecord("001", "003", (0,), (0,), "穩崗返還補貼發放。", "Subsidies were paid.", 0.9),
+            PairRecord("001", "003", (1,), (1,), "離岸人民幣市場擴大。", "The market grew.", 0.9),
+        ],
+        corpus_id="hkma",
+    )
+    record_pairs(
+        store,
+        [PairRecord("004", "000", (3,), (4,), "落实减负稳岗政策。", "Stabilized jobs.", 0.8)],
+        corpus_id="seeds",
+    )
+    root = ET.fromstring(export(store, "tmx"))
+    units = root.findall("body/tu")
+    tagged = [(u.get("tuid"), [t.get(XML_LANG) for t in u.iter("tuv")]) for u in units]
+    assert tagged == [
+        ("001:0/003:0", ["zh-Hant", "en"]),
+        ("001:1/003:1", ["zh-Hant", "en"]),
+        ("004:3/000:4", ["zh-Hans", "en"]),
+    ]
+    header = root.find("header")
+    assert header is not None and header.get("srclang") == "zh-Hant"  # most units' tag
+    assert [u.get("srclang") for u in units] == [None, None, "zh-Hans"]  # the odd one says
+    told = ET.fromstring(export(store, "tmx", zh_lang="zh-TW"))
+    assert [t.get(XML_LANG) for t in told.iter("tuv")] == ["zh-TW", "en"] * 3
+    assert [u.get("srclang") for u in told.iter("tu")] == [None] * 3
+
+
 def test_export_dispatch(store: Store) -> None:
     assert export(store, "csv").startswith(b"\xef\xbb\xbf")
     assert export(store, "tbx").startswith(b"<?xml")
