@@ -12,8 +12,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from glossary.errors import ImportFormatError
-from glossary.formats.importing import import_glossary, load_seed_terms
-from glossary.formats.spreadsheet import CSV_HEADER, guard, to_csv, to_xlsx, unguard
+from glossary.formats.importing import REQUIRED_COLUMNS, import_glossary, load_seed_terms
+from glossary.formats.spreadsheet import (
+    CSV_HEADER,
+    guard,
+    read_xlsx,
+    to_csv,
+    to_xlsx,
+    unguard,
+)
 from glossary.store.editing import review, review_history
 from glossary.store.engine import Store, open_store
 from glossary.store.lookups import list_terms, lookup
@@ -102,6 +109,28 @@ def test_an_exported_file_saved_unchanged_changes_nothing(store: Store) -> None:
     assert snapshot(store) == before
     assert _status(store, "稳岗", "post-retention") == ("proposed", None)
     assert len(review_history(store, zh="稳岗")) == history
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_rows_end_with_the_definition_and_the_origin(store: Store, fmt: str) -> None:
+    """Neither was exported: a curated or imported definition did not reach the file, and
+    curated rows could not be told from extracted ones."""
+    hand_made = "zh,en,status,definition\r\n六稳,six stabilities,admitted,稳就业、稳金融等六项\r\n"
+    import_glossary(store, hand_made.encode(), fmt="csv", reviewer="ana")
+    exported = to_csv(list_terms(store)) if fmt == "csv" else to_xlsx(list_terms(store))
+    if fmt == "csv":
+        records = list(csv.reader(io.StringIO(exported.decode("utf-8-sig"), newline="")))
+    else:
+        records = read_xlsx(exported, source="g.xlsx")
+    assert tuple(records[0][-2:]) == ("definition", "origin") == CSV_HEADER[-2:]
+    assert set(REQUIRED_COLUMNS) <= set(records[0])
+    rows = {(r[0], r[1]): dict(zip(records[0], r, strict=True)) for r in records[1:]}
+    stab = rows[("稳岗", "stabilize jobs")]
+    assert stab["definition"].startswith("稳岗 = keeping people in their jobs")  # curated
+    assert rows[("稳岗", "post-retention")]["definition"] == stab["definition"]  # each row
+    assert (stab["origin"], rows[("稳岗", "post-retention")]["origin"]) == ("curated", "extracted")
+    six = rows[("六稳", "six stabilities")]
+    assert (six["definition"], six["origin"]) == ("稳就业、稳金融等六项", "imported")
 
 
 def test_a_stale_untouched_row_does_not_revert_a_newer_review(store: Store) -> None:

@@ -1,7 +1,9 @@
 """Reading a reviewed glossary back in (CSV, XLSX or TBX), all or nothing.
 
 A spreadsheet file is the CSV/XLSX export (BOM optional) or any table with at least
-``zh,en,status`` (``definition`` is also read). Every row is checked before anything is
+``zh,en,status`` (``definition`` is also read). Other columns are ignored: the export's
+informational ones (``sources``, ``reviewed_by``, ``reviewed_at``, ``origin``) and any a
+person added. Every row is checked before anything is
 written, and every problem is reported at once with its row number (the header is row 1,
 as a spreadsheet numbers it). Rows of an export carry their entry's ``revision``, so an
 unchanged row is a no-op and a row whose entry changed in the store since the export is a
@@ -38,6 +40,7 @@ OPTIONAL_COLUMNS = (
     "reviewed_by",
     "reviewed_at",
     "revision",
+    "origin",
 )
 IMPORT_FORMATS = ("csv", "xlsx", "tbx")
 #: The largest count an INTEGER column holds on every supported database (PostgreSQL's 32 bits).

@@ -10,6 +10,9 @@
   text round-trips exactly.
 - Each row carries its entry's ``revision`` (``glossary.store.revisions``), which makes a
   re-import change only what a person changed.
+- The last two columns are the term's ``definition`` (on each of its rows, as ``zh`` is) and
+  the equivalent's ``origin`` (``extracted``, ``curated``, ``imported``, …). Import reads the
+  definition; the origin, like ``sources`` and the reviewer, is there to read and ignored.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ CSV_HEADER = (
     "reviewed_by",
     "reviewed_at",
     "revision",
+    "definition",
+    "origin",
 )
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _DIGITS = 4
@@ -64,6 +69,8 @@ def rows(terms: Iterable[TermView]) -> Iterator[tuple[str | int | float, ...]]:
                 eq.reviewed_by or "",
                 eq.reviewed_at.strftime("%Y-%m-%dT%H:%M:%SZ") if eq.reviewed_at else "",
                 revision(_decision(term, eq)),
+                term.definition,
+                eq.origin,
             )
 
 
