@@ -7,16 +7,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from glossary.errors import InvalidField
 from glossary.formats.exports import export, parse_statuses
 from glossary.formats.omegat import to_omegat_tsv
-from glossary.formats.spreadsheet import CSV_HEADER, to_csv
+from glossary.formats.spreadsheet import CSV_HEADER, read_xlsx, to_csv
 from glossary.formats.tmx import to_tmx
 from glossary.store.concordance import list_pairs
 from glossary.store.engine import Store
 from glossary.store.lookups import list_terms
+from glossary.store.models import Equivalent
 from glossary.store.recording import record_documents, record_pairs
+from glossary.store.validation import CONTROL
 from glossary.store.views import DocumentRecord, PairRecord, TermView
 from tests.store_helpers import exported_store
 
@@ -135,6 +138,30 @@ def test_tmx_tags_each_chinese_segment_by_its_own_script(store: Store) -> None:
     told = ET.fromstring(export(store, "tmx", zh_lang="zh-TW"))
     assert [t.get(XML_LANG) for t in told.iter("tuv")] == ["zh-TW", "en"] * 3
     assert [u.get("srclang") for u in told.iter("tu")] == [None] * 3
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "tsv", "tbx", "tbx3", "tmx"])
+def test_every_export_removes_stored_control_characters(store: Store, fmt: str) -> None:
+    """As a store from before they were refused may hold them: the TSV kept a NUL, BEL and
+    ESC (and made NEL a space), the CSV kept all four, the XML formats dropped all but NEL."""
+    with store.writing() as session:
+        row = session.scalars(select(Equivalent).where(Equivalent.en == "stabilize jobs")).one()
+        row.en, row.note = "stabilize\x07 jobs\x00", "kept\x1b\x85 jobs"
+    record_pairs(
+        store,
+        [PairRecord("004", "000", (3,), (4,), "落实\x00稳岗。", "Stabilized\x9f jobs.", 0.8)],
+        corpus_id="seeds",
+    )
+    data = export(store, fmt)
+    if fmt == "xlsx":
+        text = "\n".join("\t".join(row) for row in read_xlsx(data, source="g.xlsx"))
+    else:
+        text = data.decode("utf-8-sig")
+    assert not CONTROL.search(text)
+    if fmt == "tmx":
+        assert "落实稳岗。" in text and "Stabilized jobs." in text
+    else:
+        assert "stabilize jobs" in text and "kept jobs" in text
 
 
 def test_export_dispatch(store: Store) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from glossary.errors import ImportFormatError
 from glossary.formats.importing import REQUIRED_COLUMNS, import_glossary, load_seed_terms
@@ -25,6 +26,7 @@ from glossary.store.editing import review, review_history
 from glossary.store.engine import Store, open_store
 from glossary.store.lookups import list_terms, lookup
 from glossary.store.merging import merge_entries
+from glossary.store.models import Equivalent, Term
 from glossary.types import Status
 from tests.store_helpers import entry, snapshot
 
@@ -131,6 +133,40 @@ def test_rows_end_with_the_definition_and_the_origin(store: Store, fmt: str) -> 
     assert (stab["origin"], rows[("稳岗", "post-retention")]["origin"]) == ("curated", "extracted")
     six = rows[("六稳", "six stabilities")]
     assert (six["definition"], six["origin"]) == ("稳就业、稳金融等六项", "imported")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_untouched_export_of_stored_control_characters_changes_nothing(
+    store: Store, fmt: str
+) -> None:
+    """An earlier store could hold them, and the exports now remove them. The XLSX already
+    did, and its cleaned wording came back as a second equivalent; the CSV, which kept them,
+    must still come back as a no-op."""
+    with store.writing() as session:
+        row = session.scalars(select(Equivalent).where(Equivalent.en == "stabilize jobs")).one()
+        row.en, row.note = "stabilize\x00 jobs", "kept\x07 as is"
+        term = session.scalars(select(Term).where(Term.zh == "稳岗")).one()
+        term.definition = "keeping\x1b jobs"
+    data = to_csv(list_terms(store)) if fmt == "csv" else to_xlsx(list_terms(store))
+    before = snapshot(store)
+    report = import_glossary(store, data, fmt=fmt, reviewer="csv import")
+    assert (report.equivalents_added, report.equivalents_changed, report.conflicts) == (0, 0, ())
+    assert report.unchanged == report.rows
+    assert snapshot(store) == before
+
+
+def test_an_edited_row_of_a_stored_control_character_decides_the_stored_equivalent(
+    store: Store,
+) -> None:
+    with store.writing() as session:
+        row = session.scalars(select(Equivalent).where(Equivalent.en == "post-retention")).one()
+        row.en = "post-\x07retention"
+    rows = _rows(to_csv(list_terms(store)))
+    [edited] = [r for r in rows if r["en"] == "post-retention"]
+    edited["status"] = "admitted"
+    report = import_glossary(store, _csv(rows), fmt="csv", reviewer="bo")
+    assert (report.equivalents_added, report.equivalents_changed) == (0, 1)
+    assert _status(store, "稳岗", "post-\x07retention") == ("admitted", "bo")
 
 
 def test_a_stale_untouched_row_does_not_revert_a_newer_review(store: Store) -> None:

@@ -7,7 +7,8 @@ manifest gave them, its title and date; ``creationdate`` is the later article's 
 Each Chinese segment is tagged ``zh-Hans``/``zh-Hant`` by its own script, as the TBX export
 tags each term (a store may hold a simplified corpus and a traditional one), unless the run
 names a tag; the header's ``srclang`` is the tag most segments have, and a unit tagged
-otherwise names its own.
+otherwise names its own. Text is written as ``glossary.formats.text.export_text`` gives it
+(control characters removed, as in every export).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datetime import date
 
 from align.langtags import EN_TAG, zh_tag
 from align.writers import TmxUnit, tmx_document
+from glossary.formats.text import export_text
 from glossary.store.views import DocumentRecord, PairView
 
 
@@ -27,8 +29,8 @@ def to_tmx(pairs: Sequence[PairView], *, zh_lang: str | None = None) -> str:
     units = [
         TmxUnit(
             tuid=f"{p.pair.doc_zh}:{_ids(p.pair.zh_ids)}/{p.pair.doc_en}:{_ids(p.pair.en_ids)}",
-            src_text=p.pair.zh_text,
-            tgt_text=p.pair.en_text,
+            src_text=export_text(p.pair.zh_text),
+            tgt_text=export_text(p.pair.en_text),
             score=p.pair.score,
             creationdate=_creation(p.zh_doc, p.en_doc),
             src_props=_props(p.pair.doc_zh, p.zh_doc),
@@ -51,7 +53,7 @@ def _props(doc_id: str, doc: DocumentRecord | None) -> tuple[tuple[str, str], ..
         props.append(("x-title", doc.title))
     if doc is not None and doc.date:
         props.append(("x-date", doc.date))
-    return tuple(props)
+    return tuple((kind, export_text(value)) for kind, value in props)
 
 
 def _creation(*docs: DocumentRecord | None) -> str | None:
