@@ -81,7 +81,9 @@ class TmxUnit:
 
     ``props`` are ``(type, value)`` pairs written as ``<prop>`` on the unit; ``src_props`` and
     ``tgt_props`` go on each side's ``<tuv>`` (the source document of that side, say).
-    ``creationdate`` is in TMX's ``YYYYMMDDThhmmssZ`` form.
+    ``creationdate`` is in TMX's ``YYYYMMDDThhmmssZ`` form. ``src_code`` is this unit's
+    source language where it may differ from the document's (a store holding simplified and
+    traditional articles); the unit then names it as its ``srclang``.
     """
 
     tuid: str
@@ -92,6 +94,7 @@ class TmxUnit:
     props: tuple[tuple[str, str], ...] = ()
     src_props: tuple[tuple[str, str], ...] = ()
     tgt_props: tuple[tuple[str, str], ...] = ()
+    src_code: str | None = None
 
 
 def lang_code(document: Document, zh_lang: str | None = None) -> str:
@@ -128,7 +131,8 @@ def tmx_document(
     """The one TMX writer: every header attribute the 1.4b specification requires.
 
     The score goes in a ``<prop type="x-score">`` so a CAT tool or a later filter can drop
-    weak pairs.
+    weak pairs. A unit whose own ``src_code`` differs from the header's source language
+    carries it as its ``srclang``, so its source ``<tuv>`` is still found by its tag.
     """
     allowed = (src_code, tgt_code, "*all*")
     header_lang = src_code if srclang is None else srclang
@@ -153,7 +157,10 @@ def tmx_document(
     )
     body = ET.SubElement(root, "body")
     for unit in units:
+        unit_src = unit.src_code or src_code
         attributes = {"tuid": unit.tuid}
+        if unit_src != src_code and header_lang == src_code:
+            attributes["srclang"] = unit_src
         if unit.creationdate:
             attributes["creationdate"] = unit.creationdate
         tu = ET.SubElement(body, "tu", attributes)
@@ -162,7 +169,7 @@ def tmx_document(
         for kind, value in unit.props:
             ET.SubElement(tu, "prop", type=kind).text = xml_text(value)
         sides = (
-            (src_code, unit.src_text, unit.src_props),
+            (unit_src, unit.src_text, unit.src_props),
             (tgt_code, unit.tgt_text, unit.tgt_props),
         )
         for code, text, props in sides:

@@ -7,16 +7,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from glossary.errors import InvalidField
 from glossary.formats.exports import export, parse_statuses
 from glossary.formats.omegat import to_omegat_tsv
-from glossary.formats.spreadsheet import CSV_HEADER, to_csv
+from glossary.formats.spreadsheet import CSV_HEADER, read_xlsx, to_csv
 from glossary.formats.tmx import to_tmx
 from glossary.store.concordance import list_pairs
 from glossary.store.engine import Store
 from glossary.store.lookups import list_terms
+from glossary.store.models import Equivalent
 from glossary.store.recording import record_documents, record_pairs
+from glossary.store.validation import CONTROL
 from glossary.store.views import DocumentRecord, PairRecord, TermView
 from tests.store_helpers import exported_store
 
@@ -103,6 +106,62 @@ def test_glossary_tmx_tells_two_translations_of_one_sentence_apart(store: Store)
     assert zh_tuv is not None and zh_tuv.findtext("prop[@type='x-title']") == "就业报告"
     told = ET.fromstring(export(store, "tmx", zh_lang="zh-CN")).find("body/tu/tuv")
     assert told is not None and told.get(XML_LANG) == "zh-CN"
+
+
+def test_tmx_tags_each_chinese_segment_by_its_own_script(store: Store) -> None:
+    """A store with a traditional corpus and a simplified one: the simplified segments were
+    all tagged zh-Hant, the script of the first 200 pairs."""
+    record_pairs(
+        store,
+        [
+            PairRecord("001", "003", (0,), (0,), "穩崗返還補貼發放。", "Subsidies were paid.", 0.9),
+            PairRecord("001", "003", (1,), (1,), "離岸人民幣市場擴大。", "The market grew.", 0.9),
+        ],
+        corpus_id="hkma",
+    )
+    record_pairs(
+        store,
+        [PairRecord("004", "000", (3,), (4,), "落实减负稳岗政策。", "Stabilized jobs.", 0.8)],
+        corpus_id="seeds",
+    )
+    root = ET.fromstring(export(store, "tmx"))
+    units = root.findall("body/tu")
+    tagged = [(u.get("tuid"), [t.get(XML_LANG) for t in u.iter("tuv")]) for u in units]
+    assert tagged == [
+        ("001:0/003:0", ["zh-Hant", "en"]),
+        ("001:1/003:1", ["zh-Hant", "en"]),
+        ("004:3/000:4", ["zh-Hans", "en"]),
+    ]
+    header = root.find("header")
+    assert header is not None and header.get("srclang") == "zh-Hant"  # most units' tag
+    assert [u.get("srclang") for u in units] == [None, None, "zh-Hans"]  # the odd one says
+    told = ET.fromstring(export(store, "tmx", zh_lang="zh-TW"))
+    assert [t.get(XML_LANG) for t in told.iter("tuv")] == ["zh-TW", "en"] * 3
+    assert [u.get("srclang") for u in told.iter("tu")] == [None] * 3
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "tsv", "tbx", "tbx3", "tmx"])
+def test_every_export_removes_stored_control_characters(store: Store, fmt: str) -> None:
+    """As a store from before they were refused may hold them: the TSV kept a NUL, BEL and
+    ESC (and made NEL a space), the CSV kept all four, the XML formats dropped all but NEL."""
+    with store.writing() as session:
+        row = session.scalars(select(Equivalent).where(Equivalent.en == "stabilize jobs")).one()
+        row.en, row.note = "stabilize\x07 jobs\x00", "kept\x1b\x85 jobs"
+    record_pairs(
+        store,
+        [PairRecord("004", "000", (3,), (4,), "落实\x00稳岗。", "Stabilized\x9f jobs.", 0.8)],
+        corpus_id="seeds",
+    )
+    data = export(store, fmt)
+    if fmt == "xlsx":
+        text = "\n".join("\t".join(row) for row in read_xlsx(data, source="g.xlsx"))
+    else:
+        text = data.decode("utf-8-sig")
+    assert not CONTROL.search(text)
+    if fmt == "tmx":
+        assert "落实稳岗。" in text and "Stabilized jobs." in text
+    else:
+        assert "stabilize jobs" in text and "kept jobs" in text
 
 
 def test_export_dispatch(store: Store) -> None:

@@ -10,14 +10,23 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from glossary.errors import ImportFormatError
-from glossary.formats.importing import import_glossary, load_seed_terms
-from glossary.formats.spreadsheet import CSV_HEADER, guard, to_csv, to_xlsx, unguard
+from glossary.formats.importing import REQUIRED_COLUMNS, import_glossary, load_seed_terms
+from glossary.formats.spreadsheet import (
+    CSV_HEADER,
+    guard,
+    read_xlsx,
+    to_csv,
+    to_xlsx,
+    unguard,
+)
 from glossary.store.editing import review, review_history
 from glossary.store.engine import Store, open_store
 from glossary.store.lookups import list_terms, lookup
 from glossary.store.merging import merge_entries
+from glossary.store.models import Equivalent, Term
 from glossary.types import Status
 from tests.store_helpers import entry, snapshot
 
@@ -102,6 +111,62 @@ def test_an_exported_file_saved_unchanged_changes_nothing(store: Store) -> None:
     assert snapshot(store) == before
     assert _status(store, "稳岗", "post-retention") == ("proposed", None)
     assert len(review_history(store, zh="稳岗")) == history
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_rows_end_with_the_definition_and_the_origin(store: Store, fmt: str) -> None:
+    """Neither was exported: a curated or imported definition did not reach the file, and
+    curated rows could not be told from extracted ones."""
+    hand_made = "zh,en,status,definition\r\n六稳,six stabilities,admitted,稳就业、稳金融等六项\r\n"
+    import_glossary(store, hand_made.encode(), fmt="csv", reviewer="ana")
+    exported = to_csv(list_terms(store)) if fmt == "csv" else to_xlsx(list_terms(store))
+    if fmt == "csv":
+        records = list(csv.reader(io.StringIO(exported.decode("utf-8-sig"), newline="")))
+    else:
+        records = read_xlsx(exported, source="g.xlsx")
+    assert tuple(records[0][-2:]) == ("definition", "origin") == CSV_HEADER[-2:]
+    assert set(REQUIRED_COLUMNS) <= set(records[0])
+    rows = {(r[0], r[1]): dict(zip(records[0], r, strict=True)) for r in records[1:]}
+    stab = rows[("稳岗", "stabilize jobs")]
+    assert stab["definition"].startswith("稳岗 = keeping people in their jobs")  # curated
+    assert rows[("稳岗", "post-retention")]["definition"] == stab["definition"]  # each row
+    assert (stab["origin"], rows[("稳岗", "post-retention")]["origin"]) == ("curated", "extracted")
+    six = rows[("六稳", "six stabilities")]
+    assert (six["definition"], six["origin"]) == ("稳就业、稳金融等六项", "imported")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_untouched_export_of_stored_control_characters_changes_nothing(
+    store: Store, fmt: str
+) -> None:
+    """An earlier store could hold them, and the exports now remove them. The XLSX already
+    did, and its cleaned wording came back as a second equivalent; the CSV, which kept them,
+    must still come back as a no-op."""
+    with store.writing() as session:
+        row = session.scalars(select(Equivalent).where(Equivalent.en == "stabilize jobs")).one()
+        row.en, row.note = "stabilize\x00 jobs", "kept\x07 as is"
+        term = session.scalars(select(Term).where(Term.zh == "稳岗")).one()
+        term.definition = "keeping\x1b jobs"
+    data = to_csv(list_terms(store)) if fmt == "csv" else to_xlsx(list_terms(store))
+    before = snapshot(store)
+    report = import_glossary(store, data, fmt=fmt, reviewer="csv import")
+    assert (report.equivalents_added, report.equivalents_changed, report.conflicts) == (0, 0, ())
+    assert report.unchanged == report.rows
+    assert snapshot(store) == before
+
+
+def test_an_edited_row_of_a_stored_control_character_decides_the_stored_equivalent(
+    store: Store,
+) -> None:
+    with store.writing() as session:
+        row = session.scalars(select(Equivalent).where(Equivalent.en == "post-retention")).one()
+        row.en = "post-\x07retention"
+    rows = _rows(to_csv(list_terms(store)))
+    [edited] = [r for r in rows if r["en"] == "post-retention"]
+    edited["status"] = "admitted"
+    report = import_glossary(store, _csv(rows), fmt="csv", reviewer="bo")
+    assert (report.equivalents_added, report.equivalents_changed) == (0, 1)
+    assert _status(store, "稳岗", "post-\x07retention") == ("admitted", "bo")
 
 
 def test_a_stale_untouched_row_does_not_revert_a_newer_review(store: Store) -> None:

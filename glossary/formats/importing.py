@@ -1,7 +1,9 @@
 """Reading a reviewed glossary back in (CSV, XLSX or TBX), all or nothing.
 
 A spreadsheet file is the CSV/XLSX export (BOM optional) or any table with at least
-``zh,en,status`` (``definition`` is also read). Every row is checked before anything is
+``zh,en,status`` (``definition`` is also read). Other columns are ignored: the export's
+informational ones (``sources``, ``reviewed_by``, ``reviewed_at``, ``origin``) and any a
+person added. Every row is checked before anything is
 written, and every problem is reported at once with its row number (the header is row 1,
 as a spreadsheet numbers it). Rows of an export carry their entry's ``revision``, so an
 unchanged row is a no-op and a row whose entry changed in the store since the export is a
@@ -13,18 +15,22 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
+
+from sqlalchemy import select
 
 from align.reading import decode_bytes, read_file
 from glossary.corpus import SEED_TERMS
 from glossary.errors import ImportFormatError, InvalidField, InvalidStatus
 from glossary.formats.spreadsheet import read_xlsx, unguard
-from glossary.store.engine import Store
-from glossary.store.models import MAX_EN_CHARS, MAX_ZH_CHARS
+from glossary.formats.text import export_text
+from glossary.store.engine import CHUNK, Store
+from glossary.store.models import MAX_EN_CHARS, MAX_ZH_CHARS, Equivalent, Term
 from glossary.store.reviewing import Decider, ReviewedRow, apply_reviewed_rows
 from glossary.store.revisions import TOKEN
-from glossary.store.validation import check_status, clean_text
+from glossary.store.validation import CONTROL, check_status, clean_text
 from glossary.store.views import ImportReport
 from glossary.types import Status
 
@@ -38,6 +44,7 @@ OPTIONAL_COLUMNS = (
     "reviewed_by",
     "reviewed_at",
     "revision",
+    "origin",
 )
 IMPORT_FORMATS = ("csv", "xlsx", "tbx")
 #: The largest count an INTEGER column holds on every supported database (PostgreSQL's 32 bits).
@@ -117,8 +124,36 @@ def import_glossary(
             f"unknown import format {fmt!r}; use one of: {', '.join(IMPORT_FORMATS)}"
         )
     return apply_reviewed_rows(
-        store, rows, decider=Decider(reviewer=reviewer, source=source, origin="imported")
+        store,
+        _as_stored(store, rows),
+        decider=Decider(reviewer=reviewer, source=source, origin="imported"),
     )
+
+
+def _as_stored(store: Store, rows: list[ReviewedRow]) -> list[ReviewedRow]:
+    """``rows``, a wording as the exports write a stored one (control characters removed)
+    put back as stored.
+
+    A store from before control characters were refused may hold a wording with one; the
+    exports remove them (``glossary.formats.text``), so without this an untouched exported
+    row would come back as a second, cleaned equivalent instead of a no-op.
+    """
+    exact: set[tuple[str, str]] = set()
+    written: dict[tuple[str, str], str] = {}
+    with store.reading() as session:
+        for start in range(0, len(rows), CHUNK):
+            zhs = {row.zh for row in rows[start : start + CHUNK]}
+            query = select(Term.zh, Equivalent.en).join(Equivalent.term).where(Term.zh.in_(zhs))
+            for zh, en in session.execute(query):
+                exact.add((zh, en))
+                if CONTROL.search(en):
+                    written.setdefault((zh, clean_text(export_text(en))), en)
+    return [
+        replace(row, en=written[(row.zh, row.en)])
+        if (row.zh, row.en) not in exact and (row.zh, row.en) in written
+        else row
+        for row in rows
+    ]
 
 
 def import_glossary_file(

@@ -4,7 +4,8 @@ OmegaT reads a tab-separated glossary only by its name: ``*.txt`` and ``*.utf8``
 ``*.tab`` in the system encoding (GBK on a Chinese Windows), ``*.tsv`` not at all. The
 download is named ``glossary.txt`` for that reason. Rejected equivalents are left out
 (OmegaT would offer them for insertion); deprecated ones stay, their comment says not to
-use them.
+use them. Text is written as ``glossary.formats.text.export_text`` gives it (control
+characters removed, as in every export), then tabs and line breaks become spaces.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from collections.abc import Iterable
 
 import regex
 
+from glossary.formats.text import export_text
 from glossary.store.views import EquivalentView, TermView
 
-_TSV_BREAK = regex.compile(r"[\t\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
+# What is left of a line break or cell break once export_text removed the control characters.
+_TSV_BREAK = regex.compile(r"[\t\r\n\u2028\u2029]+")
 
 
 def to_omegat_tsv(terms: Iterable[TermView]) -> str:
@@ -26,7 +29,9 @@ def to_omegat_tsv(terms: Iterable[TermView]) -> str:
             if eq.status == "rejected":
                 continue
             cells = (term.zh, eq.en, _comment(eq))
-            lines.append("\t".join(_TSV_BREAK.sub(" ", cell).strip() for cell in cells))
+            lines.append(
+                "\t".join(_TSV_BREAK.sub(" ", export_text(cell)).strip() for cell in cells)
+            )
     return "".join(line + "\n" for line in lines)
 
 

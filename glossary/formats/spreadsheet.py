@@ -10,6 +10,11 @@
   text round-trips exactly.
 - Each row carries its entry's ``revision`` (``glossary.store.revisions``), which makes a
   re-import change only what a person changed.
+- The last two columns are the term's ``definition`` (on each of its rows, as ``zh`` is) and
+  the equivalent's ``origin`` (``extracted``, ``curated``, ``imported``, …). Import reads the
+  definition; the origin, like ``sources`` and the reviewer, is there to read and ignored.
+- Text is written as ``glossary.formats.text.export_text`` gives it: control characters
+  removed, as in every export.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 
-from align.writers import xml_text
+from glossary.formats.text import export_text
 from glossary.store.revisions import Decision, revision
 from glossary.store.views import EquivalentView, TermView
 
@@ -33,6 +38,8 @@ CSV_HEADER = (
     "reviewed_by",
     "reviewed_at",
     "revision",
+    "definition",
+    "origin",
 )
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _DIGITS = 4
@@ -52,18 +59,25 @@ def rows(terms: Iterable[TermView]) -> Iterator[tuple[str | int | float, ...]]:
     """The header, then one row per equivalent; text cells unguarded, figures as numbers."""
     yield CSV_HEADER
     for term in terms:
+        zh, definition = export_text(term.zh), export_text(term.definition)
         for eq in term.equivalents:
+            en, note = export_text(eq.en), export_text(eq.note)
             yield (
-                term.zh,
-                eq.en,
+                zh,
+                en,
                 eq.status,
                 eq.frequency,
                 round(eq.confidence, _DIGITS),
-                eq.note,
-                ";".join(eq.sources),
-                eq.reviewed_by or "",
+                note,
+                ";".join(map(export_text, eq.sources)),
+                export_text(eq.reviewed_by or ""),
                 eq.reviewed_at.strftime("%Y-%m-%dT%H:%M:%SZ") if eq.reviewed_at else "",
-                revision(_decision(term, eq)),
+                # Of the stored wording (import maps the written one back to it) and of the
+                # note as written, so an untouched row comes back as unedited even where
+                # the stored wording or note held a control character.
+                revision(_decision(term, eq, note)),
+                definition,
+                eq.origin,
             )
 
 
@@ -87,7 +101,7 @@ def to_xlsx(terms: Iterable[TermView]) -> bytes:
         for column, value in enumerate(row, start=1):
             cell = sheet.cell(row=number, column=column)
             if isinstance(value, str):
-                cell.value = xml_text(value)  # a sheet is XML: control characters cannot be
+                cell.value = value  # rows() removed the control characters XML cannot hold
                 cell.data_type = "s"  # openpyxl would make "=..." a formula
             else:
                 cell.value = value
@@ -131,12 +145,12 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _decision(term: TermView, eq: EquivalentView) -> Decision:
+def _decision(term: TermView, eq: EquivalentView, note: str) -> Decision:
     return Decision(
         zh=term.zh,
         en=eq.en,
         status=eq.status,
-        note=eq.note,
+        note=note,
         reviewed_by=eq.reviewed_by,
         reviewed_at=eq.reviewed_at,
     )

@@ -13,7 +13,8 @@ admitted, deprecated and superseded; "proposed" (not yet reviewed) has no TBX va
 gets no status and a note saying so; "rejected" renderings are mistakes rather than terms
 of the concept, so they are not exported (superseded means "formerly valid", which they
 never were). Chinese is tagged ``zh-Hans``/``zh-Hant`` by each term's script unless the run
-names a tag.
+names a tag. Text is written as ``glossary.formats.text.export_text`` gives it (control
+characters removed, as in every export).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 import regex
 
 from align.langtags import EN_TAG, XML_LANG, check_zh_tag, zh_tag
-from align.writers import xml_text
+from glossary.formats.text import export_text
 from glossary.store.views import EquivalentView, TermView
 from glossary.types import Status
 
@@ -144,4 +145,4 @@ def _equivalent(sec: ET.Element, eq: EquivalentView) -> None:
 
 
 def _xml(text: str) -> str:
-    return xml_text(text)  # one stray control character would spoil the whole file
+    return export_text(text)  # one stray control character would spoil the whole file
