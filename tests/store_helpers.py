@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text, update
 
 from glossary.errors import StoreConflict
 from glossary.formats.importing import load_seed_terms
@@ -15,8 +15,9 @@ from glossary.store.editing import review
 from glossary.store.engine import Store, open_store
 from glossary.store.lookups import COUNT_LIMIT, lookup, lookup_page
 from glossary.store.merging import merge_entries
-from glossary.store.models import Contribution, Equivalent, Example, Term
+from glossary.store.models import Contribution, Equivalent, Example, SearchKey, Term
 from glossary.store.queries import set_statuses
+from glossary.store.upgrade import upgrade
 from glossary.types import Equivalent as Extracted
 from glossary.types import Example as ExtractedExample
 from glossary.types import Span, TermEntry
@@ -243,3 +244,96 @@ def check_pages_are_slices_of_one_order(store: Store) -> None:
         assert paged == [(v.id, v.match) for v in whole.items]
         for page in pages:  # a total said to be exact is; one that is not is a lower bound
             assert page.total == whole.total if page.total_exact else page.total < whole.total
+
+
+def _stabilize(frequency: int, doc_en: str = "009") -> TermEntry:
+    """稳岗 as a simplified corpus writes it, rendered "stabilize jobs" ``frequency`` times."""
+    return entry(renderings=(("stabilize jobs", frequency, 0.8, (example(doc_en, 1),)),))
+
+
+def check_scripts_share_one_entry(store: Store) -> None:
+    """Both scripts of a term are one entry, shown in the spelling with more evidence."""
+    merge_entries(store, [entry("穩崗")], corpus_id="hk")  # 2 + 1 sentence pairs, traditional
+    merge_entries(store, [_stabilize(5)], corpus_id="cn")
+    [view] = lookup(store, "穩崗")
+    assert (view.zh, view.match, view.matched) == ("稳岗", "script", "稳岗")
+    assert [(eq.en, eq.frequency) for eq in view.equivalents] == [
+        ("stabilize jobs", 7),
+        ("post-retention", 1),
+    ]
+    [same] = lookup(store, "稳岗")
+    assert (same.id, same.match) == (view.id, "exact")
+    # a rebuild replaces its corpus's vote with its figures: 3 traditional against 1
+    merge_entries(store, [_stabilize(1)], corpus_id="cn")
+    [view] = lookup(store, "稳岗")
+    assert (view.id, view.zh, view.match, view.matched) == (same.id, "穩崗", "script", "穩崗")
+    with store.reading() as session:
+        [term] = session.scalars(select(Term))
+        assert (term.zh, term.simplified) == ("穩崗", "稳岗")
+        keys = session.scalars(select(SearchKey.key).where(SearchKey.term_id == term.id))
+        assert list(keys) == ["崗"]  # the suffixes of the spelling shown
+        spellings = session.execute(
+            select(Contribution.corpus_id, Contribution.zh).order_by(Contribution.corpus_id)
+        )
+        assert sorted(set(spellings)) == [("cn", "稳岗"), ("hk", "穩崗")]
+
+
+def legacy_spellings(store: Store) -> None:
+    """Turn a current store into one written before terms were matched across scripts."""
+    with store.engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.execute(text("DROP INDEX ix_term_simplified"))
+        connection.execute(text("ALTER TABLE term DROP COLUMN simplified"))
+        connection.execute(text("ALTER TABLE contribution DROP COLUMN zh"))
+
+
+def check_older_store_with_both_spellings(store: Store) -> None:
+    """An older store holding both spellings as two entries: upgraded in place, both found
+    in either script, and merged again by the next merge of their corpora."""
+    merge_entries(store, [entry("穩崗"), entry("一生一困")], corpus_id="hk")
+    merge_entries(store, [entry("作為")], corpus_id="tw")
+    with store.writing() as session:  # as an older version matched terms: by spelling
+        session.execute(update(Term).values(simplified=Term.zh))
+    as_ = entry("作为", renderings=(("as", 9, 0.5, (example("009", 2),)),))
+    merge_entries(store, [_stabilize(5), as_], corpus_id="cn")
+    legacy_spellings(store)
+    upgrade(store.engine)
+    with store.reading() as session:
+        terms = session.execute(select(Term.zh, Term.simplified).order_by(Term.id))
+        assert list(terms) == [
+            ("穩崗", "稳岗"),
+            ("一生一困", "一生一困"),
+            ("作為", "作为"),
+            ("稳岗", "稳岗"),
+            ("作为", "作为"),
+        ]
+        spellings = session.execute(select(Contribution.corpus_id, Contribution.zh).distinct())
+        assert sorted(spellings) == [("cn", "作为"), ("cn", "稳岗"), ("hk", "一生一困"),
+                                     ("hk", "穩崗"), ("tw", "作為")]  # fmt: skip
+    assert [(v.zh, v.match) for v in lookup(store, "稳岗")] == [
+        ("稳岗", "exact"),
+        ("穩崗", "script"),
+    ]
+    assert [(v.zh, v.match) for v in lookup(store, "穩崗")] == [
+        ("穩崗", "exact"),
+        ("稳岗", "script"),
+    ]
+    review(store, zh="作为", en="as", status="rejected", reviewer="ana")
+    # The next merge of a corpus adds to the older entry; the newer one goes when it is
+    # left with nothing, and stays while a person's decision is on it.
+    merge_entries(store, [_stabilize(5), as_], corpus_id="cn")
+    [view] = lookup(store, "穩崗")
+    assert (view.zh, [(eq.en, eq.frequency) for eq in view.equivalents]) == (
+        "稳岗",  # 5 sentence pairs written so against 3: the spelling the removed one held
+        [("stabilize jobs", 7), ("post-retention", 1)],
+    )
+    found = {
+        v.zh: {eq.en: (eq.status, eq.frequency) for eq in v.equivalents}
+        for v in lookup(store, "作为")
+    }
+    assert found == {
+        # 9 written 作为 against 3, but the other entry holds that spelling
+        "作為": {"as": ("proposed", 9), "stabilize jobs": ("proposed", 2),
+                 "post-retention": ("proposed", 1)},
+        "作为": {"as": ("rejected", 0)},
+    }  # fmt: skip

@@ -30,8 +30,10 @@ from tests.store_helpers import (
     check_concurrent_promotions_leave_one_preferred,
     check_database_refuses_a_second_preferred,
     check_merge_is_idempotent,
+    check_older_store_with_both_spellings,
     check_pages_are_slices_of_one_order,
     check_rebuild_keeps_review,
+    check_scripts_share_one_entry,
     entry,
     snapshot,
 )
@@ -75,6 +77,14 @@ def test_database_refuses_a_second_preferred(store: Store) -> None:
 
 def test_rebuild_keeps_reviewed_decisions(store: Store) -> None:
     check_rebuild_keeps_review(store)
+
+
+def test_scripts_share_one_entry(store: Store) -> None:
+    check_scripts_share_one_entry(store)
+
+
+def test_an_older_store_with_both_spellings_is_upgraded(store: Store) -> None:
+    check_older_store_with_both_spellings(store)
 
 
 def test_crash_mid_merge_leaves_the_store_as_before(

@@ -6,7 +6,8 @@ merge (about 4 s of a 6.8 s merge on one HKMA year); here they go as executemany
 parents first, each INSERT of terms and equivalents returning the new ids under the row's
 natural key so that its children can point at it. Only rows that cannot exist yet come here
 (``merging`` sends the rest through the ORM), so these rows obey the merge's rules by
-construction: a new equivalent is proposed and extracted, with one corpus's figures.
+construction: a new equivalent is proposed and extracted, with one corpus's figures, and a
+new term has one spelling (its entry's), so it shows that one.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import cast
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
+from align.scripts import to_simplified
 from glossary.store.evidence import example_values, totals, unseen_examples
 from glossary.store.models import (
     Base,
@@ -54,7 +56,9 @@ def insert_terms(session: Session, terms: Sequence[NewTerm], corpus: str) -> Ins
     (ids ascend as a flush of the same rows would give them)."""
     if not terms:
         return Inserted(frozenset(), 0)
-    new_terms = [{"zh": t.zh, "termhood": t.termhood} for t in terms]
+    new_terms = [
+        {"zh": t.zh, "simplified": to_simplified(t.zh), "termhood": t.termhood} for t in terms
+    ]
     statement = insert(_table(Term)).returning(Term.id, Term.zh)
     term_ids = {zh: term_id for term_id, zh in session.execute(statement, new_terms)}
     _insert(session, SearchKey, [
@@ -76,25 +80,26 @@ def insert_terms(session: Session, terms: Sequence[NewTerm], corpus: str) -> Ins
         )
         by_key = {(term_id, en): eq_id for eq_id, term_id, en in session.execute(returning, rows)}
     owned = [
-        (by_key[(term_ids[t.zh], en)], en, extracted)
+        (by_key[(term_ids[t.zh], en)], en, extracted, t.zh)
         for t in terms
         for en, extracted in t.equivalents
     ]
     _insert(session, SearchKey, [
-        {"key": key, "equivalent_id": eq_id} for eq_id, en, _ in owned for key in english_keys(en)
+        {"key": key, "equivalent_id": eq_id}
+        for eq_id, en, _, _ in owned for key in english_keys(en)
     ])  # fmt: skip
     _insert(session, Contribution, [
         {"equivalent_id": eq_id, "corpus_id": corpus, "frequency": extracted.frequency,
-         "confidence": extracted.confidence}
-        for eq_id, _, extracted in owned
+         "confidence": extracted.confidence, "zh": zh}
+        for eq_id, _, extracted, zh in owned
     ])  # fmt: skip
     examples = [
         {"equivalent_id": eq_id, **example_values(ex)}
-        for eq_id, _, extracted in owned
+        for eq_id, _, extracted, _ in owned
         for ex in unseen_examples(extracted.examples, set())
     ]
     _insert(session, Example, examples)
-    return Inserted(frozenset(eq_id for eq_id, _, _ in owned), len(examples))
+    return Inserted(frozenset(eq_id for eq_id, _, _, _ in owned), len(examples))
 
 
 def _insert(session: Session, model: type[Base], rows: list[dict[str, object]]) -> None:

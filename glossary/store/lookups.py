@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Executable, select
+from sqlalchemy import Connection, Executable, String, bindparam, select
 
+from align.scripts import to_simplified
 from glossary.errors import TermNotFound
 from glossary.store.engine import CHUNK, Store
 from glossary.store.models import Term
@@ -26,6 +27,13 @@ COUNT_LIMIT = 50
 every match of a short English prefix in a large glossary (thousands) cost 100-300 ms
 a lookup on 100,000 entries; 50 ids more through the same ranked searches cost little."""
 
+_SAME_TERM = (
+    select(Term.id, Term.zh)
+    .where(Term.simplified == bindparam("simplified", type_=String))
+    .order_by(Term.id)
+)
+"""The term a Chinese query names, in either script (built once, as ``tiers`` are)."""
+
 
 def lookup(
     store: Store, query: str, *, limit: int = 20, offset: int = 0, examples: int = 5
@@ -40,14 +48,17 @@ def lookup_page(
     """Terms matching a Chinese or English query, best tier first, and how many match.
 
     Chinese queries search the terms; others search the English equivalents (case
-    folded) and the terms. The query as typed is tried exact, then prefix, then
+    folded) and the terms. A Chinese query first finds the term it names in either
+    script (one entry for both, ``Term.simplified``): ``exact`` as typed, ``script``
+    when stored in the other. The query as typed is then tried exact, then prefix, then
     substring; an English "substring" starts at a word ("stabiliz" finds "job
     stabilization", "ization" does not). Within a tier, shorter and more frequent
     matches come first. Only when the query as typed finds nothing does the search
-    forgive: the other Chinese script, the other English spelling, the other number,
-    then one typo; each result says which tier found it (``match``) and with what form
-    of the query (``matched``). The same searches collect up to ``COUNT_LIMIT`` ids
-    (or the page's end) for the total; past that ``total_exact`` is False.
+    forgive: the other Chinese script (its prefixes and substrings too), the other
+    English spelling, the other number, then one typo; each result says which tier found
+    it (``match``) and with what form of the query (``matched``). The same searches
+    collect up to ``COUNT_LIMIT`` ids (or the page's end) for the total; past that
+    ``total_exact`` is False.
     """
     q = query_text(query, "a Chinese term or an English phrase")
     check_page(limit, offset)
@@ -56,8 +67,9 @@ def lookup_page(
     found: dict[int, tuple[Match, str]] = {}
     with store.reading() as session:
         connection = session.connection()
-        _search(connection, q, chinese=chinese, wanted=reach, found=found, tier=None)
-        if not found:
+        if chinese:
+            _same_term(connection, q, found)
+        if not _search(connection, q, chinese=chinese, wanted=reach, found=found, tier=None):
             _forgive(connection, q, chinese=chinese, wanted=reach, found=found)
         page = list(found)[offset : offset + limit]
         views = {v.id: v for v in term_views(session, page, examples=examples)}
@@ -76,14 +88,17 @@ def _search(
     wanted: int,
     found: dict[int, tuple[Match, str]],
     tier: Match | None,
-) -> None:
-    """Add the exact, prefix and substring matches of ``q`` to ``found`` (labelled ``tier``)."""
+) -> bool:
+    """Add the exact, prefix and substring matches of ``q`` to ``found`` (labelled ``tier``);
+    whether any term matched (one already found included)."""
     params = search_params(q, chinese=chinese)
+    matched = False
     for strict, searches in tiers(chinese=chinese, bounded="hi" in params):
         for search in searches:
-            _read_terms(
+            matched |= _read_terms(
                 connection, search, params, wanted=wanted, found=found, match=(tier or strict, q)
             )
+    return matched
 
 
 def _read_terms(
@@ -94,9 +109,9 @@ def _read_terms(
     wanted: int,
     found: dict[int, tuple[Match, str]],
     match: tuple[Match, str],
-) -> None:
+) -> bool:
     """Add the terms of one search to ``found``, in its order, until ``found`` holds
-    ``wanted`` terms or the search has no more.
+    ``wanted`` terms or the search has no more; whether the search matched any term.
 
     The search's ``n`` counts rows, and one term may take several rows (one per matching
     equivalent): so while ``n`` rows came back and ``found`` still wants terms, the search
@@ -105,14 +120,25 @@ def _read_terms(
     and a term's place and tier do not depend on how many terms a page asks for; a search
     that stops short of ``wanted`` has given all its terms, which keeps the total exact.
     """
-    rows = wanted
+    rows, matched = wanted, False
     while len(found) < wanted:
         ids = connection.execute(search, {**params, "n": rows}).scalars().all()
+        matched = matched or bool(ids)
         for term_id in ids:
             found.setdefault(term_id, match)
         if len(ids) < rows:
-            return
+            break
         rows *= 2
+    return matched
+
+
+def _same_term(connection: Connection, q: str, found: dict[int, tuple[Match, str]]) -> None:
+    """Add the term ``q`` names, whichever script it is stored in, to ``found``; a store
+    written before terms were matched across scripts may hold both spellings, as typed
+    first."""
+    rows = connection.execute(_SAME_TERM, {"simplified": to_simplified(q)}).all()
+    for term_id, zh in sorted(rows, key=lambda row: row[1] != q):
+        found.setdefault(term_id, ("exact", q) if zh == q else ("script", zh))
 
 
 def _forgive(

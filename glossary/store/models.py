@@ -4,6 +4,10 @@ Frequencies are stored per corpus (``Contribution``) and summed, so that merging
 corpus twice replaces its figures instead of doubling them. Term and equivalent text use
 the bytewise "C" collation on PostgreSQL so that ordering and prefix ranges agree with
 SQLite's, and a B-tree index answers prefix searches on both.
+
+A term is one entry whichever script it is written in: ``Term.simplified`` (its
+``align.scripts.to_simplified`` form) is what merges and lookups match on, and ``Term.zh``
+shows the spelling most often written, counted from each corpus's ``Contribution.zh``.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeEngine
 
+from align.scripts import to_simplified
 from glossary.store import fulltext
 from glossary.types import STATUSES
 
@@ -71,6 +76,11 @@ class Term(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     zh: Mapped[str] = mapped_column(_key(MAX_ZH_CHARS), unique=True, index=True)
+    """The term as shown: the spelling with the most evidence (``merging.show_most_written``)."""
+    simplified: Mapped[str] = mapped_column(_key(MAX_ZH_CHARS), index=True)
+    """``to_simplified(zh)``: the same for both scripts of a term, so a merge, a curated list
+    or a lookup in either script finds the one entry. Not unique: a store written before
+    terms were matched across scripts may hold both spellings as two entries."""
     note: Mapped[str] = mapped_column(Text, default="")
     definition: Mapped[str] = mapped_column(Text, default="")
     termhood: Mapped[float] = mapped_column(Float, default=0.0)
@@ -93,7 +103,7 @@ class Term(Base):
     def create(cls, zh: str, **values: object) -> Term:
         """A new term with its search keys."""
         keys = [SearchKey(key=key) for key in chinese_keys(zh)]
-        return cls(zh=zh, search_keys=keys, **values)
+        return cls(zh=zh, simplified=to_simplified(zh), search_keys=keys, **values)
 
 
 class Equivalent(Base):
@@ -212,6 +222,10 @@ class Contribution(Base):
     corpus_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     frequency: Mapped[int] = mapped_column(Integer)
     confidence: Mapped[float] = mapped_column(Float)
+    zh: Mapped[str | None] = mapped_column(_key(MAX_ZH_CHARS), default=None)
+    """How this corpus wrote the term (traditional or simplified); the term shows the
+    spelling whose contributions have the most frequency. None: imported figures, which
+    do not vote."""
 
     equivalent: Mapped[Equivalent] = relationship(back_populates="contributions")
 
