@@ -129,3 +129,28 @@ def test_unterminated_quote_is_a_format_error() -> None:
 def test_empty_file_is_an_input_error(store: Store) -> None:
     with pytest.raises(InputError, match="empty"):
         import_csv(store, b"", reviewer="ana", source="empty.csv")
+
+
+def test_rows_without_a_revision_that_give_a_term_two_definitions_are_a_conflict(
+    store: Store,
+) -> None:
+    """The later row used to overwrite the earlier one's definition without a word."""
+    merge_entries(store, [entry()], corpus_id="seeds")
+    data = (
+        "zh,en,status,definition\r\n"
+        "稳岗,stabilize jobs,preferred,keeping people in work\r\n"
+        "稳岗,post-retention,rejected,\r\n"  # blank: says nothing
+        "稳岗,job retention,admitted,subsidies for employers\r\n"
+    ).encode()
+    report = import_csv(store, data, reviewer="ana")
+    assert report.conflicts == (
+        "稳岗: the file's rows give 2 different definitions; none was applied "
+        "(change the definition on one row, or the same way on each)",
+    )
+    assert report.equivalents_changed == 3  # the rows' decisions are written
+    [view] = lookup(store, "稳岗")
+    assert view.definition == ""
+    agreed = data.replace(b"subsidies for employers", b"keeping people in work")
+    assert import_csv(store, agreed, reviewer="ana").conflicts == ()
+    [view] = lookup(store, "稳岗")
+    assert view.definition == "keeping people in work"

@@ -8,7 +8,9 @@ written, and every problem is reported at once with its row number (the header i
 as a spreadsheet numbers it). Rows of an export carry their entry's ``revision``, so an
 unchanged row is a no-op and a row whose entry changed in the store since the export is a
 conflict, reported and left alone (``glossary.store.revisions``); the rest is written in
-one transaction. A TBX file (2008 or v3, from any tool) is read by ``glossary.formats.tbx_reader``.
+one transaction. A term's definition, on each of its rows, is decided for the term
+(``glossary.store.reviewing``). A TBX file (2008 or v3, from any tool) is read by
+``glossary.formats.tbx_reader``.
 """
 
 from __future__ import annotations
@@ -230,15 +232,18 @@ def _row(fields: dict[str, str], number: int) -> tuple[ReviewedRow | None, list[
             f"row {number}: revision {revision!r} is not one an export wrote; "
             "leave the revision column as exported (or empty for a new row)"
         )
+    note = unguard(fields["note"]).strip() if "note" in fields else None
+    # Blank is kept: on an exported row it may clear the definition, and a row without a
+    # revision leaves a blank one alone (the term's definition may be on another row).
+    definition = unguard(fields["definition"]).strip() if "definition" in fields else None
     if problems or status is None:
         return None, problems
-    definition = unguard(fields.get("definition", "")).strip()
     row = ReviewedRow(
         zh=zh,
         en=en,
         status=status,
-        note=unguard(fields["note"]).strip() if "note" in fields else None,
-        definition=definition or None,  # blank: the term's definition is on another row
+        note=note,
+        definition=definition,
         frequency=frequency,
         confidence=confidence,
         revision=revision,
