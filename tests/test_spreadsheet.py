@@ -351,3 +351,19 @@ def test_an_export_from_before_revisions_covered_the_definition_still_imports(
     report = import_glossary(store, _csv(rows), fmt="csv", reviewer="bo")
     assert (report.equivalents_changed, report.conflicts) == (1, ())
     assert _definition(store, "稳岗") == "with the status"
+
+
+def test_a_control_character_in_an_xlsx_is_a_row_error_and_nothing_is_imported(
+    store: Store,
+) -> None:
+    """XML, so no C0 control; DEL and the C1 ones are legal in it, and openpyxl reads them."""
+    rows = _rows(to_csv(list_terms(store)))
+    rows[1]["definition"], rows[3]["note"] = "a\x7fb", "\x9b31m"
+    before = snapshot(store)
+    with pytest.raises(ImportFormatError) as caught:
+        import_glossary(store, _xlsx(rows), fmt="xlsx", reviewer="bo", source="g.xlsx")
+    assert caught.value.problems == (
+        "row 3: definition contains a control character (such as NUL); remove it",
+        "row 5: note contains a control character (such as NUL); remove it",
+    )
+    assert snapshot(store) == before
