@@ -180,3 +180,26 @@ def test_an_xlsx_export_reimports_by_its_suffix(
     assert main(["glossary", "import", "--db", str(db), str(book)]) == 0
     out = capsys.readouterr().out
     assert " 0 changed, " in out and " 0 conflicts" in out
+
+
+def test_a_definition_edited_in_an_exported_csv_is_imported(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The issue's steps: only the definition cell of one row edited, and the import said
+    the row was unchanged and the lookup showed the old definition."""
+    exported = tmp_path / "glossary.csv"
+    assert (
+        main(["glossary", "export", "--format", "csv", "--db", str(db), "-o", str(exported)]) == 0
+    )
+    rows = list(csv.DictReader(io.StringIO(exported.read_text(encoding="utf-8-sig"))))
+    next(r for r in rows if r["zh"] == "稳岗")["definition"] = "稳岗 = job retention (edited)"
+    with exported.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    capsys.readouterr()
+    assert main(["glossary", "import", "--db", str(db), str(exported)]) == 0
+    out = capsys.readouterr().out
+    assert f" 1 changed, {len(rows) - 1} unchanged, 0 conflicts" in out
+    assert main(["glossary", "lookup", "--db", str(db), "稳岗"]) == 0
+    assert capsys.readouterr().out.startswith("稳岗  — 稳岗 = job retention (edited)\n")

@@ -129,3 +129,59 @@ def test_unterminated_quote_is_a_format_error() -> None:
 def test_empty_file_is_an_input_error(store: Store) -> None:
     with pytest.raises(InputError, match="empty"):
         import_csv(store, b"", reviewer="ana", source="empty.csv")
+
+
+def test_control_characters_are_row_errors_and_nothing_is_imported(store: Store) -> None:
+    """The store's edits refuse them, but an import wrote them (a BEL in a note, an ESC
+    in a definition reached every export and a terminal). A tab and line ends are text."""
+    merge_entries(store, [entry()], corpus_id="seeds")
+    before = snapshot(store)
+    header = "zh,en,status,note,definition\r\n"
+    data = (
+        header
+        + '稳岗,stabilize jobs,preferred,"a tab\tand\r\ntwo lines",fine\r\n'  # row 2: fine
+        + "稳岗,post-retention,rejected,ring\x07,\r\n"  # row 3: BEL in the note
+        + "稳岗,job retention,admitted,,keeping\x1b[31m jobs\r\n"  # row 4: ESC, definition
+        + "稳\x7f岗,x,preferred,,\r\n"  # row 5: DEL in zh
+        + "稳岗,y\x9b,preferred,\x01,\r\n"  # row 6: C1 CSI in en, SOH in the note
+    ).encode("utf-8-sig")
+    with pytest.raises(ImportFormatError) as caught:
+        import_csv(store, data, reviewer="ana", source="bad.csv")
+    assert caught.value.problems == (
+        "row 3: note contains a control character (such as NUL); remove it",
+        "row 4: definition contains a control character (such as NUL); remove it",
+        "row 5: zh contains a control character (such as NUL); remove it",
+        "row 6: en contains a control character (such as NUL); remove it",
+        "row 6: note contains a control character (such as NUL); remove it",
+    )
+    assert str(caught.value).startswith("bad.csv: 5 malformed row(s), nothing imported")
+    assert snapshot(store) == before
+    fine = (header + '稳岗,stabilize jobs,preferred,"a tab\tand\r\ntwo lines",fine\r\n').encode()
+    assert import_csv(store, fine, reviewer="ana").equivalents_changed == 1
+    [view] = lookup(store, "稳岗")
+    assert view.equivalents[0].note == "a tab\tand\ntwo lines"
+
+
+def test_rows_without_a_revision_that_give_a_term_two_definitions_are_a_conflict(
+    store: Store,
+) -> None:
+    """The later row used to overwrite the earlier one's definition without a word."""
+    merge_entries(store, [entry()], corpus_id="seeds")
+    data = (
+        "zh,en,status,definition\r\n"
+        "稳岗,stabilize jobs,preferred,keeping people in work\r\n"
+        "稳岗,post-retention,rejected,\r\n"  # blank: says nothing
+        "稳岗,job retention,admitted,subsidies for employers\r\n"
+    ).encode()
+    report = import_csv(store, data, reviewer="ana")
+    assert report.conflicts == (
+        "稳岗: the file's rows give 2 different definitions; none was applied "
+        "(change the definition on one row, or the same way on each)",
+    )
+    assert report.equivalents_changed == 3  # the rows' decisions are written
+    [view] = lookup(store, "稳岗")
+    assert view.definition == ""
+    agreed = data.replace(b"subsidies for employers", b"keeping people in work")
+    assert import_csv(store, agreed, reviewer="ana").conflicts == ()
+    [view] = lookup(store, "稳岗")
+    assert view.definition == "keeping people in work"

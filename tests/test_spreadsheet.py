@@ -22,7 +22,7 @@ from glossary.formats.spreadsheet import (
     to_xlsx,
     unguard,
 )
-from glossary.store.editing import review, review_history
+from glossary.store.editing import review, review_history, update_term
 from glossary.store.engine import Store, open_store
 from glossary.store.lookups import list_terms, lookup
 from glossary.store.merging import merge_entries
@@ -228,3 +228,142 @@ def test_a_tampered_revision_is_a_row_error_and_nothing_is_imported(store: Store
 def test_a_file_that_is_not_xlsx_is_a_clear_error(store: Store) -> None:
     with pytest.raises(ImportFormatError, match="not an XLSX workbook"):
         import_glossary(store, b"zh,en,status\n", fmt="xlsx", reviewer="bo", source="g.xlsx")
+
+
+def _definition(store: Store, zh: str) -> str:
+    [view] = lookup(store, zh)
+    return view.definition
+
+
+def _events(store: Store, zh: str, action: str) -> list[dict[str, object]]:
+    return [e for e in review_history(store, zh=zh) if e["action"] == action]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_definition_edited_on_one_row_is_applied_and_counts_as_a_change(
+    store: Store, fmt: str
+) -> None:
+    """The revision covered only status and note, so an edit to the definition alone came
+    back as an untouched row and was dropped."""
+    rows = _rows(to_csv(list_terms(store)))
+    term_rows = [r for r in rows if r["zh"] == "稳岗"]
+    assert len(term_rows) == 3  # the definition is on each of the term's rows
+    term_rows[1]["definition"] = "稳岗 = job retention, edited in the file"
+    data = _csv(rows) if fmt == "csv" else _xlsx(rows)
+    report = import_glossary(store, data, fmt=fmt, reviewer="bo")
+    assert (report.equivalents_changed, report.unchanged, report.conflicts) == (
+        1,
+        report.rows - 1,
+        (),
+    )
+    assert _definition(store, "稳岗") == "稳岗 = job retention, edited in the file"
+    [event] = _events(store, "稳岗", "definition")
+    assert event["reviewer"] == "bo"
+    assert event["after"] == {"definition": "稳岗 = job retention, edited in the file"}
+    before = snapshot(store)
+    again = import_glossary(store, data, fmt=fmt, reviewer="bo")  # the other rows are stale
+    assert (again.equivalents_changed, again.unchanged, again.conflicts) == (0, again.rows, ())
+    assert snapshot(store) == before
+
+
+def test_a_definition_changed_in_the_store_since_the_export_is_a_conflict(
+    store: Store,
+) -> None:
+    rows = _rows(to_csv(list_terms(store)))
+    [stabilize] = [r for r in rows if r["en"] == "stabilize jobs"]
+    stabilize["definition"] = "from the file"
+    [other] = [r for r in rows if r["zh"] == "渝创渝新"]
+    other["status"] = "rejected"
+    [term] = lookup(store, "稳岗")
+    update_term(store, term.id, definition="from the page", reviewer="page")
+    report = import_glossary(store, _csv(rows), fmt="csv", reviewer="bo")
+    assert report.conflicts == (
+        "稳岗: definition changed in the glossary since the export by page; "
+        "the file's definition was not applied",
+    )
+    assert _definition(store, "稳岗") == "from the page"
+    assert report.equivalents_changed == 1  # the rest of the file is written
+    assert _status(store, "渝创渝新", other["en"]) == ("rejected", "bo")
+
+
+def test_an_untouched_definition_does_not_revert_one_changed_in_the_store(store: Store) -> None:
+    rows = _rows(to_csv(list_terms(store)))
+    [post] = [r for r in rows if r["en"] == "post-retention"]
+    post["status"] = "rejected"  # an edited row, its definition cell as exported
+    [term] = lookup(store, "稳岗")
+    update_term(store, term.id, definition="from the page", reviewer="page")
+    report = import_glossary(store, _csv(rows), fmt="csv", reviewer="bo")
+    assert (report.equivalents_changed, report.conflicts) == (1, ())
+    assert _definition(store, "稳岗") == "from the page"
+    assert _status(store, "稳岗", "post-retention") == ("rejected", "bo")
+
+
+def test_rows_of_a_term_edited_differently_are_a_conflict_and_the_same_edit_applies_once(
+    store: Store,
+) -> None:
+    rows = _rows(to_csv(list_terms(store)))
+    stored = _definition(store, "稳岗")
+    term_rows = [r for r in rows if r["zh"] == "稳岗"]
+    term_rows[0]["definition"], term_rows[2]["definition"] = "one", "another"
+    before = snapshot(store)
+    report = import_glossary(store, _csv(rows), fmt="csv", reviewer="bo")
+    assert report.conflicts == (
+        "稳岗: the file's rows give 2 different definitions; none was applied "
+        "(change the definition on one row, or the same way on each)",
+    )
+    assert (report.equivalents_changed, report.unchanged) == (0, report.rows - 2)
+    assert snapshot(store) == before and _definition(store, "稳岗") == stored
+    term_rows[2]["definition"] = "one"
+    report = import_glossary(store, _csv(rows), fmt="csv", reviewer="bo")
+    assert (report.equivalents_changed, report.conflicts) == (2, ())
+    assert _definition(store, "稳岗") == "one"
+    assert len(_events(store, "稳岗", "definition")) == 1
+
+
+def test_a_definition_cell_emptied_on_an_exported_row_clears_the_definition(
+    store: Store,
+) -> None:
+    rows = _rows(to_csv(list_terms(store)))
+    [stabilize] = [r for r in rows if r["en"] == "stabilize jobs"]
+    stabilize["definition"] = ""
+    report = import_glossary(store, _csv(rows), fmt="csv", reviewer="bo")
+    assert (report.equivalents_changed, report.conflicts) == (1, ())
+    assert _definition(store, "稳岗") == ""
+
+
+def test_an_export_from_before_revisions_covered_the_definition_still_imports(
+    store: Store,
+) -> None:
+    """Its tokens have two parts; untouched rows stay no-ops, whatever the store's
+    definition is now, and its definition is read as it was: on a row whose status or
+    note a person changed."""
+    rows = _rows(to_csv(list_terms(store)))
+    for row in rows:
+        row["revision"] = "-".join(row["revision"].split("-")[:2])
+    [term] = lookup(store, "稳岗")
+    update_term(store, term.id, definition="from the page", reviewer="page")
+    before = snapshot(store)
+    report = import_glossary(store, _csv(rows), fmt="csv", reviewer="bo")
+    assert (report.equivalents_changed, report.unchanged, report.conflicts) == (0, report.rows, ())
+    assert snapshot(store) == before
+    [post] = [r for r in rows if r["en"] == "post-retention"]
+    post["status"], post["definition"] = "rejected", "with the status"
+    report = import_glossary(store, _csv(rows), fmt="csv", reviewer="bo")
+    assert (report.equivalents_changed, report.conflicts) == (1, ())
+    assert _definition(store, "稳岗") == "with the status"
+
+
+def test_a_control_character_in_an_xlsx_is_a_row_error_and_nothing_is_imported(
+    store: Store,
+) -> None:
+    """XML, so no C0 control; DEL and the C1 ones are legal in it, and openpyxl reads them."""
+    rows = _rows(to_csv(list_terms(store)))
+    rows[1]["definition"], rows[3]["note"] = "a\x7fb", "\x9b31m"
+    before = snapshot(store)
+    with pytest.raises(ImportFormatError) as caught:
+        import_glossary(store, _xlsx(rows), fmt="xlsx", reviewer="bo", source="g.xlsx")
+    assert caught.value.problems == (
+        "row 3: definition contains a control character (such as NUL); remove it",
+        "row 5: note contains a control character (such as NUL); remove it",
+    )
+    assert snapshot(store) == before

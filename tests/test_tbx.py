@@ -195,3 +195,29 @@ def test_a_bad_tbx_is_a_clear_error_and_imports_nothing(
     with pytest.raises(ImportFormatError, match=message):
         import_glossary(store, data, fmt="tbx", reviewer="ana", source="bad.tbx")
     assert list_terms(store) == before
+
+
+def test_control_characters_xml_allows_are_refused_and_nothing_is_imported(
+    store: Store,
+) -> None:
+    """XML 1.0 cannot hold most C0 controls, but DEL and the C1 ones parse; they reached
+    the store, which refuses them from every edit."""
+    data = """<?xml version="1.0"?>
+<martif type="TBX-Basic" xml:lang="en"><text><body>
+<termEntry id="t1"><descrip type="definition">Keeping\x7f people in work.</descrip>
+ <langSet xml:lang="zh-CN"><tig><term>稳就业</term></tig></langSet>
+ <langSet xml:lang="en-US"><tig><term>stabilize employment</term><note>\x9b31m red</note>
+ </tig></langSet></termEntry>
+<termEntry id="t2"><langSet xml:lang="zh"><tig><term>稳岗</term></tig></langSet>
+ <langSet xml:lang="en"><tig><term>job\x90 retention</term></tig></langSet></termEntry>
+</body></text></martif>""".encode()
+    before = list_terms(store)
+    with pytest.raises(ImportFormatError) as caught:
+        import_glossary(store, data, fmt="tbx", reviewer="ana", source="mt.tbx")
+    assert caught.value.problems == (
+        "稳就业 → stabilize employment: note contains a control character (such as NUL); remove it",
+        "稳就业 → stabilize employment: definition contains a control character (such as "
+        "NUL); remove it",
+        "稳岗 → job retention: en contains a control character (such as NUL); remove it",
+    )
+    assert list_terms(store) == before

@@ -5,10 +5,13 @@ A spreadsheet file is the CSV/XLSX export (BOM optional) or any table with at le
 informational ones (``sources``, ``reviewed_by``, ``reviewed_at``, ``origin``) and any a
 person added. Every row is checked before anything is
 written, and every problem is reported at once with its row number (the header is row 1,
-as a spreadsheet numbers it). Rows of an export carry their entry's ``revision``, so an
+as a spreadsheet numbers it); a control character in a row's text is one, as the store's
+edits refuse it. Rows of an export carry their entry's ``revision``, so an
 unchanged row is a no-op and a row whose entry changed in the store since the export is a
 conflict, reported and left alone (``glossary.store.revisions``); the rest is written in
-one transaction. A TBX file (2008 or v3, from any tool) is read by ``glossary.formats.tbx_reader``.
+one transaction. A term's definition, on each of its rows, is decided for the term
+(``glossary.store.reviewing``). A TBX file (2008 or v3, from any tool) is read by
+``glossary.formats.tbx_reader``, and its pairs are checked for control characters here.
 """
 
 from __future__ import annotations
@@ -118,7 +121,7 @@ def import_glossary(
     elif fmt == "tbx":
         from glossary.formats.tbx_reader import parse_tbx
 
-        rows = parse_tbx(data, source=source)
+        rows = _refuse_control_characters(parse_tbx(data, source=source), source=source)
     else:
         raise InvalidField(
             f"unknown import format {fmt!r}; use one of: {', '.join(IMPORT_FORMATS)}"
@@ -230,20 +233,54 @@ def _row(fields: dict[str, str], number: int) -> tuple[ReviewedRow | None, list[
             f"row {number}: revision {revision!r} is not one an export wrote; "
             "leave the revision column as exported (or empty for a new row)"
         )
+    note = unguard(fields["note"]).strip() if "note" in fields else None
+    # Blank is kept: on an exported row it may clear the definition, and a row without a
+    # revision leaves a blank one alone (the term's definition may be on another row).
+    definition = unguard(fields["definition"]).strip() if "definition" in fields else None
+    texts = {"zh": zh, "en": en, "note": note, "definition": definition}
+    problems += [f"row {number}: {problem}" for problem in _control_characters(texts)]
     if problems or status is None:
         return None, problems
-    definition = unguard(fields.get("definition", "")).strip()
     row = ReviewedRow(
         zh=zh,
         en=en,
         status=status,
-        note=unguard(fields["note"]).strip() if "note" in fields else None,
-        definition=definition or None,  # blank: the term's definition is on another row
+        note=note,
+        definition=definition,
         frequency=frequency,
         confidence=confidence,
         revision=revision,
     )
     return row, problems
+
+
+def _control_characters(texts: dict[str, str | None]) -> list[str]:
+    """A problem for each text that holds a control character, as the store's edits refuse
+    one (``glossary.store.validation.CONTROL``: tab and line ends are not ones)."""
+    return [
+        f"{name} contains a control character (such as NUL); remove it"
+        for name, text in texts.items()
+        if text and CONTROL.search(text)
+    ]
+
+
+def _refuse_control_characters(rows: list[ReviewedRow], *, source: str) -> list[ReviewedRow]:
+    """``rows`` of a TBX, or ``ImportFormatError`` naming each pair with a control character.
+
+    XML cannot hold most C0 controls, but DEL and the C1 ones (U+007F–U+009F) are legal in
+    it. A TBX entry is named by its pair (shown without the characters): its rows have no
+    number to give.
+    """
+    problems = [
+        f"{export_text(row.zh)} → {export_text(row.en)}: {problem}"
+        for row in rows
+        for problem in _control_characters(
+            {"zh": row.zh, "en": row.en, "note": row.note, "definition": row.definition}
+        )
+    ]
+    if problems:
+        raise ImportFormatError(source, problems)
+    return rows
 
 
 def _number(text: str, kind: type[_N], name: str, number: int, problems: list[str]) -> _N | None:

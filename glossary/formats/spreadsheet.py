@@ -9,10 +9,11 @@
   XLSX cells are typed as strings. Import strips the apostrophe again (``unguard``), so the
   text round-trips exactly.
 - Each row carries its entry's ``revision`` (``glossary.store.revisions``), which makes a
-  re-import change only what a person changed.
+  re-import change only what a person changed: status, note or the term's definition.
 - The last two columns are the term's ``definition`` (on each of its rows, as ``zh`` is) and
   the equivalent's ``origin`` (``extracted``, ``curated``, ``imported``, …). Import reads the
-  definition; the origin, like ``sources`` and the reviewer, is there to read and ignored.
+  definition (a change to it on any one of the term's rows is an edit); the origin, like
+  ``sources`` and the reviewer, is there to read and ignored.
 - Text is written as ``glossary.formats.text.export_text`` gives it: control characters
   removed, as in every export.
 """
@@ -73,9 +74,9 @@ def rows(terms: Iterable[TermView]) -> Iterator[tuple[str | int | float, ...]]:
                 export_text(eq.reviewed_by or ""),
                 eq.reviewed_at.strftime("%Y-%m-%dT%H:%M:%SZ") if eq.reviewed_at else "",
                 # Of the stored wording (import maps the written one back to it) and of the
-                # note as written, so an untouched row comes back as unedited even where
-                # the stored wording or note held a control character.
-                revision(_decision(term, eq, note)),
+                # note and definition as written, so an untouched row comes back as unedited
+                # even where the stored wording, note or definition held a control character.
+                revision(_decision(term, eq, note, definition)),
                 definition,
                 eq.origin,
             )
@@ -145,7 +146,7 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _decision(term: TermView, eq: EquivalentView, note: str) -> Decision:
+def _decision(term: TermView, eq: EquivalentView, note: str, definition: str) -> Decision:
     return Decision(
         zh=term.zh,
         en=eq.en,
@@ -153,4 +154,5 @@ def _decision(term: TermView, eq: EquivalentView, note: str) -> Decision:
         note=note,
         reviewed_by=eq.reviewed_by,
         reviewed_at=eq.reviewed_at,
+        definition=definition,
     )

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,7 +21,7 @@ from glossary.store.engine import CHUNK, Store
 from glossary.store.evidence import refresh_figures, set_contribution
 from glossary.store.merging import terms_by_zh
 from glossary.store.models import IMPORTED_CORPUS, Equivalent, ReviewEvent, Term
-from glossary.store.revisions import Decision, Verdict, verdict
+from glossary.store.revisions import Decision, Verdict, definition_verdict, verdict
 from glossary.store.validation import required
 from glossary.store.views import ImportReport
 from glossary.types import Status
@@ -75,46 +76,42 @@ def apply_reviewed_rows(
     "curated" without naming a reviewer. A row that carries a revision (an exported file
     coming back) changes its entry only if a person edited the row and the entry is as
     exported; if both changed, it is reported in ``conflicts`` and left alone.
+
+    A term's definition is decided once for all its rows (``_define``), after them: the
+    rows that say something new about it (``_definition_claim``) must agree, and on an
+    exported file the stored definition must be as exported, else it is a conflict, one
+    line for the term. A row that wrote a definition counts as changed.
     """
     person = None if decider.reviewer is None else required(decider.reviewer, "reviewer", 120)
     audit_name = person or required(decider.source, "curated list name", 120)
-    terms_added = equivalents_added = changed = unchanged = 0
+    terms_added = equivalents_added = unchanged = 0
+    changed: set[int] = set()  # rows that wrote something, by position
     conflicts: list[str] = []
+    claims: dict[str, _Claims] = {}
     with store.writing() as session:
         now = datetime.now(UTC)
         for start in range(0, len(rows), CHUNK):
             chunk = rows[start : start + CHUNK]
             terms = terms_by_zh(session, [r.zh for r in chunk], with_equivalents=True)
-            for row in chunk:
+            for index, row in enumerate(chunk, start=start):
                 term = terms.get(row.zh)
-                if row.revision is not None:
-                    outcome = _revised(row.revision, row, term)
-                    if outcome in ("same", "stale"):
-                        unchanged += 1
-                        continue
+                outcome = None if row.revision is None else _revised(row.revision, row, term)
+                claim = _definition_claim(row, term, outcome)
+                if outcome in ("same", "stale", "conflict"):
                     if outcome == "conflict":
                         conflicts.append(_conflict(row, term))
-                        continue
+                    elif claim is None:
+                        unchanged += 1
+                    if claim is not None and term is not None:
+                        claims.setdefault(term.zh, _Claims(term)).add(index, row, claim)
+                    continue
                 if term is None:
                     term = Term.create(row.zh, definition="", note="")
                     session.add(term)
                     terms[row.zh] = term
                     terms_added += 1
-                may_define = person is not None or term.edited_by is None
-                if row.definition and may_define and term.definition != row.definition:
-                    action = "definition" if person is not None else CURATED_ACTION
-                    audit(
-                        session,
-                        audit_name,
-                        action,
-                        term.zh,
-                        "",
-                        {"definition": term.definition},
-                        {"definition": row.definition},
-                    )
-                    term.definition = row.definition
-                    if person is not None:
-                        term.edited_by, term.edited_at = person, now
+                if claim is not None:
+                    claims.setdefault(term.zh, _Claims(term)).add(index, row, claim)
                 if person is None and _person_prefers_another(term, row):
                     continue  # a curated list never demotes a person's preferred rendering
                 equivalent = next((e for e in term.equivalents if e.en == row.en), None)
@@ -138,16 +135,95 @@ def apply_reviewed_rows(
                     now,
                     audit_name=audit_name,
                 ):
-                    changed += 1
+                    changed.add(index)
             session.flush()
+        for claimed in claims.values():
+            conflict = _define(session, claimed, person, audit_name, now)
+            if conflict is True:
+                changed.update(claimed.rows)
+            elif conflict:
+                conflicts.append(conflict)
+        session.flush()
     return ImportReport(
         rows=len(rows),
         terms_added=terms_added,
         equivalents_added=equivalents_added,
-        equivalents_changed=changed,
+        equivalents_changed=len(changed),
         unchanged=unchanged,
         conflicts=tuple(conflicts),
     )
+
+
+@dataclass
+class _Claims:
+    """The rows of one term that say something new about its definition."""
+
+    term: Term
+    rows: list[int] = field(default_factory=list)
+    values: dict[str, None] = field(default_factory=dict)  # in the file's order
+    edited_since: bool = False
+    """Whether a row's definition was edited in the file and in the store since the export."""
+
+    def add(self, index: int, row: ReviewedRow, claim: Literal["apply", "conflict"]) -> None:
+        self.rows.append(index)
+        self.values[row.definition or ""] = None
+        self.edited_since |= claim == "conflict"
+
+
+def _definition_claim(
+    row: ReviewedRow, term: Term | None, outcome: Verdict | None
+) -> Literal["apply", "conflict"] | None:
+    """Whether ``row`` says something new about its term's definition: ``apply`` (a value
+    to write), ``conflict`` (edited in the file and in the store since the export), or None.
+
+    A row whose revision covers the definition says something only if a person changed the
+    cell (a blank one then clears the definition); a row without a revision, only if its
+    cell is not blank. A revision from before the definition was covered tells no edit of
+    the cell apart, so there, as then, the cell counts only on a row whose status or note
+    a person changed.
+    """
+    if row.definition is None:
+        return None
+    stored = None if term is None else term.definition
+    if row.revision is not None:
+        said = definition_verdict(row.revision, definition=row.definition, stored=stored)
+        if said is not None:
+            return said if said in ("apply", "conflict") else None
+        if outcome != "apply":
+            return None
+    return "apply" if row.definition and row.definition != stored else None
+
+
+def _define(
+    session: Session, claimed: _Claims, person: str | None, audit_name: str, now: datetime
+) -> str | bool:
+    """Write the definition the rows ``claimed`` agree on: True if written, False if there
+    was nothing to write (or a curated list leaves a person's definition alone), else the
+    conflict, one line for the term."""
+    term = claimed.term
+    if person is None and term.edited_by is not None:
+        return False
+    if len(claimed.values) > 1:
+        return (
+            f"{term.zh}: the file's rows give {len(claimed.values)} different definitions; "
+            "none was applied (change the definition on one row, or the same way on each)"
+        )
+    if claimed.edited_since:
+        by = f" by {term.edited_by}" if term.edited_by else ""
+        return (
+            f"{term.zh}: definition changed in the glossary since the export{by}; "
+            "the file's definition was not applied"
+        )
+    [value] = claimed.values
+    if term.definition == value:
+        return False
+    action = "definition" if person is not None else CURATED_ACTION
+    before, after = {"definition": term.definition}, {"definition": value}
+    audit(session, audit_name, action, term.zh, "", before, after)
+    term.definition = value
+    if person is not None:
+        term.edited_by, term.edited_at = person, now
+    return True
 
 
 def _stored(row: ReviewedRow, term: Term | None) -> Equivalent | None:
@@ -166,6 +242,7 @@ def _revised(token: str, row: ReviewedRow, term: Term | None) -> Verdict:
             note=stored.note,
             reviewed_by=stored.reviewed_by,
             reviewed_at=stored.reviewed_at,
+            definition=term.definition if term else "",
         )
     )
     return verdict(token, zh=row.zh, en=row.en, status=row.status, note=row.note, stored=decision)
