@@ -11,7 +11,7 @@ from sqlalchemy import select
 import glossary.store.merging as merging_module
 from api.cli import main
 from glossary.formats.importing import import_csv, load_curated_terms
-from glossary.store.editing import add_term, review, update_term
+from glossary.store.editing import add_term, review, review_history, update_term
 from glossary.store.engine import Store, open_store
 from glossary.store.lookups import list_terms, lookup
 from glossary.store.merging import merge_entries
@@ -119,6 +119,20 @@ def test_reviews_and_files_in_the_other_script_find_the_entry(store: Store) -> N
         ("liquid assets", "admitted"),
     }
     assert _shown(store) == ["流動性"]
+
+
+def test_the_history_of_an_entry_holds_its_reviews_under_either_spelling(store: Store) -> None:
+    merge_entries(store, [_liquidity("流動性")], corpus_id="hk")
+    review(store, zh="流動性", en="liquidity", status="admitted", reviewer="ana")
+    merge_entries(store, [_liquidity("流动性", frequency=9)], corpus_id="cn")  # now shown 流动性
+    review(store, zh="流动性", en="liquidity", status="preferred", reviewer="bo")
+    assert _shown(store) == ["流动性"]
+    for spelling in ("流动性", "流動性"):
+        trail = review_history(store, zh=spelling)
+        assert [(e["reviewer"], e["after"].get("status")) for e in trail] == [
+            ("ana", "admitted"),
+            ("bo", "preferred"),
+        ]
 
 
 def test_a_new_term_written_both_ways_in_one_file_is_one_entry(store: Store) -> None:

@@ -224,10 +224,13 @@ def _term_or_raise(session: Session, zh: str) -> Term:
 
 
 def review_history(store: Store, *, zh: str) -> list[dict[str, Any]]:
-    """The audit trail of one term, oldest first."""
+    """The audit trail of one term, oldest first, in either script: an event keeps the
+    spelling the entry was shown in when it was recorded, and a later corpus may change it."""
+    text = clean_text(zh)
+    spellings = [text, *script_forms(text)]
     with store.reading() as session:
         events = session.scalars(
-            select(ReviewEvent).where(ReviewEvent.zh == clean_text(zh)).order_by(ReviewEvent.id)
+            select(ReviewEvent).where(ReviewEvent.zh.in_(spellings)).order_by(ReviewEvent.id)
         )
         return [
             {
