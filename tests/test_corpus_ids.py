@@ -269,3 +269,21 @@ def test_a_bad_terms_file_fails_before_any_alignment(
     assert main([*argv, "--terms", str(terms), "--quiet"]) == 2
     assert "terms.csv" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_a_curated_list_at_odds_with_itself_is_reported(
+    tmp_path: Path, in_process: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    manifest = _two_pairs(tmp_path)
+    terms = tmp_path / "terms.csv"
+    terms.write_text(
+        "zh,en,status,definition\n"
+        "稳岗,stabilize jobs,preferred,keeping people in their jobs\n"
+        "稳岗,job retention,admitted,subsidies for employers\n",
+        encoding="utf-8",
+    )
+    out, db = tmp_path / "out", tmp_path / "g.db"
+    argv = ["batch", str(manifest), "-o", str(out), "--glossary", "--db", str(db), "--quiet"]
+    assert main([*argv, "--terms", str(terms)]) == 0
+    err = capsys.readouterr().err
+    assert "terms.csv: conflict:" in err and "稳岗" in err

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from align.encoders import DEFAULT_MODEL
 from align.pipeline import MODES
 from api.cli.arguments import bounded_int
-from api.cli.glossary import add_corpus_options, check_terms_file
+from api.cli.glossary import add_corpus_options, check_terms_file, tell_conflicts
 from glossary.corpus import check_corpus_id, default_corpus_id, document_id
 
 if TYPE_CHECKING:  # imported in the functions: the store and the batch engines are slow
@@ -217,7 +217,7 @@ def _feed_glossary(
     pairs: list[PairRecord] = []
     try:
         if args.terms:
-            load_curated_terms(store, args.terms)
+            tell_conflicts(f"duiqi batch: {args.terms}", load_curated_terms(store, args.terms))
         for spec, result in finished:
             alignment = load_alignment(out_dir, spec, result, settings)
             zh, en = sorted((alignment.src, alignment.tgt), key=lambda d: d.lang != "zh")

@@ -16,7 +16,7 @@ from api.cli.stores import open_cli_store
 
 if TYPE_CHECKING:  # imported where used: a lookup should not pay for every command's imports
     from glossary.store.engine import Store
-    from glossary.store.views import TermView
+    from glossary.store.views import ImportReport, TermView
 
 FORMATS = ("csv", "xlsx", "tsv", "tbx", "tbx3", "tmx")
 IMPORT_FORMATS = ("csv", "xlsx", "tbx", "tmx")
@@ -173,6 +173,8 @@ def run_build(args: argparse.Namespace) -> int:
         simplified=args.simplified,
         progress=say,
     )
+    if report.curated:
+        tell_conflicts(f"duiqi glossary build: {terms}", report.curated)
     curated = f", {report.curated.rows} curated rows from {terms}" if report.curated else ""
     say(
         f"corpus {report.corpus_id!r}: {report.articles} articles, {report.pairs} new aligned "
@@ -273,9 +275,14 @@ def run_import(args: argparse.Namespace) -> int:
         f"{report.equivalents_added} new equivalents, {report.equivalents_changed} changed, "
         f"{report.unchanged} unchanged, {len(report.conflicts)} conflicts"
     )
-    for conflict in report.conflicts:
-        print(f"duiqi glossary import: conflict: {conflict}", file=sys.stderr)
+    tell_conflicts("duiqi glossary import", report)
     return 1 if report.conflicts else 0
+
+
+def tell_conflicts(command: str, report: ImportReport) -> None:
+    """Every conflict of an import or a curated list, one line each, never silently kept."""
+    for conflict in report.conflicts:
+        print(f"{command}: conflict: {conflict}", file=sys.stderr)
 
 
 def _import_memory(args: argparse.Namespace, data: bytes, name: str) -> int:

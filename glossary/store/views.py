@@ -149,7 +149,8 @@ class ImportReport:
     """What one glossary import changed, and what it left alone.
 
     ``unchanged``: rows of an exported file that no person edited (no-ops); ``conflicts``:
-    edited rows whose entry also changed in the store since the export, one line each.
+    edited rows whose entry also changed in the store since the export, one line each, and
+    one line per term whose rows ask for different definitions.
     """
 
     rows: int
