@@ -189,7 +189,7 @@ def test_a_rebuild_removes_a_term_it_left_with_nothing(
 ) -> None:
     merge_entries(store, [entry(), _liquidity("作為")], corpus_id="c")
     report = merge_entries(store, [entry()], corpus_id="c")
-    assert report.equivalents_removed == 1
+    assert (report.equivalents_removed, report.terms_removed) == (1, 1)
     assert _shown(store) == ["稳岗"]
     assert lookup(store, "作為") == []
     assert main(["glossary", "lookup", "作為", "--db", str(tmp_path / "glossary.sqlite3")]) == 1
@@ -206,7 +206,8 @@ def test_a_rebuild_keeps_an_emptied_term_with_something_left(store: Store) -> No
     update_term(store, noted.id, note="see the style guide", reviewer="ana")
     review(store, zh="一生一困", en="liquidity", status="rejected", reviewer="ana")
     # 作為 is still proposed, now with no rendering: kept, as a new one would be
-    merge_entries(store, [entry(), entry("作為", renderings=())], corpus_id="c")
+    report = merge_entries(store, [entry(), entry("作為", renderings=())], corpus_id="c")
+    assert report.terms_removed == 0
     assert _shown(store) == ["一生一困", "作為", "流動性", "稳岗"]
     assert [len(v.equivalents) for v in list_terms(store)] == [1, 0, 0, 2]
 

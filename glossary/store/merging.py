@@ -70,7 +70,7 @@ def merge_entries(store: Store, entries: Iterable[TermEntry], *, corpus_id: str)
         # A term this corpus still proposes stays, as a new one with no equivalent would;
         # its spelling changes only if it has evidence in two (then it is in respell).
         dropped = _retire(session, corpus, supported, counts) - proposed
-        _settle(session, respell | dropped, removable=dropped)
+        counts["terms_removed"] = _settle(session, respell | dropped, removable=dropped)
     return MergeReport(**counts)
 
 
@@ -332,12 +332,14 @@ def _retire(session: Session, corpus: str, supported: set[int], counts: dict[str
     return changed
 
 
-def _settle(session: Session, term_ids: set[int], *, removable: set[int]) -> None:
+def _settle(session: Session, term_ids: set[int], *, removable: set[int]) -> int:
     """Remove the terms of ``removable`` left with nothing (no equivalent, note or
     definition, and no person's edit), then show the rest of ``term_ids`` as they are now
-    most often written (``show_most_written``), a spelling the removed ones held included."""
+    most often written (``show_most_written``), a spelling the removed ones held included.
+    Returns how many terms went."""
     ids = sorted(term_ids | removable)
     kept: list[Term] = []
+    removed = 0
     for start in range(0, len(ids), CHUNK):
         # populate_existing: the retire's bulk delete left loaded collections stale.
         terms = session.scalars(
@@ -349,12 +351,14 @@ def _settle(session: Session, term_ids: set[int], *, removable: set[int]) -> Non
         for term in terms:
             if term.id in removable and _nothing_left(term):
                 session.delete(term)
+                removed += 1
             else:
                 kept.append(term)
     session.flush()
     for term in kept:
         show_most_written(session, term)
     session.flush()
+    return removed
 
 
 def _nothing_left(term: Term) -> bool:

@@ -142,6 +142,7 @@ class MergeReport:
     equivalents_removed: int = 0
     examples_added: int = 0
     reviewed_kept: int = 0
+    terms_removed: int = 0  # left with nothing by the merge (see ``merging._settle``)
 
 
 @dataclass(frozen=True)
