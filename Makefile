@@ -6,10 +6,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint bench
 
-$(STAMP): pyproject.toml requirements/cpu.txt
+$(STAMP): pyproject.toml requirements/cpu.txt requirements/tools.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements/cpu.txt -e '.[dev]'
+	$(BIN)/pip install --quiet -r requirements/cpu.txt -c requirements/tools.txt -e '.[dev]'
 	touch $(STAMP)
 
 demo: $(STAMP)
