@@ -233,3 +233,32 @@ def test_the_store_refuses_control_characters(store: Store, write: Any) -> None:
         write(store)
     assert list_terms(store, examples=5) == before
     assert review_history(store, zh="稳岗") == history
+
+
+# ------------------------------------------------------------ requests that say what they mean
+
+
+def test_of_two_named_preferred_in_one_request_the_last_stays_preferred(
+    client: TestClient,
+) -> None:
+    stored = _term(client, "稳岗")
+    decisions = [
+        {"en": "stabilize jobs", "status": "preferred"},
+        {"en": "post-retention", "status": "preferred"},
+    ]
+    answer = client.patch(
+        f"/api/terms/{stored['id']}", json={"equivalents": decisions}, headers=AUTH
+    )
+    assert answer.status_code == 200
+    statuses = {e["en"]: e["status"] for e in _term(client, "稳岗")["equivalents"]}
+    assert (statuses["stabilize jobs"], statuses["post-retention"]) == ("admitted", "preferred")
+
+
+def test_a_field_the_request_does_not_take_is_named(client: TestClient) -> None:
+    stored = _term(client, "稳岗")
+    body = {"equivalents": [{"en": "stabilize jobs", "stauts": "preferred", "status": "admitted"}]}
+    answer = client.patch(f"/api/terms/{stored['id']}", json=body, headers=AUTH)
+    assert answer.status_code == 422
+    detail = answer.json()["detail"]
+    assert "equivalents.0.stauts: is not a field this request takes" in detail
+    assert _term(client, "稳岗") == stored

@@ -37,7 +37,9 @@ def describe(request: Request, operation: dict[str, Any], problem: Any, body: An
         return f"the body is {sent_as}, not a JSON object; {what_to_send(request, operation)}"
     where = ".".join(str(p) for p in loc if p != "body") or "body"
     message = problem.get("msg", "invalid")
-    if kind == "string_pattern_mismatch":
+    if kind == "extra_forbidden":
+        message = f"is not a field this request takes; {what_to_send(request, operation)}"
+    elif kind == "string_pattern_mismatch":
         pattern = str((problem.get("ctx") or {}).get("pattern", ""))
         message = _PATTERN_MESSAGES.get(pattern, message)
     elif kind in _NOT_A_NUMBER and len(loc) == 2:

@@ -93,7 +93,14 @@ class EquivalentPublic(Public):
     sources: list[str]
 
 
-class TermBase(BaseModel):
+class RequestBody(BaseModel):
+    """A body a client sends: a field the request does not take is refused, so a typo
+    ("stauts") is a 422 naming it rather than a change silently left out."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class TermBase(RequestBody):
     zh: str = Field(
         min_length=1, max_length=MAX_ZH_CHARS, pattern=TEXT_PATTERN, examples=["渝创渝新"]
     )
@@ -107,7 +114,7 @@ class TermCreate(TermBase):
     equivalents: list[EquivalentReview] = Field(default_factory=list, max_length=20)
 
 
-class EquivalentReview(BaseModel):
+class EquivalentReview(RequestBody):
     """A decision on one equivalent; an English text the term lacks is added (curated)."""
 
     en: str = Field(min_length=1, max_length=MAX_EN_CHARS, pattern=TEXT_PATTERN)
@@ -115,7 +122,7 @@ class EquivalentReview(BaseModel):
     note: str | None = Field(default=None, max_length=NOTE_CHARS, pattern=NOTE_PATTERN)
 
 
-class EquivalentRename(BaseModel):
+class EquivalentRename(RequestBody):
     """A corrected English wording for an equivalent; status, figures and examples stay.
 
     ``en`` names the stored wording as it is, so one stored before control characters were
@@ -126,13 +133,19 @@ class EquivalentRename(BaseModel):
     to: str = Field(min_length=1, max_length=MAX_EN_CHARS, pattern=TEXT_PATTERN)
 
 
-class TermUpdate(BaseModel):
+class TermUpdate(RequestBody):
     """What a reviewer may change; fields left out stay as they are. Renames come first."""
 
     definition: str | None = Field(default=None, max_length=NOTE_CHARS, pattern=NOTE_PATTERN)
     note: str | None = Field(default=None, max_length=NOTE_CHARS, pattern=NOTE_PATTERN)
     renames: list[EquivalentRename] = Field(default_factory=list, max_length=20)
-    equivalents: list[EquivalentReview] = Field(default_factory=list, max_length=20)
+    equivalents: list[EquivalentReview] = Field(
+        default_factory=list,
+        max_length=20,
+        description="decisions applied in order; a term has one preferred equivalent, so "
+        "making one preferred makes the one before it admitted (of two named preferred "
+        "here, the last stays preferred)",
+    )
 
 
 class TermPublic(Public):
@@ -209,7 +222,7 @@ class DocumentPage(BaseModel):
     items: list[PairPublic]
 
 
-class AlignRequest(BaseModel):
+class AlignRequest(RequestBody):
     src_text: str = Field(min_length=1, description="one article, Chinese or English")
     tgt_text: str = Field(min_length=1, description="the same article in the other language")
     mode: ModeChoice = "auto"
@@ -234,7 +247,7 @@ class AlignResponse(BaseModel):
     pairs: list[AlignedPairOut]
 
 
-class JobPair(BaseModel):
+class JobPair(RequestBody):
     name: str = Field(default="", max_length=200)
     src_text: str = Field(min_length=1)
     tgt_text: str = Field(min_length=1)
@@ -243,7 +256,7 @@ class JobPair(BaseModel):
     date: str = Field(default="", max_length=32)
 
 
-class JobCreate(BaseModel):
+class JobCreate(RequestBody):
     pairs: list[JobPair] = Field(min_length=1)
     mode: ModeChoice = "auto"
 
