@@ -12,6 +12,19 @@ DATA = Path(__file__).parent / "data"
 SEEDS = Path(__file__).resolve().parent.parent / "corpora" / "seeds"
 
 
+def two_article_corpus(folder: Path, zh: str, en: str, *, langs: str = "zh,en") -> Path:
+    """A corpus folder of one Chinese and one English article (``zh.txt``, ``en.txt``) and a
+    manifest giving them ``langs`` in that order (``"en,zh"`` mislabels both)."""
+    folder.mkdir()
+    (folder / "zh.txt").write_text(zh + "\n", encoding="utf-8")
+    (folder / "en.txt").write_text(en + "\n", encoding="utf-8")
+    zh_lang, en_lang = langs.split(",")
+    (folder / "manifest.csv").write_text(
+        f"id,file,lang\nz,zh.txt,{zh_lang}\ne,en.txt,{en_lang}\n", encoding="utf-8"
+    )
+    return folder
+
+
 @pytest.fixture(scope="session")
 def use_encoder(tmp_path_factory: pytest.TempPathFactory) -> Encoder:
     cache = tmp_path_factory.mktemp("cache") / "embeddings.sqlite"

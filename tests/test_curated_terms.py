@@ -14,6 +14,7 @@ from glossary.corpus import BUNDLED
 from glossary.store.engine import open_store
 from glossary.store.models import AlignedPair, Equivalent, Term
 from tests.api_helpers import HashEncoder
+from tests.conftest import two_article_corpus
 
 
 @pytest.fixture(autouse=True)
@@ -102,15 +103,10 @@ def test_a_missing_terms_file_fails_before_any_work(
 
 
 def test_glossary_build_simplified(tmp_path: Path) -> None:
-    folder = tmp_path / "hk"
-    folder.mkdir()
-    (folder / "zh.txt").write_text("外匯基金的資產增加。香港經濟穩定增長。\n", encoding="utf-8")
-    (folder / "en.txt").write_text(
-        "The assets of the Exchange Fund increased. The Hong Kong economy grew steadily.\n",
-        encoding="utf-8",
-    )
-    (folder / "manifest.csv").write_text(
-        "id,file,lang\nz,zh.txt,zh\ne,en.txt,en\n", encoding="utf-8"
+    folder = two_article_corpus(
+        tmp_path / "hk",
+        "外匯基金的資產增加。香港經濟穩定增長。",
+        "The assets of the Exchange Fund increased. The Hong Kong economy grew steadily.",
     )
     db = tmp_path / "g.sqlite3"
     _build(folder, db, "--simplified", "--corpus", "hk")

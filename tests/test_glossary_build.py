@@ -17,7 +17,7 @@ from glossary.store.editing import review
 from glossary.store.engine import Store, open_store
 from glossary.store.lookups import lookup
 from glossary.store.views import TermView
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, two_article_corpus
 
 
 @pytest.fixture(scope="module")
@@ -115,15 +115,11 @@ def test_bundled_manifest_lists_the_seeds() -> None:
 def test_a_manifest_with_the_languages_swapped_is_refused_before_anything_is_stored(
     tmp_path: Path, use_encoder: Encoder
 ) -> None:
-    corpus = tmp_path / "swapped"
-    corpus.mkdir()
-    (corpus / "zh.txt").write_text("外汇基金的投资收入上升。银行体系保持稳健。\n", encoding="utf-8")
-    (corpus / "en.txt").write_text(
-        "The Exchange Fund's investment income rose. The banking system stayed sound.\n",
-        encoding="utf-8",
-    )
-    (corpus / "manifest.csv").write_text(
-        "id,file,lang\na,zh.txt,en\nb,en.txt,zh\n", encoding="utf-8"
+    corpus = two_article_corpus(
+        tmp_path / "swapped",
+        "外汇基金的投资收入上升。银行体系保持稳健。",
+        "The Exchange Fund's investment income rose. The banking system stayed sound.",
+        langs="en,zh",
     )
     db = tmp_path / "g.sqlite3"
     store = open_store(path=db, create=True)

@@ -118,8 +118,9 @@ def run(args: argparse.Namespace) -> int:
             rate = sentences / max(time.perf_counter() - start, 1e-9)
             bar.set_postfix_str(f"{rate:,.0f} sent/s, {counts['failed']} failed", refresh=False)
             bar.update(1)
-    if args.glossary and _merge_allowed(args, counts["failed"]):
-        _feed_glossary(args, out_dir, settings, _once_each(finished, quiet=args.quiet))
+    if args.glossary:
+        finished = _once_each(finished, quiet=args.quiet)
+        _feed_glossary(args, out_dir, settings, finished, failed=counts["failed"])
     if not args.quiet:
         print(
             f"{counts['aligned']} aligned, {counts['skipped']} already done, "
@@ -161,43 +162,22 @@ def _once_each(
     return kept
 
 
-def _merge_allowed(args: argparse.Namespace, failed: int) -> bool:
-    """Whether the batch may merge into the glossary: not when pairs failed and the corpus
-    is already in the store, because a merge replaces the corpus's evidence with what this
-    run found, and the failed pairs' share would be lost. A corpus new to the store merges
-    what aligned."""
-    from api.cli.stores import open_cli_store
-    from glossary.store.evidence import holds_evidence
-
-    if not failed:
-        return True
-    corpus = args.corpus_id or default_corpus_id(args.manifest)
-    store = open_cli_store(args.db, create=True)
-    try:
-        earlier = holds_evidence(store, corpus)
-    finally:
-        store.close()
-    if earlier:
-        print(
-            f"duiqi batch: glossary not updated: {failed} pair(s) failed, and merging the rest "
-            f"would drop their evidence from corpus {corpus!r}; fix them (see the summary) "
-            "and run again",
-            file=sys.stderr,
-        )
-    return not earlier
-
-
 def _feed_glossary(
     args: argparse.Namespace,
     out_dir: Path,
     settings: BatchSettings,
     finished: list[tuple[PairSpec, PairResult]],
+    *,
+    failed: int,
 ) -> None:
     """Record every aligned pair, then extract and merge terms from the whole batch.
 
     The documents and the pairs of the whole batch are recorded in one transaction each (one
     per document pair cost about 0.2 s on an HKMA year of 11); term extraction compares
     every Chinese sentence with the whole English side, so it needs all documents at once.
+    Nothing is merged when ``failed`` pairs did not align and the corpus is already in the
+    store: a merge replaces the corpus's evidence with this run's, and the failed pairs'
+    share would be lost. A corpus new to the store merges what aligned.
     """
     from align.batch.outputs import load_alignment
     from align.encoders import load_encoder
@@ -206,11 +186,21 @@ def _feed_glossary(
     from api.cli.stores import open_cli_store
     from glossary.build import merge_terms, pair_records
     from glossary.formats.importing import load_curated_terms
+    from glossary.store.evidence import holds_evidence
     from glossary.store.recording import record_documents, record_pairs
     from glossary.store.views import DocumentRecord, PairRecord
 
     store = open_cli_store(args.db, create=True)
     corpus = args.corpus_id or default_corpus_id(args.manifest)
+    if failed and holds_evidence(store, corpus):
+        store.close()
+        print(
+            f"duiqi batch: glossary not updated: {failed} pair(s) failed, and merging the rest "
+            f"would drop their evidence from corpus {corpus!r}; fix them (see the summary) "
+            "and run again",
+            file=sys.stderr,
+        )
+        return
     doc_ids = _doc_ids([spec for spec, _ in finished], corpus)
     alignments: list[Alignment] = []
     documents: list[DocumentRecord] = []

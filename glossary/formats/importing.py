@@ -33,7 +33,7 @@ from glossary.store.engine import CHUNK, Store
 from glossary.store.models import MAX_EN_CHARS, MAX_ZH_CHARS, Equivalent, Term
 from glossary.store.reviewing import Decider, ReviewedRow, apply_reviewed_rows
 from glossary.store.revisions import TOKEN
-from glossary.store.validation import CONTROL, check_status, clean_text
+from glossary.store.validation import CONTROL, check_status, clean_text, control_problem
 from glossary.store.views import ImportReport
 from glossary.types import Status
 
@@ -256,12 +256,8 @@ def _row(fields: dict[str, str], number: int) -> tuple[ReviewedRow | None, list[
 
 def _control_characters(texts: dict[str, str | None]) -> list[str]:
     """A problem for each text that holds a control character, as the store's edits refuse
-    one (``glossary.store.validation.CONTROL``: tab and line ends are not ones)."""
-    return [
-        f"{name} contains a control character (such as NUL); remove it"
-        for name, text in texts.items()
-        if text and CONTROL.search(text)
-    ]
+    one (``glossary.store.validation.control_problem``)."""
+    return [problem for name, text in texts.items() if (problem := control_problem(text, name))]
 
 
 def _refuse_control_characters(rows: list[ReviewedRow], *, source: str) -> list[ReviewedRow]:

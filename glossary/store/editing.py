@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from glossary.errors import DuplicateTerm, InvalidField, TermNotFound
+from glossary.errors import DuplicateTerm, TermNotFound
 from glossary.store.engine import Store
 from glossary.store.merging import terms_by_zh
 from glossary.store.models import (
@@ -25,7 +25,7 @@ from glossary.store.models import (
 )
 from glossary.store.reviewing import ReviewedRow, audit, decide
 from glossary.store.term_views import aware, term_views
-from glossary.store.validation import CONTROL, check_status, clean_text, required
+from glossary.store.validation import check_status, clean_text, plain, required
 from glossary.store.variants import script_forms
 from glossary.store.views import TermView
 
@@ -91,7 +91,7 @@ def review_in(
         zh=_text(zh, "term", MAX_ZH_CHARS),
         en=_text(en, "English equivalent", MAX_EN_CHARS),
         status=check_status(status),
-        note=None if note is None else _plain(note, "note"),
+        note=None if note is None else plain(note, "note"),
     )
     who = _text(reviewer, "reviewer", 120)
     term = _term_or_raise(session, decided.zh)
@@ -110,8 +110,8 @@ def add_term_in(session: Session, *, zh: str, definition: str, note: str, review
     _refuse_duplicate(session, zh)
     term = Term.create(
         zh,
-        definition=_plain(definition.strip(), "definition"),
-        note=_plain(note.strip(), "note"),
+        definition=plain(definition.strip(), "definition"),
+        note=plain(note.strip(), "note"),
         edited_by=who,
         edited_at=datetime.now(UTC),
     )
@@ -133,9 +133,9 @@ def update_term_in(
     term = term_by_id(session, term_id)
     before = {"definition": term.definition, "note": term.note}
     if definition is not None:
-        term.definition = _plain(definition.strip(), "definition")
+        term.definition = plain(definition.strip(), "definition")
     if note is not None:
-        term.note = _plain(note.strip(), "note")
+        term.note = plain(note.strip(), "note")
     after = {"definition": term.definition, "note": term.note}
     if after != before:
         term.edited_by, term.edited_at = who, datetime.now(UTC)
@@ -189,29 +189,21 @@ def view_in(session: Session, term: Term, *, examples: int) -> TermView:
 
 def _text(value: str, field: str, limit: int) -> str:
     """``required``, and ``InvalidField`` if the cleaned text holds a control character."""
-    return _plain(required(value, field, limit), field)
-
-
-def _plain(text: str, field: str) -> str:
-    """The text itself, or ``InvalidField`` if it holds a control character (tab and line
-    ends are not ones): stored, it would reach every export (a NUL in a CSV cell)."""
-    if CONTROL.search(text):
-        raise InvalidField(f"{field} contains a control character (such as NUL); remove it")
-    return text
+    return plain(required(value, field, limit), field)
 
 
 def _refuse_duplicate(session: Session, zh: str) -> None:
     """``DuplicateTerm`` if the glossary holds ``zh`` in either script (穩崗 is 稳岗): both
-    spellings are one entry, found across scripts as a lookup finds them (``script_forms``)."""
-    spellings = [zh, *script_forms(zh)]
-    stored = session.scalars(select(Term.zh).where(Term.zh.in_(spellings))).all()
-    if zh in stored:
+    spellings are one entry, found as merges find it (``merging.terms_by_zh``)."""
+    stored = terms_by_zh(session, [zh], with_equivalents=False).get(zh)
+    if stored is None:
+        return
+    if stored.zh == zh:
         raise DuplicateTerm(f"term {zh!r} is already in the glossary; update it instead")
-    if stored:
-        raise DuplicateTerm(
-            f"term {zh!r} is already in the glossary as {stored[0]!r} (the same term in the "
-            "other script); update that entry instead"
-        )
+    raise DuplicateTerm(
+        f"term {zh!r} is already in the glossary as {stored.zh!r} (the same term in the "
+        "other script); update that entry instead"
+    )
 
 
 def _term_or_raise(session: Session, zh: str) -> Term:

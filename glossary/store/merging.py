@@ -29,7 +29,13 @@ from sqlalchemy.orm import Session, selectinload
 from align.scripts import to_simplified
 from glossary.errors import InvalidField
 from glossary.store.engine import CHUNK, Store
-from glossary.store.evidence import add_examples, example_keys, refresh_figures, set_contribution
+from glossary.store.evidence import (
+    add_examples,
+    example_keys,
+    refresh_figures,
+    set_contribution,
+    totals,
+)
 from glossary.store.inserting import NewTerm, insert_terms
 from glossary.store.models import (
     IMPORTED_CORPUS,
@@ -37,9 +43,7 @@ from glossary.store.models import (
     MAX_ZH_CHARS,
     Contribution,
     Equivalent,
-    SearchKey,
     Term,
-    chinese_keys,
 )
 from glossary.store.validation import check_figures, required
 from glossary.store.views import MergeReport
@@ -205,15 +209,11 @@ def _contribute(
         )
         return
     if again and mine.zh != zh:
-        total = mine.frequency + frequency
         if frequency <= mine.frequency and mine.zh is not None:
             zh = mine.zh
-        confidence = (
-            (mine.frequency * mine.confidence + frequency * confidence) / total
-            if total
-            else max(mine.confidence, confidence)
+        frequency, confidence = totals(
+            [(corpus, mine.frequency, mine.confidence), (corpus, frequency, confidence)]
         )
-        frequency = total
     set_contribution(row, corpus, frequency, confidence)
     if mine.zh != zh:
         mine.zh = zh
@@ -235,7 +235,7 @@ def show_most_written(session: Session, term: Term) -> None:
     if session.scalar(select(Term.id).where(Term.zh == best, Term.id != term.id)) is not None:
         return
     term.zh = best
-    term.search_keys = [SearchKey(key=key) for key in chinese_keys(best)]
+    term.search_keys = Term.keys_for(best)
 
 
 def _spellings(term: Term) -> Counter[str]:
@@ -261,7 +261,7 @@ class TermsByZh:
     def __init__(self, terms: Iterable[Term]) -> None:
         self._by_key: dict[str, list[Term]] = {}
         for term in sorted(terms, key=lambda t: t.id):
-            self._by_key.setdefault(to_simplified(term.zh), []).append(term)
+            self._by_key.setdefault(term.simplified, []).append(term)
 
     def get(self, zh: str, default: Term | None = None) -> Term | None:
         found = self._by_key.get(to_simplified(zh))

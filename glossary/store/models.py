@@ -102,8 +102,12 @@ class Term(Base):
     @classmethod
     def create(cls, zh: str, **values: object) -> Term:
         """A new term with its search keys."""
-        keys = [SearchKey(key=key) for key in chinese_keys(zh)]
-        return cls(zh=zh, simplified=to_simplified(zh), search_keys=keys, **values)
+        return cls(zh=zh, simplified=to_simplified(zh), search_keys=cls.keys_for(zh), **values)
+
+    @staticmethod
+    def keys_for(zh: str) -> list[SearchKey]:
+        """The search keys of a Chinese term, as rows."""
+        return [SearchKey(key=key) for key in chinese_keys(zh)]
 
 
 class Equivalent(Base):

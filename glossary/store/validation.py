@@ -31,9 +31,23 @@ def query_text(query: str, what: str) -> str:
     q = clean_text(query)
     if not q:
         raise InvalidField(f"the query is empty; type {what}")
-    if CONTROL.search(q):
-        raise InvalidField("the query contains a control character (such as NUL); remove it")
-    return q
+    return plain(q, "the query")
+
+
+def control_problem(text: str | None, field: str) -> str | None:
+    """What is wrong with ``text`` if it holds a control character (tab and line ends are
+    not ones), else ``None``: stored, one would reach every export (a NUL in a CSV cell)."""
+    if text and CONTROL.search(text):
+        return f"{field} contains a control character (such as NUL); remove it"
+    return None
+
+
+def plain(text: str, field: str) -> str:
+    """``text`` itself, or ``InvalidField`` if it holds a control character."""
+    problem = control_problem(text, field)
+    if problem:
+        raise InvalidField(problem)
+    return text
 
 
 def required(value: str, field: str, limit: int) -> str:
