@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text, update
 
+import glossary.store.merging as merging_module
 from glossary.errors import StoreConflict
 from glossary.formats.importing import load_seed_terms
 from glossary.store.editing import review
@@ -276,6 +278,49 @@ def check_scripts_share_one_entry(store: Store) -> None:
             select(Contribution.corpus_id, Contribution.zh).order_by(Contribution.corpus_id)
         )
         assert sorted(set(spellings)) == [("cn", "稳岗"), ("hk", "穩崗")]
+
+
+def check_concurrent_spellings_make_one_entry(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two merges at once, 穩崗 from one corpus and 稳岗 from another: one entry. Each
+    merge waits (up to a second) after reading the store for the other to have read it
+    too, so without one writer at a time both would read "absent" and insert."""
+    barrier = threading.Barrier(2, timeout=1.0)
+    read = merging_module.terms_by_zh
+
+    def read_then_wait(*args: Any, **kwargs: Any) -> Any:
+        found = read(*args, **kwargs)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait()  # the other merge is blocked before its read: go on alone
+        return found
+
+    monkeypatch.setattr(merging_module, "terms_by_zh", read_then_wait)
+    failures: list[BaseException] = []
+
+    def merge(zh: str, corpus: str) -> None:
+        try:
+            merge_entries(store, [entry(zh)], corpus_id=corpus)
+        except BaseException as error:  # collected: the test reports them all
+            failures.append(error)
+
+    threads = [
+        threading.Thread(target=merge, args=args) for args in (("穩崗", "hk"), ("稳岗", "cn"))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    with store.reading() as session:
+        assert session.scalar(select(func.count()).select_from(Term)) == 1
+        [term] = session.scalars(select(Term))
+    [view] = lookup(store, "穩崗")
+    assert view.id == term.id
+    assert [(eq.en, eq.frequency) for eq in view.equivalents] == [
+        ("stabilize jobs", 4),
+        ("post-retention", 2),
+    ]
 
 
 def legacy_spellings(store: Store) -> None:

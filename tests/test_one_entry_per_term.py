@@ -18,6 +18,7 @@ from glossary.store.merging import merge_entries
 from glossary.store.models import Contribution, Term
 from glossary.types import TermEntry
 from tests.store_helpers import (
+    check_concurrent_spellings_make_one_entry,
     check_older_store_with_both_spellings,
     check_scripts_share_one_entry,
     entry,
@@ -46,6 +47,10 @@ def _shown(store: Store) -> list[str]:
 
 def test_scripts_share_one_entry(store: Store) -> None:
     check_scripts_share_one_entry(store)
+
+
+def test_concurrent_spellings_make_one_entry(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    check_concurrent_spellings_make_one_entry(store, monkeypatch)
 
 
 def test_an_older_store_with_both_spellings(store: Store) -> None:

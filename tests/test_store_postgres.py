@@ -28,6 +28,7 @@ from glossary.store.views import DocumentRecord, PairRecord
 from glossary.types import TermEntry
 from tests.store_helpers import (
     check_concurrent_promotions_leave_one_preferred,
+    check_concurrent_spellings_make_one_entry,
     check_database_refuses_a_second_preferred,
     check_merge_is_idempotent,
     check_older_store_with_both_spellings,
@@ -69,6 +70,10 @@ def test_merge_is_idempotent(store: Store) -> None:
 
 def test_concurrent_promotions_leave_one_preferred(store: Store) -> None:
     check_concurrent_promotions_leave_one_preferred(store)
+
+
+def test_concurrent_spellings_make_one_entry(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    check_concurrent_spellings_make_one_entry(store, monkeypatch)
 
 
 def test_database_refuses_a_second_preferred(store: Store) -> None:

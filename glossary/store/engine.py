@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import quote
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import (
     ArgumentError,
@@ -39,6 +39,7 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 GLOSSARY_TABLE = "term"
 """The table whose presence tells a glossary from any other database."""
 _NOT_UNAVAILABLE = (IntegrityError, DataError, ProgrammingError, NotSupportedError)
+_WRITE_LOCK = 0x64756971  # "duiq": the PostgreSQL advisory lock every writing() takes
 
 
 class Store:
@@ -51,8 +52,11 @@ class Store:
     restart), and a new connection would create an empty database in its place.
     """
 
-    def __init__(self, engine: Engine, *, file: Path | None = None) -> None:
+    def __init__(
+        self, engine: Engine, *, file: Path | None = None, busy_timeout_s: float = 5.0
+    ) -> None:
         self.engine = engine
+        self.busy_timeout_s = busy_timeout_s
         self.url = engine.url.render_as_string(hide_password=True)
         self.file = file
         self._fd = os.open(file, os.O_RDONLY) if file is not None else None
@@ -77,8 +81,22 @@ class Store:
         """
         self.check_present()
         with self._guard(), self._write() as session, session.begin():
+            if self.engine.dialect.name == "postgresql":
+                self._one_writer(session)
             yield session
         self.check_present(after_write=True)
+
+    def _one_writer(self, session: Session) -> None:
+        """Writers one at a time on PostgreSQL, as SQLite's BEGIN IMMEDIATE makes them.
+
+        A merge, an import or an added term reads what the store holds before it writes
+        (is 稳岗 there in either script? which equivalent is preferred?); under PostgreSQL's
+        read committed two such transactions both read "absent" and both insert, 穩崗 and
+        稳岗 as two entries. Waiting is bounded by the busy timeout, as on SQLite.
+        """
+        timeout_ms = int(self.busy_timeout_s * 1000)
+        session.execute(text(f"SET LOCAL lock_timeout = {timeout_ms}"))
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITE_LOCK})
 
     def close(self) -> None:
         self.engine.dispose()
@@ -186,7 +204,7 @@ def open_store(
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine, busy_timeout_s, never_create=sqlite_file is not None)
     try:
-        store = Store(engine, file=sqlite_file)
+        store = Store(engine, file=sqlite_file, busy_timeout_s=busy_timeout_s)
     except OSError as error:
         raise StoreUnavailable(
             f"cannot open the glossary database {sqlite_file}: {error.strerror}"
@@ -273,7 +291,7 @@ def _explain(url: str, exc: DatabaseError | InterfaceError) -> str:
     lowered = reason.lower()
     if "not a database" in lowered or "malformed" in lowered:
         return _damaged(url)
-    if "locked" in lowered or "busy" in lowered:
+    if "locked" in lowered or "busy" in lowered or "lock timeout" in lowered:
         return (
             f"the glossary database {url} is locked by another process (a build or import "
             "still running?); try again when it has finished"
