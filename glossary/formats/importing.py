@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
@@ -58,11 +59,18 @@ SEED_TERMS_PATH = SEED_TERMS
 
 def parse_glossary_csv(text: str, *, source: str) -> list[ReviewedRow]:
     """The rows of a glossary CSV, or ``ImportFormatError`` listing every malformed row."""
-    return parse_records(_records(text, source), source=source)
+    return parse_records(_records(text, source), source=source, guarded=True)
 
 
-def parse_records(records: list[list[str]], *, source: str) -> list[ReviewedRow]:
-    """The rows of a glossary table (CSV or XLSX cells), every malformed row reported."""
+def parse_records(
+    records: list[list[str]], *, source: str, guarded: bool = False
+) -> list[ReviewedRow]:
+    """The rows of a glossary table (CSV or XLSX cells), every malformed row reported.
+
+    ``guarded``: the text cells carry the CSV export's apostrophe before a formula start
+    (``spreadsheet.guard``), to be removed. An XLSX cell is typed as text instead, so its
+    leading apostrophe is the text's own.
+    """
     if not records:
         raise ImportFormatError(source, ["the file has no header row; expected zh,en,status,…"])
     header = [name.strip().lower() for name in records[0]]
@@ -85,7 +93,7 @@ def parse_records(records: list[list[str]], *, source: str) -> list[ReviewedRow]
             problems.append(f"row {number}: expected {len(header)} fields, found {len(record)}")
             continue
         fields = dict(zip(header, record, strict=True))
-        row, row_problems = _row(fields, number)
+        row, row_problems = _row(fields, number, unguard if guarded else str)
         if row is not None:
             key = (row.zh, row.en)
             if key in first_seen:
@@ -206,9 +214,11 @@ def _records(text: str, source: str) -> list[list[str]]:
         raise ImportFormatError(source, [f"row {reader.line_num}: {exc}"]) from exc
 
 
-def _row(fields: dict[str, str], number: int) -> tuple[ReviewedRow | None, list[str]]:
+def _row(
+    fields: dict[str, str], number: int, text: Callable[[str], str]
+) -> tuple[ReviewedRow | None, list[str]]:
     problems: list[str] = []
-    zh, en = clean_text(unguard(fields["zh"])), clean_text(unguard(fields["en"]))
+    zh, en = clean_text(text(fields["zh"])), clean_text(text(fields["en"]))
     for name, value, limit in (("zh", zh, MAX_ZH_CHARS), ("en", en, MAX_EN_CHARS)):
         if not value:
             problems.append(f"row {number}: {name} is empty")
@@ -233,10 +243,10 @@ def _row(fields: dict[str, str], number: int) -> tuple[ReviewedRow | None, list[
             f"row {number}: revision {revision!r} is not one an export wrote; "
             "leave the revision column as exported (or empty for a new row)"
         )
-    note = unguard(fields["note"]).strip() if "note" in fields else None
+    note = text(fields["note"]).strip() if "note" in fields else None
     # Blank is kept: on an exported row it may clear the definition, and a row without a
     # revision leaves a blank one alone (the term's definition may be on another row).
-    definition = unguard(fields["definition"]).strip() if "definition" in fields else None
+    definition = text(fields["definition"]).strip() if "definition" in fields else None
     texts = {"zh": zh, "en": en, "note": note, "definition": definition}
     problems += [f"row {number}: {problem}" for problem in _control_characters(texts)]
     if problems or status is None:
