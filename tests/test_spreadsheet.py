@@ -84,6 +84,20 @@ def test_formula_cells_are_neutralised_in_csv_and_read_back_intact(
             fresh.close()
 
 
+def test_every_field_is_quoted_so_no_other_separator_can_start_a_cell(store: Store) -> None:
+    """Excel in a locale with a decimal comma splits a CSV at ';', and LibreOffice's dialog
+    may split at tabs: a note "x;=cmd|...;" was written unquoted, so its middle opened as a
+    formula cell that no guard saw. OWASP: quote every field, so that every ';' and tab is
+    inside quotes (an odd number of quote characters before it)."""
+    for text in ("x;=cmd|' /C calc'!A0;", "x\t@SUM(A1)\t", "x;-2+3"):
+        review(store, zh="稳岗", en="stabilize jobs", status="preferred", reviewer="ana", note=text)
+        data = to_csv(list_terms(store)).decode("utf-8-sig")
+        outside = [i for i, c in enumerate(data) if c in ";\t" and data.count('"', 0, i) % 2 == 0]
+        assert outside == []
+        [row] = [r for r in _rows(data.encode()) if r["en"] == "stabilize jobs"]
+        assert row["note"] == text
+
+
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_every_note_comes_back_exactly_from_a_csv_and_an_xlsx(
     store: Store, tmp_path: Path, fmt: str
