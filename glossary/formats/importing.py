@@ -1,7 +1,8 @@
 """Reading a reviewed glossary back in (CSV, XLSX or TBX), all or nothing.
 
 A spreadsheet file is the CSV/XLSX export (BOM optional) or any table with at least
-``zh,en,status`` (``definition`` is also read). Other columns are ignored: the export's
+``zh,en,status`` (``definition`` is also read), each named once; a CSV may be separated by
+commas, semicolons or tabs, as the header shows. Other columns are ignored: the export's
 informational ones (``sources``, ``reviewed_by``, ``reviewed_at``, ``origin``) and any a
 person added. Every row is checked before anything is
 written, and every problem is reported at once with its row number (the header is row 1,
@@ -55,6 +56,7 @@ IMPORT_FORMATS = ("csv", "xlsx", "tbx")
 MAX_FREQUENCY = 2**31 - 1
 _N = TypeVar("_N", int, float)
 SEED_TERMS_PATH = SEED_TERMS
+_DELIMITERS = (",", ";", "\t")
 
 
 def parse_glossary_csv(text: str, *, source: str) -> list[ReviewedRow]:
@@ -74,6 +76,12 @@ def parse_records(
     if not records:
         raise ImportFormatError(source, ["the file has no header row; expected zh,en,status,…"])
     header = [name.strip().lower() for name in records[0]]
+    twice = [c for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS) if header.count(c) > 1]
+    if twice:
+        raise ImportFormatError(
+            source,
+            [f"row 1: column {name} is named twice; keep one of each" for name in twice],
+        )
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise ImportFormatError(
@@ -207,11 +215,23 @@ def load_seed_terms(store: Store) -> ImportReport:
 
 
 def _records(text: str, source: str) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
         return list(reader)
     except csv.Error as exc:
         raise ImportFormatError(source, [f"row {reader.line_num}: {exc}"]) from exc
+
+
+def _delimiter(text: str) -> str:
+    """The separator whose header names the required columns: ``,`` unless only ``;`` or a
+    tab does. Excel saves "CSV" with the locale's list separator (``;`` where the decimal
+    point is a comma) and "Unicode Text" with tabs."""
+    header = text.partition("\n")[0]
+    for delimiter in _DELIMITERS:
+        names = {name.strip().lower() for name in next(csv.reader([header], delimiter=delimiter))}
+        if names >= set(REQUIRED_COLUMNS):
+            return delimiter
+    return _DELIMITERS[0]
 
 
 def _row(
@@ -293,6 +313,8 @@ def _number(text: str, kind: type[_N], name: str, number: int, problems: list[st
     value = text.strip()
     if not value:
         return None
+    if kind is float and "," in value and "." not in value:
+        value = value.replace(",", ".", 1)  # a decimal comma, as Excel writes it in most of Europe
     try:
         return kind(value)
     except ValueError:
