@@ -121,7 +121,9 @@ def apply_reviewed_rows(
                     )
                     term.equivalents.append(equivalent)
                     equivalents_added += 1
-                elif person is None and equivalent.reviewed_by is not None:
+                elif _leaves_a_proposal(equivalent, row) or (
+                    person is None and equivalent.reviewed_by is not None
+                ):
                     continue
                 elif person is None:
                     equivalent.origin = decider.origin
@@ -256,6 +258,12 @@ def _conflict(row: ReviewedRow, term: Term | None) -> str:
         f"{row.zh} → {row.en}: changed in the glossary since the export (now "
         f"{now}{by}); the file's {row.status} was not applied"
     )
+
+
+def _leaves_a_proposal(stored: Equivalent, row: ReviewedRow) -> bool:
+    """Whether ``row`` leaves a stored proposal as it is: no decision, so it stays unreviewed
+    (a TBX term without a status; our own export read back, "not yet reviewed")."""
+    return row.status == stored.status == "proposed" and row.note in (None, stored.note)
 
 
 def _person_prefers_another(term: Term, row: ReviewedRow) -> bool:
