@@ -12,7 +12,8 @@
   XLSX cells are typed as strings. Import strips the apostrophe again (``unguard``), so the
   text round-trips exactly.
 - Each row carries its entry's ``revision`` (``glossary.store.revisions``), which makes a
-  re-import change only what a person changed: status, note or the term's definition.
+  re-import change only what a person changed: status, note, the term's definition, or the
+  wording (a corrected ``en`` renames the equivalent it was exported as, as the page does).
 - The last two columns are the term's ``definition`` (on each of its rows, as ``zh`` is) and
   the equivalent's ``origin`` (``extracted``, ``curated``, ``imported``, …). Import reads the
   definition (a change to it on any one of the term's rows is an edit); the origin, like

@@ -92,6 +92,12 @@ def verdict(
     return "apply" if (state, content) == (_state(stored), as_stored) else "conflict"
 
 
+def exported_from(token: str, stored: Decision) -> bool:
+    """Whether ``token`` was written beside ``stored`` and the store has not changed it since
+    (whatever the row now says: a person may have corrected its wording)."""
+    return _parts(token)[0] == _state(stored)
+
+
 def definition_verdict(token: str, *, definition: str, stored: str | None) -> Verdict | None:
     """What to do with the definition cell of a row that carries ``token``.
 
