@@ -292,3 +292,42 @@ def test_an_example_opens_in_its_article(client: TestClient) -> None:
     assert [p["en_ids"] for p in whole["items"]] == [[0], [1]] and whole["focus"] is None
     assert client.get("/api/documents/seed-002-zh/pairs", params={"around": 9}).status_code == 422
     assert client.get("/api/documents/nowhere/pairs").status_code == 404
+
+
+def test_an_edit_from_a_stale_read_is_a_409_and_the_other_edit_stays(client: TestClient) -> None:
+    """Two reviewers open the same term; the second to save silently overwrote the first
+    (the page sends the note it read). An edit that names the revision it read is refused
+    once the term changed since, saying by whom; one without a revision still applies."""
+    bob = {"Authorization": f"Bearer {OTHER_KEY}"}
+    term = client.get(f"/api/terms/{_term_id(client, '稳岗')}").json()
+    read = term["revision"]
+    first = client.patch(
+        f"/api/terms/{term['id']}", json={"note": "alice's note", "revision": read}, headers=AUTH
+    )
+    assert first.status_code == 200 and first.json()["revision"] != read
+    stale = client.patch(
+        f"/api/terms/{term['id']}", json={"note": "bob's note", "revision": read}, headers=bob
+    )
+    assert stale.status_code == 409
+    assert "changed since you read it" in stale.json()["detail"]
+    assert "alice" in stale.json()["detail"]
+    assert client.get(f"/api/terms/{term['id']}").json()["note"] == "alice's note"
+    fresh = client.patch(
+        f"/api/terms/{term['id']}",
+        json={"note": "bob's note", "revision": first.json()["revision"]},
+        headers=bob,
+    )
+    assert fresh.status_code == 200 and fresh.json()["note"] == "bob's note"
+    unguarded = client.patch(f"/api/terms/{term['id']}", json={"note": "any"}, headers=AUTH)
+    assert unguarded.status_code == 200
+
+
+def test_a_revision_is_the_term_as_a_reviewer_sees_it(client: TestClient) -> None:
+    """Unchanged reads give the same revision; a malformed one is a 422 that says so."""
+    term_id = _term_id(client, "稳岗")
+    once, again = (client.get(f"/api/terms/{term_id}").json() for _ in range(2))
+    assert once["revision"] == again["revision"]
+    listed = client.get("/api/terms", params={"q": "稳岗"}).json()["items"][0]
+    assert listed["revision"] == once["revision"]
+    bad = client.patch(f"/api/terms/{term_id}", json={"revision": "x" * 100}, headers=AUTH)
+    assert bad.status_code == 422 and "revision" in bad.json()["detail"]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -185,3 +187,32 @@ def test_rows_without_a_revision_that_give_a_term_two_definitions_are_a_conflict
     assert import_csv(store, agreed, reviewer="ana").conflicts == ()
     [view] = lookup(store, "稳岗")
     assert view.definition == "keeping people in work"
+
+
+def test_a_column_named_twice_is_a_header_error_and_nothing_is_imported(store: Store) -> None:
+    """A person who adds a second "note" column had the last one silently win."""
+    data = "zh,en,status,note,note\r\n稳岗,stabilize jobs,preferred,mine,theirs\r\n".encode()
+    before = snapshot(store)
+    with pytest.raises(ImportFormatError, match=r"row 1: column note is named twice"):
+        import_csv(store, data, reviewer="ana")
+    assert snapshot(store) == before
+
+
+@pytest.mark.parametrize("separator", [";", "\t"])
+def test_a_file_saved_with_semicolons_or_tabs_imports(store: Store, separator: str) -> None:
+    """Excel saves CSV with the locale's list separator (';' where the decimal point is a
+    comma, with decimal commas) and "Unicode Text" with tabs; both were refused as missing
+    every column, although the header named them."""
+    merge_entries(store, [entry()], corpus_id="seeds")
+    records = [
+        ["zh", "en", "status", "confidence", "note"],
+        ["稳岗", "post-retention", "rejected", "0,5", "wrong sense; do not use"],
+    ]
+    out = io.StringIO(newline="")
+    csv.writer(out, delimiter=separator, lineterminator="\r\n").writerows(records)
+    data = out.getvalue().encode("utf-8-sig")
+    report = import_csv(store, data, reviewer="ana")
+    assert (report.rows, report.equivalents_changed) == (1, 1)
+    [view] = lookup(store, "稳岗")
+    rejected = next(e for e in view.equivalents if e.en == "post-retention")
+    assert (rejected.status, rejected.note) == ("rejected", "wrong sense; do not use")

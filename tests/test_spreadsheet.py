@@ -84,6 +84,39 @@ def test_formula_cells_are_neutralised_in_csv_and_read_back_intact(
             fresh.close()
 
 
+def test_every_field_is_quoted_so_no_other_separator_can_start_a_cell(store: Store) -> None:
+    """Excel in a locale with a decimal comma splits a CSV at ';', and LibreOffice's dialog
+    may split at tabs: a note "x;=cmd|...;" was written unquoted, so its middle opened as a
+    formula cell that no guard saw. OWASP: quote every field, so that every ';' and tab is
+    inside quotes (an odd number of quote characters before it)."""
+    for text in ("x;=cmd|' /C calc'!A0;", "x\t@SUM(A1)\t", "x;-2+3"):
+        review(store, zh="稳岗", en="stabilize jobs", status="preferred", reviewer="ana", note=text)
+        data = to_csv(list_terms(store)).decode("utf-8-sig")
+        outside = [i for i, c in enumerate(data) if c in ";\t" and data.count('"', 0, i) % 2 == 0]
+        assert outside == []
+        [row] = [r for r in _rows(data.encode()) if r["en"] == "stabilize jobs"]
+        assert row["note"] == text
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_every_note_comes_back_exactly_from_a_csv_and_an_xlsx(
+    store: Store, tmp_path: Path, fmt: str
+) -> None:
+    """An XLSX cell is typed as text, not given an apostrophe, so import must not strip
+    one: a note beginning "'=" or "''" lost its first apostrophe on the way back."""
+    for number, text in enumerate((*HOSTILE, "''tis", "'-' means none")):
+        review(store, zh="稳岗", en="stabilize jobs", status="preferred", reviewer="ana", note=text)
+        terms = list_terms(store)
+        data = to_csv(terms) if fmt == "csv" else to_xlsx(terms)
+        fresh = open_store(path=tmp_path / f"fresh{number}.db", create=True)
+        try:
+            import_glossary(fresh, data, fmt=fmt, reviewer="bo")
+            [view] = lookup(fresh, "稳岗")
+            assert view.equivalents[0].note == text
+        finally:
+            fresh.close()
+
+
 def test_xlsx_keeps_chinese_and_formula_text_as_text(store: Store) -> None:
     from openpyxl import load_workbook
 
@@ -367,3 +400,46 @@ def test_a_control_character_in_an_xlsx_is_a_row_error_and_nothing_is_imported(
         "row 5: note contains a control character (such as NUL); remove it",
     )
     assert snapshot(store) == before
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_wording_corrected_in_the_file_renames_the_equivalent(store: Store, fmt: str) -> None:
+    """Correcting "stabilize jobs" to "stabilise jobs" in the spreadsheet added a second,
+    empty equivalent and demoted the corrected one (with its figures and examples) to
+    admitted; it is the page's rename, keeping status, figures and examples."""
+    [before] = lookup(store, "稳岗")
+    old = next(e for e in before.equivalents if e.en == "stabilize jobs")
+    rows = _rows(to_csv(list_terms(store)))
+    for row in rows:
+        if (row["zh"], row["en"]) == ("稳岗", "stabilize jobs"):
+            row["en"] = "stabilise jobs"
+        if (row["zh"], row["en"]) == ("稳岗", "post-retention"):
+            row["en"], row["status"] = "job retention", "admitted"
+    report = import_glossary(
+        store, _csv(rows) if fmt == "csv" else _xlsx(rows), fmt=fmt, reviewer="bo"
+    )
+    assert (report.equivalents_added, report.equivalents_changed, report.conflicts) == (0, 2, ())
+    [after] = lookup(store, "稳岗")
+    by_en = {e.en: e for e in after.equivalents}
+    assert "stabilize jobs" not in by_en and "post-retention" not in by_en
+    renamed = by_en["stabilise jobs"]
+    assert (renamed.status, renamed.frequency, renamed.reviewed_by) == ("preferred", 2, "bo")
+    assert [x.en_text for x in renamed.examples] == [x.en_text for x in old.examples]
+    assert (by_en["job retention"].status, by_en["job retention"].frequency) == ("admitted", 1)
+    assert [e["action"] for e in review_history(store, zh="稳岗")].count("rename") == 2
+
+
+def test_a_copied_row_with_a_new_wording_adds_a_variant_beside_the_original(
+    store: Store,
+) -> None:
+    rows = _rows(to_csv(list_terms(store)))
+    [original] = [r for r in rows if (r["zh"], r["en"]) == ("稳岗", "stabilize jobs")]
+    rows.append({**original, "en": "stabilise jobs", "status": "admitted"})
+    report = import_glossary(store, _csv(rows), fmt="csv", reviewer="bo")
+    assert (report.equivalents_added, report.equivalents_changed) == (1, 1)
+    [after] = lookup(store, "稳岗")
+    by_en = {e.en: e for e in after.equivalents}
+    assert (by_en["stabilize jobs"].status, by_en["stabilise jobs"].status) == (
+        "preferred",
+        "admitted",
+    )

@@ -15,8 +15,9 @@ from glossary.formats.tbx_reader import parse_tbx
 from glossary.store.editing import review
 from glossary.store.engine import Store, open_store
 from glossary.store.lookups import list_terms, lookup
+from glossary.store.merging import merge_entries
 from glossary.store.views import TermView
-from tests.store_helpers import exported_store
+from tests.store_helpers import entry, example, exported_store
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 V3 = "{urn:iso:std:iso:30042:ed-2}"
@@ -156,6 +157,23 @@ def test_our_tbx_reads_back_to_the_same_decisions(
         assert "college graduates" in view.definition
     finally:
         other.close()
+
+
+@pytest.mark.parametrize("dialect", sorted(DIALECTS))
+def test_our_tbx_imported_again_leaves_proposals_unreviewed(dialect: str, store: Store) -> None:
+    """A TBX term without a status is one nobody has reviewed (ours says so in a note), yet
+    importing an untouched export stamped every proposal as reviewed by the importer: a
+    rebuild then treated the extractor's guesses as a person's decisions."""
+    guesses = (("stable employment", 2, 0.6, (example("000", 5),)), ("jobs", 1, 0.3, ()))
+    merge_entries(store, [entry("稳就业", guesses)], corpus_id="other")
+    terms = list_terms(store, examples=1)
+    proposed = {(t.zh, e.en) for t in terms for e in t.equivalents if e.status == "proposed"}
+    assert proposed
+    import_glossary(store, DIALECTS[dialect][0](terms).encode(), fmt="tbx", reviewer="bo")
+    after = {(t.zh, e.en): e for t in list_terms(store) for e in t.equivalents}
+    assert {key: (after[key].status, after[key].reviewed_by) for key in proposed} == {
+        key: ("proposed", None) for key in proposed
+    }
 
 
 def test_a_foreign_tbx_imports_with_superseded_as_deprecated(tmp_path: Path) -> None:

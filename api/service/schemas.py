@@ -13,6 +13,7 @@ from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from glossary.store.models import MAX_EN_CHARS, MAX_ZH_CHARS
+from glossary.store.revisions import TERM_TOKEN
 from glossary.types import STATUSES, Status
 
 ModeChoice = Literal["parallel", "comparable", "auto"]
@@ -33,11 +34,13 @@ SearchText = Annotated[
 _STATUS = f"({'|'.join(STATUSES)})"
 STATUS_LIST_PATTERN = f"^{_STATUS}(,{_STATUS})*$"
 ZH_TAG_PATTERN = r"^zh(-[A-Za-z0-9]{1,8})*$"
+REVISION_PATTERN = f"^{TERM_TOKEN.pattern}$"
 PATTERN_MESSAGES = {
     TEXT_PATTERN: "is empty (only white space) or holds a control character",
     NOTE_PATTERN: "holds a control character (such as NUL); remove it",
     STATUS_LIST_PATTERN: f"use a comma-separated list of: {', '.join(STATUSES)}",
     ZH_TAG_PATTERN: "is not a BCP 47 tag for Chinese; use e.g. zh-Hans, zh-Hant, zh-CN or zh-TW",
+    REVISION_PATTERN: "is not a revision the server gave; send the term's revision as read",
 }
 """Each schema pattern said in words, for the 422 that a mismatch gets."""
 
@@ -146,6 +149,13 @@ class TermUpdate(RequestBody):
         "making one preferred makes the one before it admitted (of two named preferred "
         "here, the last stays preferred)",
     )
+    revision: str | None = Field(
+        default=None,
+        pattern=REVISION_PATTERN,
+        description="the term's revision as read; if the term changed since (a colleague "
+        "saved first), nothing is saved and the answer is a 409 saying by whom",
+        examples=["t0123456789abcdef"],
+    )
 
 
 class TermPublic(Public):
@@ -153,6 +163,9 @@ class TermPublic(Public):
     zh: str
     note: str
     definition: str
+    revision: str = Field(
+        description="send it back with an edit (TermUpdate) to refuse one made on an older read"
+    )
     termhood: float
     match: Literal["exact", "prefix", "substring", "script", "spelling", "plural", "typo"]
     matched: str

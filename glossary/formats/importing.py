@@ -1,7 +1,8 @@
 """Reading a reviewed glossary back in (CSV, XLSX or TBX), all or nothing.
 
 A spreadsheet file is the CSV/XLSX export (BOM optional) or any table with at least
-``zh,en,status`` (``definition`` is also read). Other columns are ignored: the export's
+``zh,en,status`` (``definition`` is also read), each named once; a CSV may be separated by
+commas, semicolons or tabs, as the header shows. Other columns are ignored: the export's
 informational ones (``sources``, ``reviewed_by``, ``reviewed_at``, ``origin``) and any a
 person added. Every row is checked before anything is
 written, and every problem is reported at once with its row number (the header is row 1,
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
@@ -54,18 +56,32 @@ IMPORT_FORMATS = ("csv", "xlsx", "tbx")
 MAX_FREQUENCY = 2**31 - 1
 _N = TypeVar("_N", int, float)
 SEED_TERMS_PATH = SEED_TERMS
+_DELIMITERS = (",", ";", "\t")
 
 
 def parse_glossary_csv(text: str, *, source: str) -> list[ReviewedRow]:
     """The rows of a glossary CSV, or ``ImportFormatError`` listing every malformed row."""
-    return parse_records(_records(text, source), source=source)
+    return parse_records(_records(text, source), source=source, guarded=True)
 
 
-def parse_records(records: list[list[str]], *, source: str) -> list[ReviewedRow]:
-    """The rows of a glossary table (CSV or XLSX cells), every malformed row reported."""
+def parse_records(
+    records: list[list[str]], *, source: str, guarded: bool = False
+) -> list[ReviewedRow]:
+    """The rows of a glossary table (CSV or XLSX cells), every malformed row reported.
+
+    ``guarded``: the text cells carry the CSV export's apostrophe before a formula start
+    (``spreadsheet.guard``), to be removed. An XLSX cell is typed as text instead, so its
+    leading apostrophe is the text's own.
+    """
     if not records:
         raise ImportFormatError(source, ["the file has no header row; expected zh,en,status,…"])
     header = [name.strip().lower() for name in records[0]]
+    twice = [c for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS) if header.count(c) > 1]
+    if twice:
+        raise ImportFormatError(
+            source,
+            [f"row 1: column {name} is named twice; keep one of each" for name in twice],
+        )
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise ImportFormatError(
@@ -85,7 +101,7 @@ def parse_records(records: list[list[str]], *, source: str) -> list[ReviewedRow]
             problems.append(f"row {number}: expected {len(header)} fields, found {len(record)}")
             continue
         fields = dict(zip(header, record, strict=True))
-        row, row_problems = _row(fields, number)
+        row, row_problems = _row(fields, number, unguard if guarded else str)
         if row is not None:
             key = (row.zh, row.en)
             if key in first_seen:
@@ -199,16 +215,30 @@ def load_seed_terms(store: Store) -> ImportReport:
 
 
 def _records(text: str, source: str) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
         return list(reader)
     except csv.Error as exc:
         raise ImportFormatError(source, [f"row {reader.line_num}: {exc}"]) from exc
 
 
-def _row(fields: dict[str, str], number: int) -> tuple[ReviewedRow | None, list[str]]:
+def _delimiter(text: str) -> str:
+    """The separator whose header names the required columns: ``,`` unless only ``;`` or a
+    tab does. Excel saves "CSV" with the locale's list separator (``;`` where the decimal
+    point is a comma) and "Unicode Text" with tabs."""
+    header = text.partition("\n")[0]
+    for delimiter in _DELIMITERS:
+        names = {name.strip().lower() for name in next(csv.reader([header], delimiter=delimiter))}
+        if names >= set(REQUIRED_COLUMNS):
+            return delimiter
+    return _DELIMITERS[0]
+
+
+def _row(
+    fields: dict[str, str], number: int, text: Callable[[str], str]
+) -> tuple[ReviewedRow | None, list[str]]:
     problems: list[str] = []
-    zh, en = clean_text(unguard(fields["zh"])), clean_text(unguard(fields["en"]))
+    zh, en = clean_text(text(fields["zh"])), clean_text(text(fields["en"]))
     for name, value, limit in (("zh", zh, MAX_ZH_CHARS), ("en", en, MAX_EN_CHARS)):
         if not value:
             problems.append(f"row {number}: {name} is empty")
@@ -233,10 +263,10 @@ def _row(fields: dict[str, str], number: int) -> tuple[ReviewedRow | None, list[
             f"row {number}: revision {revision!r} is not one an export wrote; "
             "leave the revision column as exported (or empty for a new row)"
         )
-    note = unguard(fields["note"]).strip() if "note" in fields else None
+    note = text(fields["note"]).strip() if "note" in fields else None
     # Blank is kept: on an exported row it may clear the definition, and a row without a
     # revision leaves a blank one alone (the term's definition may be on another row).
-    definition = unguard(fields["definition"]).strip() if "definition" in fields else None
+    definition = text(fields["definition"]).strip() if "definition" in fields else None
     texts = {"zh": zh, "en": en, "note": note, "definition": definition}
     problems += [f"row {number}: {problem}" for problem in _control_characters(texts)]
     if problems or status is None:
@@ -283,6 +313,8 @@ def _number(text: str, kind: type[_N], name: str, number: int, problems: list[st
     value = text.strip()
     if not value:
         return None
+    if kind is float and "," in value and "." not in value:
+        value = value.replace(",", ".", 1)  # a decimal comma, as Excel writes it in most of Europe
     try:
         return kind(value)
     except ValueError:

@@ -1,7 +1,10 @@
 """The glossary for spreadsheets: CSV and XLSX, one row per equivalent.
 
 - CSV: UTF-8 with a BOM (Excel reads BOM-less UTF-8 as the ANSI code page and garbles
-  the Chinese), RFC 4180 quoting and CRLF line ends.
+  the Chinese), every field quoted (RFC 4180) and CRLF line ends. Quoting every field is
+  OWASP's advice against formula injection: Excel in a locale with a decimal comma splits
+  a CSV at ``;``, and LibreOffice may split at tabs, so an unquoted ``x;=cmd|...`` would
+  open as two cells, the second a formula no guard saw.
 - XLSX (openpyxl): no import dialog to choose an encoding in, so nothing to garble.
 - A cell that begins with ``= + - @`` (or a tab or carriage return) would run as a formula
   in Excel or LibreOffice (``=HYPERLINK(...)`` in a term is an attack, ``-based`` a
@@ -9,7 +12,8 @@
   XLSX cells are typed as strings. Import strips the apostrophe again (``unguard``), so the
   text round-trips exactly.
 - Each row carries its entry's ``revision`` (``glossary.store.revisions``), which makes a
-  re-import change only what a person changed: status, note or the term's definition.
+  re-import change only what a person changed: status, note, the term's definition, or the
+  wording (a corrected ``en`` renames the equivalent it was exported as, as the page does).
 - The last two columns are the term's ``definition`` (on each of its rows, as ``zh`` is) and
   the equivalent's ``origin`` (``extracted``, ``curated``, ``imported``, …). Import reads the
   definition (a change to it on any one of the term's rows is an edit); the origin, like
@@ -85,7 +89,7 @@ def rows(terms: Iterable[TermView]) -> Iterator[tuple[str | int | float, ...]]:
 def to_csv(terms: Iterable[TermView]) -> bytes:
     """CSV bytes with a BOM; ``sources`` is the attesting document ids joined by ';'."""
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     for row in rows(terms):
         writer.writerow([_csv_cell(cell) for cell in row])
     return buffer.getvalue().encode("utf-8-sig")

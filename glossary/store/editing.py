@@ -23,7 +23,7 @@ from glossary.store.models import (
     ReviewEvent,
     Term,
 )
-from glossary.store.reviewing import ReviewedRow, audit, decide
+from glossary.store.reviewing import ReviewedRow, audit, decide, rename
 from glossary.store.term_views import aware, term_views
 from glossary.store.validation import check_status, clean_text, plain, required
 from glossary.store.variants import script_forms
@@ -166,10 +166,7 @@ def rename_in(session: Session, *, zh: str, en: str, to: str, reviewer: str) -> 
                 f"term {term_zh!r} already has the equivalent {new!r}; "
                 "review that one and reject this one instead"
             )
-        row.en = new
-        row.search_keys = Equivalent.keys_for(new)
-        row.reviewed_by, row.reviewed_at = who, datetime.now(UTC)
-        audit(session, who, "rename", term.zh, new, {"en": old}, {"en": new})
+        rename(session, row, term.zh, new, who, datetime.now(UTC))
     return term
 
 

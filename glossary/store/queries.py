@@ -14,7 +14,7 @@ from sqlalchemy import Connection, func, inspect, or_, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import CreateIndex
 
-from glossary.errors import GlossaryError, InvalidField
+from glossary.errors import GlossaryError, InvalidField, StoreConflict
 from glossary.store import fulltext
 from glossary.store.concordance import pair_views
 from glossary.store.editing import (
@@ -26,8 +26,17 @@ from glossary.store.editing import (
     view_in,
 )
 from glossary.store.engine import Store
-from glossary.store.models import ONE_PREFERRED, AlignedPair, Base, Document, Equivalent, Term
+from glossary.store.models import (
+    ONE_PREFERRED,
+    AlignedPair,
+    Base,
+    Document,
+    Equivalent,
+    ReviewEvent,
+    Term,
+)
 from glossary.store.reviewing import audit
+from glossary.store.term_views import aware
 from glossary.store.validation import check_page
 from glossary.store.views import DocumentRecord, PairView, TermView
 from glossary.types import Status
@@ -226,21 +235,43 @@ def edit_term(
     decisions: Sequence[Decision],
     reviewer: str,
     renames: Sequence[tuple[str, str]] = (),
+    revision: str | None = None,
 ) -> TermView:
     """Change a term's definition or note, correct equivalents' wording (``renames``, old
     and new English), and decide on its equivalents; each change is audited.
 
     One transaction: if any change fails (a rename onto a wording the term has, an unknown
-    status), none is stored, and the audit trail records none.
+    status), none is stored, and the audit trail records none. ``revision``, the term's
+    ``TermView.revision`` when the editor read it: if the term changed since, nothing is
+    stored and ``StoreConflict`` says by whom.
     """
     with store.writing() as session:
+        # Locked before it is read, so two edits made on one read run one after the other
+        # on PostgreSQL and the second sees the first (SQLite's writers are one at a time).
+        session.execute(select(Term.id).where(Term.id == term_id).with_for_update())
         term = term_by_id(session, term_id)
+        if revision is not None:
+            _refuse_stale(session, term, revision)
         for old, new in renames:
             rename_in(session, zh=term.zh, en=old, to=new, reviewer=reviewer)
         if definition is not None or note is not None:
             update_term_in(session, term_id, definition=definition, note=note, reviewer=reviewer)
         _review_all(session, zh=term.zh, decisions=decisions, reviewer=reviewer)
         return view_in(session, term, examples=5)
+
+
+def _refuse_stale(session: Session, term: Term, revision: str) -> None:
+    """``StoreConflict`` if ``term`` is no longer at ``revision``, naming its last editor."""
+    if view_in(session, term, examples=0).revision == revision:
+        return
+    last = session.scalars(
+        select(ReviewEvent).where(ReviewEvent.zh == term.zh).order_by(ReviewEvent.id.desc())
+    ).first()
+    by = f" (last by {last.reviewer} at {aware(last.at):%Y-%m-%d %H:%M} UTC)" if last else ""
+    raise StoreConflict(
+        f"term {term.zh!r} was changed since you read it{by}; nothing was saved: "
+        "look it up again and make your change on what it holds now"
+    )
 
 
 def set_statuses(store: Store, *, zh: str, decisions: Sequence[Decision], reviewer: str) -> None:

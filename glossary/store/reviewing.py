@@ -21,7 +21,13 @@ from glossary.store.engine import CHUNK, Store
 from glossary.store.evidence import refresh_figures, set_contribution
 from glossary.store.merging import terms_by_zh
 from glossary.store.models import IMPORTED_CORPUS, Equivalent, ReviewEvent, Term
-from glossary.store.revisions import Decision, Verdict, definition_verdict, verdict
+from glossary.store.revisions import (
+    Decision,
+    Verdict,
+    definition_verdict,
+    exported_from,
+    verdict,
+)
 from glossary.store.validation import required
 from glossary.store.views import ImportReport
 from glossary.types import Status
@@ -88,6 +94,7 @@ def apply_reviewed_rows(
     changed: set[int] = set()  # rows that wrote something, by position
     conflicts: list[str] = []
     claims: dict[str, _Claims] = {}
+    named = {(row.zh, row.en) for row in rows}
     with store.writing() as session:
         now = datetime.now(UTC)
         for start in range(0, len(rows), CHUNK):
@@ -95,12 +102,24 @@ def apply_reviewed_rows(
             terms = terms_by_zh(session, [r.zh for r in chunk], with_equivalents=True)
             for index, row in enumerate(chunk, start=start):
                 term = terms.get(row.zh)
-                outcome = None if row.revision is None else _revised(row.revision, row, term)
+                stored = _stored(row, term)
+                renamed = None
+                if stored is None and person is not None and row.revision is not None:
+                    renamed = _exported_as(row.revision, term)
+                    if renamed is not None and (row.zh, renamed.en) in named:
+                        renamed = None  # a copy of a row, edited: a new equivalent beside it
+                    stored = renamed
+                outcome = None if row.revision is None else _revised(row.revision, row, stored)
                 claim = _definition_claim(row, term, outcome)
+                if renamed is not None and term is not None:
+                    # The row is the export of ``renamed``, unchanged in the store since,
+                    # with its wording corrected: the page's rename, figures and examples kept.
+                    rename(session, renamed, term.zh, row.en, audit_name, now)
+                    changed.add(index)
                 if outcome in ("same", "stale", "conflict"):
                     if outcome == "conflict":
                         conflicts.append(_conflict(row, term))
-                    elif claim is None:
+                    elif claim is None and renamed is None:
                         unchanged += 1
                     if claim is not None and term is not None:
                         claims.setdefault(term.zh, _Claims(term)).add(index, row, claim)
@@ -121,7 +140,9 @@ def apply_reviewed_rows(
                     )
                     term.equivalents.append(equivalent)
                     equivalents_added += 1
-                elif person is None and equivalent.reviewed_by is not None:
+                elif _leaves_a_proposal(equivalent, row) or (
+                    person is None and equivalent.reviewed_by is not None
+                ):
                     continue
                 elif person is None:
                     equivalent.origin = decider.origin
@@ -230,21 +251,30 @@ def _stored(row: ReviewedRow, term: Term | None) -> Equivalent | None:
     return None if term is None else next((e for e in term.equivalents if e.en == row.en), None)
 
 
-def _revised(token: str, row: ReviewedRow, term: Term | None) -> Verdict:
-    stored = _stored(row, term)
-    decision = (
-        None
-        if stored is None
-        else Decision(
-            zh=row.zh,
-            en=stored.en,
-            status=stored.status,
-            note=stored.note,
-            reviewed_by=stored.reviewed_by,
-            reviewed_at=stored.reviewed_at,
-            definition=term.definition if term else "",
-        )
+def _exported_as(token: str, term: Term | None) -> Equivalent | None:
+    """The equivalent of ``term`` that a row carrying ``token`` was exported as, if the
+    store still holds it as exported (a row whose wording a person then corrected)."""
+    if term is None:
+        return None
+    return next(
+        (e for e in term.equivalents if exported_from(token, _decision(term.zh, term, e))), None
     )
+
+
+def _decision(zh: str, term: Term, stored: Equivalent) -> Decision:
+    return Decision(
+        zh=zh,
+        en=stored.en,
+        status=stored.status,
+        note=stored.note,
+        reviewed_by=stored.reviewed_by,
+        reviewed_at=stored.reviewed_at,
+        definition=term.definition,
+    )
+
+
+def _revised(token: str, row: ReviewedRow, stored: Equivalent | None) -> Verdict:
+    decision = None if stored is None else _decision(row.zh, stored.term, stored)
     return verdict(token, zh=row.zh, en=row.en, status=row.status, note=row.note, stored=decision)
 
 
@@ -256,6 +286,22 @@ def _conflict(row: ReviewedRow, term: Term | None) -> str:
         f"{row.zh} → {row.en}: changed in the glossary since the export (now "
         f"{now}{by}); the file's {row.status} was not applied"
     )
+
+
+def _leaves_a_proposal(stored: Equivalent, row: ReviewedRow) -> bool:
+    """Whether ``row`` leaves a stored proposal as it is: no decision, so it stays unreviewed
+    (a TBX term without a status; our own export read back, "not yet reviewed")."""
+    return row.status == stored.status == "proposed" and row.note in (None, stored.note)
+
+
+def rename(
+    session: Session, row: Equivalent, zh: str, new: str, reviewer: str, now: datetime
+) -> None:
+    """Give ``row`` the wording ``new`` (checked by the caller), as ``reviewer``'s decision."""
+    audit(session, reviewer, "rename", zh, new, {"en": row.en}, {"en": new})
+    row.en = new
+    row.search_keys = Equivalent.keys_for(new)
+    row.reviewed_by, row.reviewed_at = reviewer, now
 
 
 def _person_prefers_another(term: Term, row: ReviewedRow) -> bool:

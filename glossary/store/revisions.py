@@ -18,6 +18,7 @@ import, with the definition read as it was then (``definition_verdict`` gives No
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
@@ -31,6 +32,8 @@ TOKEN = regex.compile(r"r[0-9a-f]{10}-[0-9a-f]{8}(?:-[0-9a-f]{8})?")
 
 The third part (the definition) is absent from tokens written before it was covered."""
 Verdict = Literal["apply", "same", "stale", "conflict"]
+TERM_TOKEN = regex.compile(r"t[0-9a-f]{16}")
+"""A term's revision (``term_revision``), as ``PATCH /api/terms/{id}`` takes it back."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,18 @@ def revision(decision: Decision) -> str:
     """The token written beside an entry in an export."""
     content = _content(decision.zh, decision.en, decision.status, decision.note)
     return f"r{_state(decision)}-{content}-{_definition(decision.definition)}"
+
+
+def term_revision(definition: str, note: str, equivalents: Iterable[tuple[str, str, str]]) -> str:
+    """A term's revision for an edit: a digest of what a reviewer edits (its definition and
+    note, each equivalent's wording, status and note).
+
+    An edit that names the revision it was made on is refused once the term moved on, so
+    a reviewer saving over an older read does not silently undo a colleague's change.
+    Figures and examples are left out: a rebuild that recounts them edits nothing.
+    """
+    decisions = sorted("\x1e".join(equivalent) for equivalent in equivalents)
+    return "t" + _digest(definition, note, *decisions, size=8)
 
 
 def verdict(
@@ -75,6 +90,12 @@ def verdict(
         return "stale"
     as_stored = _content(stored.zh, stored.en, stored.status, stored.note)
     return "apply" if (state, content) == (_state(stored), as_stored) else "conflict"
+
+
+def exported_from(token: str, stored: Decision) -> bool:
+    """Whether ``token`` was written beside ``stored`` and the store has not changed it since
+    (whatever the row now says: a person may have corrected its wording)."""
+    return _parts(token)[0] == _state(stored)
 
 
 def definition_verdict(token: str, *, definition: str, stored: str | None) -> Verdict | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from glossary.store.revisions import term_revision
 from glossary.types import Span, Status
 
 Match = Literal["exact", "prefix", "substring", "script", "spelling", "plural", "typo"]
@@ -115,6 +116,14 @@ class TermView:
     equivalents: tuple[EquivalentView, ...]
     match: Match = "exact"
     matched: str = ""
+
+    @property
+    def revision(self) -> str:
+        """What an edit of this term was made on (``glossary.store.revisions.term_revision``)."""
+        return term_revision(
+            self.definition, self.note, ((e.en, e.status, e.note) for e in self.equivalents)
+        )
+
     """The form of the query that found the term (the query itself for the first tiers)."""
 
 

@@ -99,6 +99,7 @@ def update_term(
         decisions=_decisions(body.equivalents),
         reviewer=reviewer,
         renames=[(r.en, r.to) for r in body.renames],
+        revision=body.revision,
     )
     return _detail(store, view)
 

@@ -307,6 +307,7 @@ async function decide(term, { en, to, status, note }) {
   const renamed = to && to !== en;
   const final = renamed ? to : en;
   const body = {
+    revision: term.revision,  // a colleague's save since this card was drawn is a 409, not undone
     renames: renamed ? [{ en, to }] : [],
     equivalents: [{ en: final, status, ...(note === undefined ? {} : { note }) }],
   };
