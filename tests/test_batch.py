@@ -25,6 +25,7 @@ from align.batch import (
 from align.encoders import Encoder
 from align.errors import InputError
 from api.cli import main
+from tests.cli_helpers import err_line
 
 DATA = Path(__file__).parent / "data"
 SEEDS = Path(__file__).resolve().parent.parent / "corpora" / "seeds"
@@ -132,6 +133,18 @@ def test_a_pipe_or_folder_as_manifest_is_refused_without_blocking(tmp_path: Path
         read_manifest(pipe)
     with pytest.raises(ManifestError, match="is a directory"):
         read_manifest(tmp_path)
+
+
+def test_an_output_path_that_is_a_file_is_refused_as_not_a_folder(
+    manifest: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    taken = tmp_path / "notes.txt"
+    taken.write_text("mine\n", encoding="utf-8")
+    assert main(["batch", str(manifest), "-o", str(taken), "--quiet"]) == 2
+    assert err_line(capsys) == (
+        f"duiqi batch: error: {taken}: is a file, not a folder; name a folder for the outputs"
+    )
+    assert taken.read_text(encoding="utf-8") == "mine\n"
 
 
 def test_settings_refuse_an_unknown_mode() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from api.cli import main
+from glossary.corpus import default_corpus_id
 from glossary.formats.importing import load_seed_terms
 from glossary.store.editing import review
 from glossary.store.engine import open_store
@@ -109,7 +110,8 @@ def test_a_translation_memory_imports_as_concordance_pairs(
     )
     for _ in range(2):  # importing again updates, it does not double
         assert main(["glossary", "import", "--db", str(db), str(memory)]) == 0
-        assert "1 translation units as corpus 'tmx:old_memory'" in capsys.readouterr().out
+        corpus = f"tmx:{default_corpus_id(memory)}"
+        assert f"1 translation units as corpus '{corpus}'" in capsys.readouterr().out
     store = open_store(path=db, create=True)
     try:
         [pair] = list_pairs(store)
@@ -121,6 +123,32 @@ def test_a_translation_memory_imports_as_concordance_pairs(
         1.0,
     )
     assert pair.zh_doc is not None and pair.zh_doc.title == "old memory.tmx"
+
+
+def test_two_memories_of_one_name_are_two_corpora(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from glossary.store.concordance import list_pairs
+
+    texts = {"a": ("稳岗返还。", "Job retention refunds."), "b": ("就业优先。", "Jobs first.")}
+    for folder, (zh, en) in texts.items():
+        memory = tmp_path / folder / "memory.tmx"
+        memory.parent.mkdir()
+        memory.write_text(
+            '<tmx version="1.4"><header srclang="zh"/><body><tu>'
+            f'<tuv xml:lang="zh"><seg>{zh}</seg></tuv><tuv xml:lang="en"><seg>{en}</seg></tuv>'
+            "</tu></body></tmx>",
+            encoding="utf-8",
+        )
+        assert main(["glossary", "import", "--db", str(db), str(memory)]) == 0
+    corpora = capsys.readouterr().out.splitlines()
+    assert len(set(corpora)) == 2, corpora
+    store = open_store(path=db, create=True)
+    try:
+        stored = {(p.pair.zh_text, p.pair.en_text) for p in list_pairs(store)}
+    finally:
+        store.close()
+    assert stored == set(texts.values())
 
 
 def test_our_tmx_reads_back(db: Path, tmp_path: Path) -> None:

@@ -66,3 +66,23 @@ def test_two_interrupts_end_a_batch_at_once_keeping_finished_pairs(tmp_path: Pat
     for spec in specs:  # a marker is there only for a pair whose outputs are whole
         assert (out / f"{spec.id}.done.json").exists() == (spec.id in finished)
     assert not (out / "summary.csv").exists()
+
+
+def test_one_interrupt_ends_a_batch_with_one_line(tmp_path: Path) -> None:
+    """A worker stopped mid-pair exits at once; nothing it held may be reported at exit."""
+    scenario = batch_scenario(tmp_path, pairs=40)
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-c", ENTRY, *scenario.argv],
+        env=environment(tmp_path),
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 300
+    while not (out.is_dir() and any(out.glob("*.done.json"))):
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert err.splitlines() == ["duiqi batch: interrupted"], err

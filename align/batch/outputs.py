@@ -140,8 +140,11 @@ class SummaryWriter:
         self._writer: Any = None
 
     def __enter__(self) -> SummaryWriter:
+        folder = self.partial.parent
+        if folder.exists() and not folder.is_dir():  # mkdir would say only "File exists"
+            raise InputError(f"{folder}: is a file, not a folder; name a folder for the outputs")
         try:
-            self.partial.parent.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True)
             self._handle = self.partial.open("w", encoding="utf-8", newline="")
         except OSError as error:
             raise InputError(f"cannot write {self.partial}: {error.strerror}") from error

@@ -177,9 +177,17 @@ def _init_worker(settings: BatchSettings, threads: int, parent: int, stop: Event
     ends early: the pair a worker is on would be thrown away anyway, so it exits at once
     instead of finishing it. A parent killed with ``kill -9`` cannot set anything, so each
     worker also watches for that and exits rather than linger.
+
+    That exit runs no finalizers, so a worker holds no named semaphore: tqdm's default lock
+    (taken by every bar, drawn or not) is one, and the resource tracker would report it
+    leaked on stderr after the one line an interrupt gets. A worker draws no bars, so a
+    thread lock serves.
     """
+    from tqdm import tqdm
+
     global _worker_encoder, _worker_settings
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    tqdm.set_lock(threading.RLock())
     threading.Thread(target=_exit_with_parent, args=(parent, stop), daemon=True).start()
     _worker_settings = settings
     _worker_encoder = settings.load_encoder(threads=threads)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from align.errors import InputError
 from api.cli.arguments import bounded_int
 from api.cli.inputs import input_name, read_input
-from api.cli.output import write_bytes
+from api.cli.output import STDIO, write_bytes
 from api.cli.stores import open_cli_store
 
 if TYPE_CHECKING:  # imported where used: a lookup should not pay for every command's imports
@@ -288,7 +288,8 @@ def tell_conflicts(command: str, report: ImportReport) -> None:
 def _import_memory(args: argparse.Namespace, data: bytes, name: str) -> int:
     from glossary.formats.tmx_reader import import_tmx
 
-    report = import_tmx(_store(args, create=True), data, source=name)
+    location = None if str(args.file) == STDIO else args.file
+    report = import_tmx(_store(args, create=True), data, source=name, location=location)
     print(
         f"imported {report.units} translation units as corpus {report.corpus_id!r}: "
         f"{report.pairs_added} new pairs, {report.skipped} units without Chinese and English"

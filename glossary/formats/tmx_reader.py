@@ -2,11 +2,12 @@
 
 A terminologist arrives with an existing memory: its Chinese–English units become
 concordance examples beside the aligned articles. The file becomes one document per
-language (``<name>-zh``, ``<name>-en``) and each unit one pair, numbered in file order, so
-importing the same file again updates it instead of doubling it. Inline markup that holds
-the source format's codes (``bpt``, ``ept``, ``ph``, ``it``, ``ut``) is dropped; the text of
-``hi`` and ``sub`` is kept. Our own ``x-score`` is kept; a unit without one is a person's
-translation and scores 1.
+language (``<name>-zh``, ``<name>-en``, the name with a digest of the file's location) and
+each unit one pair, numbered in file order, so importing the same file again updates it
+instead of doubling it, and a file of the same name elsewhere is another memory. Inline
+markup that holds the source format's codes (``bpt``, ``ept``, ``ph``, ``it``, ``ut``) is
+dropped; the text of ``hi`` and ``sub`` is kept. Our own ``x-score`` is kept; a unit
+without one is a person's translation and scores 1.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 import regex
 
 from align.langtags import XML_LANG
+from glossary.corpus import default_corpus_id
 from glossary.errors import ImportFormatError
 from glossary.store.engine import Store
 from glossary.store.recording import record_documents, record_pairs
@@ -75,10 +77,20 @@ def parse_tmx(data: bytes, *, source: str) -> tuple[list[tuple[str, str, float]]
     return units, skipped
 
 
-def import_tmx(store: Store, data: bytes, *, source: str) -> MemoryReport:
-    """Store the zh–en units of a TMX file as aligned pairs of one document pair."""
+def import_tmx(
+    store: Store, data: bytes, *, source: str, location: Path | None = None
+) -> MemoryReport:
+    """Store the zh–en units of a TMX file as aligned pairs of one document pair.
+
+    ``location`` is the file's path where it has one (not standard input): the documents
+    and the corpus are named from it as a corpus folder's are, so a second ``memory.tmx``
+    from another folder is a memory of its own instead of overwriting the first one's pairs.
+    """
     units, skipped = parse_tmx(data, source=source)
-    name = _UNSAFE_ID.sub("_", Path(source).stem)[:60] or "memory"
+    if location is not None:
+        name = default_corpus_id(location)
+    else:
+        name = _UNSAFE_ID.sub("_", Path(source).stem)[:60] or "memory"
     doc_zh, doc_en = f"{name}-zh", f"{name}-en"
     corpus = f"tmx:{name}"
     record_documents(
