@@ -7,7 +7,9 @@ import pytest
 from glossary.extraction.dictionary import (
     DictionaryError,
     content_stems,
+    gloss_phrases,
     glosses,
+    settled,
     stem,
     term_glosses,
 )
@@ -147,3 +149,28 @@ def test_fitted_weights_rank_the_right_span_first() -> None:
     weights = fit_weights([(right, True), (wrong, False)] * 5 + [(wrong, True), (right, False)])
     assert len(weights) == len(FEATURES)
     assert confidence(right, weights) > 0.5 > confidence(wrong, weights)
+
+
+def test_an_ordinal_is_one_word_and_no_span_starts_inside_it() -> None:
+    texts = {s.text for s in english_spans("the 14th Five-Year Plan period")}
+    assert "14th Five-Year Plan" in texts
+    assert not any(t.startswith("th ") for t in texts)
+
+
+def test_a_possessive_span_is_its_owner() -> None:
+    spans = english_spans("the city’s people's livelihood")
+    keys = {s.key for s in spans}
+    assert "city" in keys and "people's livelihood" in keys
+    assert not any(k.endswith("'s") for k in keys)
+    for span in spans:
+        assert span.text == "the city’s people's livelihood"[span.start : span.end]
+
+
+def test_a_unit_is_covered_by_the_share_of_its_best_defining_phrase() -> None:
+    phrases = [tuple(frozenset(map(settled, p)) for p in gloss_phrases("残疾人"))]
+    units = [frozenset().union(*phrases[0])]
+    assert units == [frozenset(map(settled, glosses("残疾人")))]
+    person = tuple(map(settled, content_stems("person in charge")))
+    whole = tuple(map(settled, content_stems("disabled person")))
+    assert matched_dictionary(units, person, phrases) < matched_dictionary(units, person)
+    assert matched_dictionary(units, whole, phrases) == matched_dictionary(units, whole) == 1.0

@@ -19,6 +19,7 @@ from glossary.extraction.dictionary import content_stems, term_glosses
 from glossary.extraction.english_index import EnglishSide, Instance
 from glossary.extraction.equivalents import Evidence, matched_dictionary, span_key
 from glossary.extraction.extract import extract_terms
+from glossary.extraction.inflection import inflection_key
 from glossary.types import TermEntry
 from tests.conftest import SEEDS
 
@@ -229,6 +230,7 @@ def _choose_between(
     given, their dictionary matches; 0.5 each otherwise)."""
     english = EnglishSide(
         texts={}, spans={}, span_vectors={}, stems={k: content_stems(k) for k, _ in spans},
+        forms={k: inflection_key(k) for k, _ in spans},
         vectors=np.zeros((0, 1)), sentence_count={k: 1 for k, _ in spans}, by_stem={},
         placed={}, quoted_keys=frozenset(),
     )  # fmt: skip
@@ -238,6 +240,31 @@ def _choose_between(
         for (key, score), match in zip(spans, matches, strict=True)
     ]
     return [key for key, *_ in choose(scored, english, vocabulary, 0.5, 3)]
+
+
+def test_inflections_are_one_rendering_and_derivations_two() -> None:
+    jobs = frozenset(content_stems("stable job employment"))  # glosses of 稳岗
+    spans = ("stabilize jobs", 0.95), ("stabilized jobs", 0.94), ("stable employment", 0.90)
+    spans += (("stabilizing employment", 0.85),)
+    assert _choose_between(*spans, vocabulary=jobs) == [
+        "stabilize jobs",
+        "stable employment",
+        "stabilizing employment",
+    ]
+
+
+def test_a_word_the_dictionary_lacks_is_glossed_by_the_words_it_holds() -> None:
+    # 公益性 is no headword: glossed by character, 益 ("beneficial") would claim a word
+    zh = document("zh.txt", "zh", ["开发公益性岗位一万个。", "公益性岗位安置困难人员。"])
+    en = document(
+        "en.txt",
+        "en",
+        ["Beneficial public welfare posts were created.", "Beneficial public welfare posts."],
+    )
+    found = span_evidence([zh], [en], encoder=ConceptEncoder(), terms=["公益性岗位"])
+    spans = dict(found["公益性岗位"])
+    longer = spans["beneficial public welfare posts"].dictionary
+    assert spans["public welfare posts"].dictionary > longer
 
 
 def test_a_nested_span_wins_only_where_the_dictionary_backs_its_boundary() -> None:

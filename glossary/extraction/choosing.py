@@ -26,8 +26,10 @@ def choose(
 ) -> list[tuple[str, Evidence, float, list[Instance]]]:
     """The best spans, one per rendering, best first.
 
-    Inflections of a chosen span ("college graduate" / "graduates") add their examples to
-    it, under the surface form seen in more sentences. A span nested in a chosen one is
+    Inflections of a chosen span ("college graduate" / "graduates", same
+    ``EnglishSide.forms``) add their examples to it, under the surface form seen in more
+    sentences; a derivation ("stable employment" / "stabilizing employment") is a rendering
+    of its own, though the dictionary stems fold the two. A span nested in a chosen one is
     dropped unless it is nearly as confident and the dictionary says its boundary is the
     better one: a longer span replaces the chosen one when every word it adds glosses the
     term and its dictionary match is no lower ("stabilize jobs and retain" → "stabilize
@@ -42,7 +44,7 @@ def choose(
         if score < min_confidence:
             break
         same = next(
-            (i for i, c in enumerate(chosen) if english.stems[c[0]] == english.stems[key]), None
+            (i for i, c in enumerate(chosen) if english.forms[c[0]] == english.forms[key]), None
         )
         nested = next((i for i, c in enumerate(chosen) if _nests(key, c[0])), None)
         if same is not None:
@@ -85,15 +87,15 @@ class Lost:
 
 
 def outlinked(
-    tops: Sequence[Top | None], stems: Mapping[str, tuple[str, ...]]
+    tops: Sequence[Top | None], forms: Mapping[str, tuple[str, ...]]
 ) -> list[Lost | None]:
     """For each term, the top rendering it must give up to a term that explains it better.
 
     Competitive linking across the glossary: when several terms would take the same English
-    span first, a term loses it to one that is both more confident and better covered by
-    its dictionary glosses (专项行动 explains "special action" better than 专项活动, whose
-    活动 is "activity"). Terms the dictionary explains equally well both keep it: 欠薪 and
-    工资拖欠 are both "wage arrears".
+    span first (the same ``forms``: inflections of one rendering), a term loses it to one
+    that is both more confident and better covered by its dictionary glosses (专项行动
+    explains "special action" better than 专项活动, whose 活动 is "activity"). Terms the
+    dictionary explains equally well both keep it: 欠薪 and 工资拖欠 are both "wage arrears".
 
     A term that loses to a part of itself (调查失业率 to 失业率, "unemployment rate") is
     told so (``Lost.to_part``): the part's rendering is then the head of its own, which
@@ -102,7 +104,7 @@ def outlinked(
     rivals: dict[tuple[str, ...], list[Top]] = defaultdict(list)
     for top in tops:
         if top is not None:
-            rivals[stems[top.key]].append(top)
+            rivals[forms[top.key]].append(top)
     out: list[Lost | None] = []
     for top in tops:
         if top is None:
@@ -110,7 +112,7 @@ def outlinked(
             continue
         winners = [
             other.zh
-            for other in rivals[stems[top.key]]
+            for other in rivals[forms[top.key]]
             if other.dictionary > top.dictionary and other.confidence > top.confidence
         ]
         out.append(Lost(top.key, to_part=any(zh in top.zh for zh in winners)) if winners else None)
@@ -120,14 +122,14 @@ def outlinked(
 def without_lost(
     scored: Sequence[tuple[str, Evidence, float, list[Instance]]],
     lost: Lost,
-    stems: Mapping[str, tuple[str, ...]],
+    forms: Mapping[str, tuple[str, ...]],
 ) -> list[tuple[str, Evidence, float, list[Instance]]]:
-    """The spans a term may still take once it gave up ``lost``: none with its words, and
+    """The spans a term may still take once it gave up ``lost``: none of its ``forms``, and
     after losing to a part of itself only those that hold the part's rendering whole."""
     return [
         item
         for item in scored
-        if stems[item[0]] != stems[lost.key] and (not lost.to_part or _nests(lost.key, item[0]))
+        if forms[item[0]] != forms[lost.key] and (not lost.to_part or _nests(lost.key, item[0]))
     ]
 
 

@@ -27,7 +27,7 @@ from glossary.extraction.candidates import (
 )
 from glossary.extraction.choosing import Top, choose, outlinked, without_lost
 from glossary.extraction.counting import co_occurrences
-from glossary.extraction.dictionary import settled, term_glosses
+from glossary.extraction.dictionary import gloss_phrases, glosses, settled
 from glossary.extraction.english_index import (
     EnglishSide,
     Instance,
@@ -105,7 +105,7 @@ def comparable_terms(
             for key, evidence, found in _score(candidate, vector, prepared)
         ]
         scored.sort(key=lambda item: (-item[2], item[0]))
-        scored_by_term.append((candidate, scored, frozenset().union(*_units(candidate))))
+        scored_by_term.append((candidate, scored, frozenset().union(*_units(_phrases(candidate)))))
     lost = outlinked(
         [
             Top(c.zh, s[0][0], s[0][1].dictionary, s[0][2])
@@ -113,12 +113,12 @@ def comparable_terms(
             else None
             for c, s, _ in scored_by_term
         ],
-        english.stems,
+        english.forms,
     )
     entries = []
     for (candidate, scored, vocabulary), taken in zip(scored_by_term, lost, strict=True):
         if taken is not None:
-            scored = without_lost(scored, taken, english.stems)
+            scored = without_lost(scored, taken, english.forms)
         chosen = choose(scored, english, vocabulary, min_confidence, max_equivalents)
         equivalents = tuple(
             _equivalent(key, evidence, score, attested, prepared, zh_names, en_names)
@@ -229,10 +229,46 @@ def _translations(
     return {key: frozenset(found) for key, found in partners.items()}
 
 
-def _units(candidate: Candidate) -> tuple[frozenset[str], ...]:
-    """The term's gloss stems per unit, settled as the English side's are."""
-    words = tuple(candidate.zh[a:b] for a, b in segment(candidate.zh))
-    return tuple(frozenset(map(settled, unit)) for unit in term_glosses(candidate.zh, words))
+def _phrases(candidate: Candidate) -> tuple[tuple[frozenset[str], ...], ...]:
+    """The term's units, each as the settled stems of its defining phrases: the whole term
+    if the dictionary has it, else each word it has, else each character, as
+    ``dictionary.term_glosses`` cuts them, but with a word the dictionary lacks first cut
+    into words it knows (``_dictionary_words``)."""
+    zh = candidate.zh
+    if glosses(zh):
+        units: tuple[str, ...] = (zh,)
+    else:
+        words = (p for a, b in segment(zh) for p in _dictionary_words(zh[a:b]))
+        units = tuple(u for w in words for u in ((w,) if glosses(w) or len(w) == 1 else w))
+    return tuple(tuple(frozenset(map(settled, p)) for p in gloss_phrases(u)) for u in units)
+
+
+def _units(phrases: Sequence[Sequence[frozenset[str]]]) -> tuple[frozenset[str], ...]:
+    """Each unit's gloss stems, the union of its phrases (what ``term_glosses`` gives)."""
+    return tuple(frozenset().union(*unit) for unit in phrases)
+
+
+def _dictionary_words(word: str) -> tuple[str, ...]:
+    """A word of three or more characters the dictionary does not know, cut into the longest
+    words it knows, left to right (公益性 → 公益, 性), characters where it knows none.
+    Glossed one character at a time, 公益性 would read "public, beneficial, nature" and
+    match "beneficial public welfare posts" better than "public welfare posts"."""
+    if len(word) < 3 or glosses(word):
+        return (word,)
+    pieces: list[str] = []
+    start = 0
+    while start < len(word):
+        end = next(
+            (
+                e
+                for e in range(len(word), start + 1, -1)
+                if e - start < len(word) and glosses(word[start:e])
+            ),
+            start + 1,
+        )
+        pieces.append(word[start:end])
+        start = end
+    return tuple(pieces)
 
 
 def _score(
@@ -240,11 +276,14 @@ def _score(
 ) -> list[tuple[str, Evidence, list[Instance]]]:
     """The evidence for every English span worth weighing as a rendering of ``candidate``."""
     english, nearby = prepared.english, prepared.nearby
-    units = _units(candidate)
+    phrases = _phrases(candidate)
+    units = _units(phrases)
     vocabulary = frozenset().union(*units)
     glossed = _glossed(vocabulary, english)
     anchors = {
-        k for k in glossed if matched_dictionary(units, english.stems[k]) >= _ANCHOR_DICTIONARY
+        k
+        for k in glossed
+        if matched_dictionary(units, english.stems[k], phrases) >= _ANCHOR_DICTIONARY
     }
     quoted = english.quoted_keys if candidate.quoted else frozenset()
     near_keys = {key for o in candidate.occurrences for key in nearby.get(o.sentence, {})}
@@ -265,7 +304,7 @@ def _score(
         occurrences = {i.occurrence for i in found}
         evidence = Evidence(
             embedding=float(cosine),
-            dictionary=matched_dictionary(units, stems) if key in glossed else 0.0,
+            dictionary=matched_dictionary(units, stems, phrases) if key in glossed else 0.0,
             quote=candidate.quoted and any(i.span.quoted for i in found),
             capitalised=any(i.span.capitalised for i in found),
             numbers=number_agreement(numbers, key),

@@ -70,8 +70,13 @@ def content_stems(text: str) -> tuple[str, ...]:
     A hyphenated word counts as its parts ("five-year" → five, year): the dictionary
     glosses 五 as "five", never as "five-year".
     """
+    return tuple(map(stem, content_words(text)))
+
+
+def content_words(text: str) -> tuple[str, ...]:
+    """The words of ``text`` that carry meaning, lowercased, hyphenated ones in parts."""
     words = (part for w in _WORD.findall(text.lower()) for part in w.split("-"))
-    return tuple(stem(w) for w in words if w and w not in _STOP)
+    return tuple(w for w in words if w and w not in _STOP)
 
 
 @cache
@@ -111,6 +116,22 @@ def glosses(word: str) -> frozenset[str]:
     # one sense at a time: a classifier note (CL:個|个) must not swallow its neighbours
     senses = (_CHINESE.sub(" ", _BRACKETS.sub(" ", sense)) for sense in definitions.split("/"))
     return frozenset(stem for sense in senses for stem in content_stems(sense))
+
+
+def gloss_phrases(word: str) -> tuple[frozenset[str], ...]:
+    """The stems of each English phrase that defines ``word``, one bag per phrase: the
+    senses (split at "/") and the synonyms inside a sense (at ";"). Their union is
+    ``glosses(word)``; apart, they tell a span that renders one whole phrase ("disabled" for
+    残疾人, "disabled person") from one that says only its commonest word ("person")."""
+    definitions = _table().get(word) or _table().get(to_simplified(word))
+    if definitions is None:
+        return ()
+    phrases = (
+        phrase
+        for sense in definitions.split("/")
+        for phrase in _CHINESE.sub(" ", _BRACKETS.sub(" ", sense)).split(";")
+    )
+    return tuple(frozenset(found) for p in phrases if (found := content_stems(p)))
 
 
 def term_glosses(term: str, words: tuple[str, ...] = ()) -> tuple[frozenset[str], ...]:

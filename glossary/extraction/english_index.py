@@ -17,6 +17,7 @@ from align.encoders import Encoder, Vectors
 from glossary.extraction.candidates import Occurrence, SentenceKey
 from glossary.extraction.dictionary import content_stems, settled
 from glossary.extraction.equivalents import EnglishSpan, english_spans
+from glossary.extraction.inflection import inflection_key
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class EnglishSide:
     spans: Mapping[SentenceKey, tuple[EnglishSpan, ...]]
     span_vectors: Mapping[str, int]
     stems: Mapping[str, tuple[str, ...]]
+    forms: Mapping[str, tuple[str, ...]]  # inflection_key: one rendering's spans share it
     vectors: Vectors
     sentence_count: Mapping[str, int]
     by_stem: Mapping[str, frozenset[str]]
@@ -63,6 +65,7 @@ def index_english(texts: Mapping[SentenceKey, str], encoder: Encoder) -> English
         spans=spans,
         span_vectors={key: i for i, key in enumerate(order)},
         stems=stems,
+        forms={key: inflection_key(key) for key in order},
         vectors=encoder.encode([surface[key] for key in order]),
         sentence_count={key: len({s for s, _ in found}) for key, found in placed.items()},
         by_stem={stem: frozenset(keys) for stem, keys in by_stem.items()},
